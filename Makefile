@@ -1,0 +1,49 @@
+# The few commands a person needs. `make run` and `make test` work from a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format migrations vendor clean
+
+# The virtualenv is rebuilt when pyproject.toml changes.
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+run: $(BIN)/.installed
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py seed_workshop
+	@echo
+	@echo "  Site:   http://$(HOST):$(PORT)/   (outgoing email is printed here)"
+	@echo "  Admin:  http://$(HOST):$(PORT)/admin/"
+	@echo "  Create an organizer account with:  $(BIN)/python manage.py createsuperuser"
+	@echo
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest
+
+format: $(BIN)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations: $(BIN)/.installed
+	$(BIN)/python manage.py makemigrations
+
+# Copies the front-end assets from npm into static/vendor/ (committed; nothing is fetched at run time).
+vendor:
+	npm install --no-audit --no-fund
+	rm -rf static/vendor/katex && mkdir -p static/vendor/katex/contrib
+	cp -r node_modules/katex/dist/katex.min.js node_modules/katex/dist/katex.min.css node_modules/katex/dist/fonts static/vendor/katex/
+	cp node_modules/katex/dist/contrib/auto-render.min.js static/vendor/katex/contrib/
+	cp node_modules/katex/LICENSE static/vendor/katex/LICENSE
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

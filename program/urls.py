@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "program"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("program/", views.ProgramView.as_view(), name="program"),
+    path("program/talks/<slug:slug>/", views.TalkDetailView.as_view(), name="talk-detail"),
+    path("speakers/", views.SpeakerListView.as_view(), name="speaker-list"),
+    path("posters/", views.PosterListView.as_view(), name="poster-list"),
+]

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks_db",
     "program",
     "registration",
 ]
@@ -113,3 +114,26 @@ def mailer_from_url(url: str) -> dict:
 MAILERS = {"default": mailer_from_url(env("EMAIL_URL", default="consolemail://"))}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="LoRAINNe'24 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Replies to registration emails go here (e.g. the organizers' address); blank: to the sender.
+DEFAULT_REPLY_TO = env("DEFAULT_REPLY_TO", default="")
+# The site's public address, for links in emails and calendars (no trailing slash).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Emails leave after the registration commits, through Django's tasks framework: immediately in
+# development and tests, from the database queue (`manage.py db_worker`) in production.
+TASKS = {
+    "default": {
+        "BACKEND": env(
+            "DJANGO_TASKS_BACKEND", default="django.tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# Registration POSTs allowed per client IP address per hour (a whole lab may share one address).
+REGISTRATION_RATE_LIMIT = env.int("REGISTRATION_RATE_LIMIT", default=30)
+# How many proxies in front of the site append to X-Forwarded-For (0: use the peer address).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Days after a workshop ends before `manage.py purge_registrations` deletes its registrations.
+REGISTRATION_RETENTION_DAYS = env.int("REGISTRATION_RETENTION_DAYS", default=180)

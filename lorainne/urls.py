@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("program.urls")),
+    path("", include("registration.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,5 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
+
+from registration.services import fill_free_seats
 
 from .models import Organizer, Poster, Session, Speaker, Talk, Workshop
 
@@ -19,16 +21,57 @@ class SessionInline(admin.TabularInline):
 
 @admin.register(Workshop)
 class WorkshopAdmin(admin.ModelAdmin):
-    list_display = ["acronym", "name", "starts_on", "ends_on", "venue_name", "capacity", "registration_deadline"]
+    list_display = [
+        "acronym",
+        "name",
+        "starts_on",
+        "ends_on",
+        "venue_name",
+        "capacity",
+        "registration_deadline",
+    ]
     search_fields = ["acronym", "name", "venue_name"]
     prepopulated_fields = {"slug": ["acronym"]}
     inlines = [OrganizerInline, SessionInline]
     fieldsets = [
         (None, {"fields": ["name", "acronym", "slug", "description", "schedule_note"]}),
-        ("When and where", {"fields": ["starts_on", "ends_on", "timezone", "venue_name", "venue_address", "venue_directions_url"]}),
-        ("Registration", {"fields": ["capacity", "registration_opens_at", "registration_deadline", "registration_terms"]}),
+        (
+            "When and where",
+            {
+                "fields": [
+                    "starts_on",
+                    "ends_on",
+                    "timezone",
+                    "venue_name",
+                    "venue_address",
+                    "venue_directions_url",
+                ]
+            },
+        ),
+        (
+            "Registration",
+            {
+                "fields": [
+                    "capacity",
+                    "registration_opens_at",
+                    "registration_deadline",
+                    "registration_terms",
+                ]
+            },
+        ),
         ("Contact", {"fields": ["contact_email"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            # More seats: the waiting list moves up at once, under the registration lock.
+            promoted = fill_free_seats(obj)
+            if promoted:
+                names = ", ".join(registration.full_name for registration in promoted)
+                self.message_user(
+                    request, f"Promoted from the waiting list: {names}.", messages.SUCCESS
+                )
 
 
 @admin.register(Speaker)

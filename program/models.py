@@ -31,9 +31,12 @@ class Workshop(models.Model):
     name = models.CharField(max_length=200)
     acronym = models.CharField(max_length=50)
     slug = models.SlugField(unique=True)
-    description = models.TextField(help_text="What the workshop is about. Blank lines separate paragraphs.")
+    description = models.TextField(
+        help_text="What the workshop is about. Blank lines separate paragraphs."
+    )
     schedule_note = models.TextField(
-        blank=True, help_text="A word on the timetable shown above it, e.g. when it starts and ends."
+        blank=True,
+        help_text="A word on the timetable shown above it, e.g. when it starts and ends.",
     )
     starts_on = models.DateField()
     ends_on = models.DateField()
@@ -57,6 +60,9 @@ class Workshop(models.Model):
         )
     )
     registration_terms = models.TextField()
+    # Raised when a change touches every calendar event (the venue, the time zone): see ical.py.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
     contact_email = models.CharField(
         "contact address",
         max_length=200,
@@ -103,7 +109,9 @@ class Workshop(models.Model):
     @property
     def ends_at(self) -> dt.datetime:
         """Midnight after the last day: the workshop is over from then on."""
-        return dt.datetime.combine(self.ends_on + dt.timedelta(days=1), dt.time.min, tzinfo=self.tzinfo)
+        return dt.datetime.combine(
+            self.ends_on + dt.timedelta(days=1), dt.time.min, tzinfo=self.tzinfo
+        )
 
 
 class Organizer(models.Model):
@@ -112,7 +120,9 @@ class Organizer(models.Model):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="organizers")
     name = models.CharField(max_length=200)
     url = models.URLField("link", max_length=500, blank=True)
-    position = models.PositiveSmallIntegerField(default=0, help_text="Organizers are listed by this number.")
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Organizers are listed by this number."
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -127,7 +137,9 @@ class Speaker(models.Model):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="speakers")
     name = models.CharField(max_length=200)
     sort_name = models.CharField(
-        max_length=200, blank=True, help_text="How the name is sorted in lists, e.g. “Almeida” for André de Almeida."
+        max_length=200,
+        blank=True,
+        help_text="How the name is sorted in lists, e.g. “Almeida” for André de Almeida.",
     )
     affiliation = models.CharField(max_length=300, blank=True)
     homepage = models.URLField(max_length=500, blank=True)
@@ -162,7 +174,9 @@ class Talk(models.Model):
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="talks")
     slug = models.SlugField(max_length=100, help_text="The talk's address on the site.")
-    title = models.CharField(max_length=300, blank=True, help_text="Leave blank while it is to be announced.")
+    title = models.CharField(
+        max_length=300, blank=True, help_text="Leave blank while it is to be announced."
+    )
     abstract = models.TextField(
         blank=True, help_text="Plain text; blank lines separate paragraphs; $…$ for LaTeX math."
     )
@@ -170,6 +184,8 @@ class Talk(models.Model):
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.INVITED)
     # Calendars recognise an event by its UID: it must never change, whatever is edited.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Raised whenever the talk's time, title or place changes, so subscribed calendars update.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TalkQuerySet.as_manager()
@@ -177,7 +193,9 @@ class Talk(models.Model):
     class Meta:
         ordering = ["title"]
         constraints = [
-            models.UniqueConstraint(fields=["workshop", "slug"], name="talk_slug_unique_per_workshop")
+            models.UniqueConstraint(
+                fields=["workshop", "slug"], name="talk_slug_unique_per_workshop"
+            )
         ]
 
     def __str__(self):
@@ -195,7 +213,9 @@ class SessionQuerySet(models.QuerySet):
     def timetable(self):
         """Slots in time order with their talk and its speakers, in a fixed number of queries."""
         return self.select_related("talk").prefetch_related(
-            models.Prefetch("talk__speakers", queryset=Speaker.objects.order_by("sort_name", "name"))
+            models.Prefetch(
+                "talk__speakers", queryset=Speaker.objects.order_by("sort_name", "name")
+            )
         )
 
 
@@ -225,6 +245,7 @@ class Session(models.Model):
         Talk, null=True, blank=True, on_delete=models.SET_NULL, related_name="session"
     )
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SessionQuerySet.as_manager()
@@ -242,6 +263,11 @@ class Session(models.Model):
     def __str__(self):
         return f"{self.display_title} ({self.starts_at:%Y-%m-%d %H:%M})"
 
+    def get_absolute_url(self):
+        if self.talk_id:
+            return self.talk.get_absolute_url()
+        return reverse("program:program") + f"#session-{self.pk}"
+
     def clean(self):
         if self.talk_id and self.workshop_id and self.talk.workshop_id != self.workshop_id:
             raise ValidationError({"talk": "This talk belongs to another workshop."})
@@ -252,15 +278,12 @@ class Session(models.Model):
             return self.talk.display_title
         return self.title or self.get_kind_display()
 
-    def get_absolute_url(self):
-        if self.talk_id:
-            return self.talk.get_absolute_url()
-        return reverse("program:program") + f"#session-{self.pk}"
-
 
 class Poster(models.Model):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="posters")
-    number = models.PositiveSmallIntegerField(help_text="The poster board number; posters are listed by it.")
+    number = models.PositiveSmallIntegerField(
+        help_text="The poster board number; posters are listed by it."
+    )
     title = models.CharField(max_length=300, blank=True)
     abstract = models.TextField(blank=True, help_text="Leave blank while it is to be announced.")
     presenters = models.ManyToManyField(Speaker, related_name="posters")
@@ -268,7 +291,9 @@ class Poster(models.Model):
     class Meta:
         ordering = ["number"]
         constraints = [
-            models.UniqueConstraint(fields=["workshop", "number"], name="poster_number_unique_per_workshop")
+            models.UniqueConstraint(
+                fields=["workshop", "number"], name="poster_number_unique_per_workshop"
+            )
         ]
 
     def __str__(self):

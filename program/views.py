@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
-from registration.services import registration_state
+from registration.services import registration_status
 
 from .context_processors import current_workshop
 from .models import Poster, Session, Speaker, Talk
@@ -29,7 +29,7 @@ class HomeView(WorkshopMixin, TemplateView):
         return super().get_context_data(
             speakers=Speaker.objects.filter(workshop=self.workshop, talks__isnull=False).distinct(),
             organizers=self.workshop.organizers.all(),
-            registration_state=registration_state(self.workshop),
+            registration=registration_status(self.workshop),
             **kwargs,
         )
 

@@ -1,27 +1,331 @@
-"""Registration rules: when registration is open and who gets a seat."""
+"""Registration rules: when registration is open, who gets a seat, who waits, who is told.
 
+Every function that changes seats runs in one transaction that first locks the workshop row
+(`SELECT … FOR UPDATE` on PostgreSQL; on SQLite every transaction begins IMMEDIATE, which takes the
+database's write lock). So two requests, in any number of processes, never both take the last
+seat. Emails are queued only after the transaction commits: a registration is never lost to a
+mail server that is down.
+"""
+
+import dataclasses
 import datetime as dt
+import functools
+from collections.abc import Iterable
 
-from django.db import models
-from django.utils import timezone
+from django.db import IntegrityError, models, transaction
+from django.utils import dateformat, timezone
 
 from program.models import Workshop
+
+from .models import Registration
+from .tasks import EmailKind, send_registration_email
 
 
 class RegistrationState(models.TextChoices):
     NOT_YET_OPEN = "not_yet_open", "Registration is not open yet"
     OPEN = "open", "Registration is open"
+    FULL = "full", "Full: waiting list open"
     CLOSED = "closed", "Registration is closed"
     OVER = "over", "The workshop is over"
 
 
-def registration_state(workshop: Workshop, *, now: dt.datetime | None = None) -> RegistrationState:
-    """Where registration stands at `now` (default: the current time)."""
-    now = now or timezone.now()
+class RegistrationError(Exception):
+    """A rule refused the request; the message is written for the person who asked."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class RegistrationNotOpen(RegistrationError):
+    pass
+
+
+class RegistrationClosed(RegistrationError):
+    pass
+
+
+class AlreadyRegistered(RegistrationError):
+    def __init__(self, registration: Registration):
+        super().__init__("This email address is already registered for this workshop.")
+        self.registration = registration
+
+
+class NoSeatLeft(RegistrationError):
+    pass
+
+
+@dataclasses.dataclass(frozen=True)
+class RegistrationStatus:
+    state: RegistrationState
+    capacity: int
+    seats_taken: int
+    waiting: int
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.capacity - self.seats_taken, 0)
+
+    @property
+    def accepts_registrations(self) -> bool:
+        return self.state in (RegistrationState.OPEN, RegistrationState.FULL)
+
+
+def _timed_state(workshop: Workshop, now: dt.datetime) -> RegistrationState | None:
+    """The state the clock alone decides, or None while registration is open."""
     if now >= workshop.ends_at:
         return RegistrationState.OVER
     if now >= workshop.registration_closes_at:
         return RegistrationState.CLOSED
     if workshop.registration_opens_at and now < workshop.registration_opens_at:
         return RegistrationState.NOT_YET_OPEN
-    return RegistrationState.OPEN
+    return None
+
+
+def registration_status(
+    workshop: Workshop, *, now: dt.datetime | None = None
+) -> RegistrationStatus:
+    """Where registration stands at `now` (default: the current time). One query, no lock."""
+    now = now or timezone.now()
+    counts = workshop.registrations.aggregate(
+        confirmed=models.Count("pk", filter=models.Q(status=Registration.Status.CONFIRMED)),
+        waiting=models.Count("pk", filter=models.Q(status=Registration.Status.WAITLISTED)),
+    )
+    state = _timed_state(workshop, now)
+    if state is None:
+        full = counts["confirmed"] >= workshop.capacity
+        state = RegistrationState.FULL if full else RegistrationState.OPEN
+    return RegistrationStatus(
+        state=state,
+        capacity=workshop.capacity,
+        seats_taken=counts["confirmed"],
+        waiting=counts["waiting"],
+    )
+
+
+def _check_open(workshop: Workshop, now: dt.datetime) -> None:
+    state = _timed_state(workshop, now)
+    if state == RegistrationState.NOT_YET_OPEN:
+        opens = timezone.localtime(workshop.registration_opens_at, workshop.tzinfo)
+        raise RegistrationNotOpen(
+            f"Registration opens on {dateformat.format(opens, 'l j F Y \\a\\t H:i')} "
+            f"({workshop.timezone} time)."
+        )
+    if state in (RegistrationState.CLOSED, RegistrationState.OVER):
+        deadline = workshop.last_registration_moment
+        raise RegistrationClosed(
+            f"Registration closed after {dateformat.format(deadline, 'l j F Y, H:i:s')} "
+            f"({workshop.timezone} time)."
+        )
+
+
+def _lock(workshop: Workshop) -> Workshop:
+    """Lock the workshop row until the transaction ends, and return it fresh."""
+    return Workshop.objects.select_for_update().get(pk=workshop.pk)
+
+
+def _queue_email(registration: Registration, kind: EmailKind) -> None:
+    transaction.on_commit(functools.partial(send_registration_email.enqueue, registration.pk, kind))
+
+
+def _take_seat_or_wait(workshop: Workshop, registration: Registration, now: dt.datetime) -> None:
+    """Give `registration` a seat if one is free, else a place at the end of the waiting list."""
+    if workshop.registrations.confirmed().count() < workshop.capacity:
+        registration.status = Registration.Status.CONFIRMED
+        registration.waitlisted_at = None
+    else:
+        registration.status = Registration.Status.WAITLISTED
+        registration.waitlisted_at = now
+
+
+def _fill_free_seats(workshop: Workshop) -> list[Registration]:
+    """Promote the earliest people on the waiting list into free seats. Caller holds the lock."""
+    free = workshop.capacity - workshop.registrations.confirmed().count()
+    if free <= 0:
+        return []
+    promoted = list(workshop.registrations.waiting_list_order()[:free])
+    for registration in promoted:
+        registration.status = Registration.Status.CONFIRMED
+        registration.waitlisted_at = None
+        registration.save(update_fields=["status", "waitlisted_at", "updated_at"])
+        _queue_email(registration, EmailKind.PROMOTED)
+    return promoted
+
+
+def register(
+    workshop: Workshop,
+    *,
+    first_name: str,
+    last_name: str,
+    email: str,
+    affiliation: str,
+    position: str,
+    attends_day_one: bool = True,
+    attends_day_two: bool = True,
+    attends_cocktail: bool = False,
+    attends_lunch: bool = False,
+    dietary_requirements: str = "",
+    listed_publicly: bool = False,
+    enforce_deadline: bool = True,
+    now: dt.datetime | None = None,
+) -> Registration:
+    """Register a person: a seat if one is free, else the waiting list.
+
+    Locks the workshop row. Raises RegistrationNotOpen / RegistrationClosed outside the
+    registration period (unless an organizer adds the person: enforce_deadline=False),
+    AlreadyRegistered if the email is registered already (whatever its case), ValidationError on
+    bad input. After commit, sends the confirmation or waiting-list email.
+    """
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            workshop = _lock(workshop)
+            if enforce_deadline:
+                _check_open(workshop, now)
+            existing = workshop.registrations.filter(email__iexact=email).first()
+            if existing is not None:
+                raise AlreadyRegistered(existing)
+            registration = Registration(
+                workshop=workshop,
+                first_name=first_name,
+                last_name=last_name,
+                email=email,
+                affiliation=affiliation,
+                position=position,
+                attends_day_one=attends_day_one,
+                attends_day_two=attends_day_two,
+                attends_cocktail=attends_cocktail,
+                attends_lunch=attends_lunch,
+                dietary_requirements=dietary_requirements,
+                listed_publicly=listed_publicly,
+                privacy_consent_at=now,
+            )
+            _take_seat_or_wait(workshop, registration, now)
+            registration.full_clean()
+            registration.save()
+            confirmed = registration.status == Registration.Status.CONFIRMED
+            _queue_email(registration, EmailKind.CONFIRMED if confirmed else EmailKind.WAITLISTED)
+    except IntegrityError:
+        # Only reachable if the email's uniqueness was raced past the lock (it cannot be, but the
+        # database constraint is the last word).
+        existing = workshop.registrations.filter(email__iexact=email).first()
+        if existing is None:
+            raise
+        raise AlreadyRegistered(existing) from None
+    return registration
+
+
+def waiting_list_position(registration: Registration) -> int | None:
+    """1 for the next person to get a seat; None when not on the waiting list."""
+    if registration.status != Registration.Status.WAITLISTED:
+        return None
+    ahead = registration.workshop.registrations.waitlisted().filter(
+        models.Q(waitlisted_at__lt=registration.waitlisted_at)
+        | models.Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk)
+    )
+    return ahead.count() + 1
+
+
+def send_link_again(registration: Registration) -> None:
+    """Email the person their personal link (a second registration with the same address)."""
+    send_registration_email.enqueue(registration.pk, EmailKind.LINK)
+
+
+def resend_email(registration: Registration, kind: EmailKind) -> None:
+    """An organizer sends an email again (after a failure, or on request)."""
+    send_registration_email.enqueue(registration.pk, kind)
+
+
+def cancel(registration: Registration, *, now: dt.datetime | None = None) -> list[Registration]:
+    """Cancel a registration and give its seat to the waiting list.
+
+    Locks the workshop row. Cancelling twice changes nothing. Sends the cancellation email, and
+    the promotion emails of those who got the seat, after commit. Returns those promoted.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        workshop = _lock(registration.workshop)
+        registration = Registration.objects.get(pk=registration.pk)
+        if registration.status == Registration.Status.CANCELLED:
+            return []
+        registration.status = Registration.Status.CANCELLED
+        registration.cancelled_at = now
+        registration.waitlisted_at = None
+        registration.save(update_fields=["status", "cancelled_at", "waitlisted_at", "updated_at"])
+        _queue_email(registration, EmailKind.CANCELLED)
+        return _fill_free_seats(workshop)
+
+
+def rejoin(registration: Registration, *, now: dt.datetime | None = None) -> Registration:
+    """Take a cancelled registration back while registration is open: a seat or the waiting list.
+
+    Locks the workshop row; sends the confirmation or waiting-list email after commit.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        workshop = _lock(registration.workshop)
+        registration = Registration.objects.get(pk=registration.pk)
+        if registration.status != Registration.Status.CANCELLED:
+            return registration
+        _check_open(workshop, now)
+        registration.cancelled_at = None
+        _take_seat_or_wait(workshop, registration, now)
+        registration.save()
+        confirmed = registration.status == Registration.Status.CONFIRMED
+        _queue_email(registration, EmailKind.CONFIRMED if confirmed else EmailKind.WAITLISTED)
+    return registration
+
+
+def promote(registration: Registration) -> Registration:
+    """An organizer moves a waitlisted person into a free seat, ahead of the queue.
+
+    Locks the workshop row; raises NoSeatLeft when every seat is taken (raise the capacity first).
+    Sends the promotion email after commit.
+    """
+    with transaction.atomic():
+        workshop = _lock(registration.workshop)
+        registration = Registration.objects.get(pk=registration.pk)
+        if registration.status != Registration.Status.WAITLISTED:
+            raise RegistrationError(f"{registration.full_name} is not on the waiting list.")
+        if workshop.registrations.confirmed().count() >= workshop.capacity:
+            raise NoSeatLeft(
+                f"No seat is free for {registration.full_name}: raise the capacity or cancel someone first."
+            )
+        registration.status = Registration.Status.CONFIRMED
+        registration.waitlisted_at = None
+        registration.save(update_fields=["status", "waitlisted_at", "updated_at"])
+        _queue_email(registration, EmailKind.PROMOTED)
+    return registration
+
+
+def fill_free_seats(workshop: Workshop) -> list[Registration]:
+    """After an organizer changed the capacity: promote from the waiting list into free seats.
+
+    Locks the workshop row; sends the promotion emails after commit.
+    """
+    with transaction.atomic():
+        return _fill_free_seats(_lock(workshop))
+
+
+def forget(registrations: Iterable[Registration]) -> int:
+    """Delete registrations (personal data) and give the seats they held to the waiting list.
+
+    Locks each workshop concerned; sends promotion emails after commit. Returns how many were
+    deleted.
+    """
+    registrations = list(registrations)
+    deleted = 0
+    for workshop_id in sorted({r.workshop_id for r in registrations}):
+        with transaction.atomic():
+            workshop = _lock(Workshop(pk=workshop_id))
+            ids = [r.pk for r in registrations if r.workshop_id == workshop_id]
+            deleted += Registration.objects.filter(pk__in=ids).delete()[0]
+            _fill_free_seats(workshop)
+    return deleted
+
+
+def purge_personal_data(*, ended_before: dt.datetime) -> int:
+    """Delete every registration of the workshops that ended before `ended_before`."""
+    ended = [w for w in Workshop.objects.all() if w.ends_at <= ended_before]
+    deleted, _ = Registration.objects.filter(workshop__in=ended).delete()
+    return deleted

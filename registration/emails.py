@@ -1,0 +1,52 @@
+"""The emails a registrant receives, rendered from templates/registration/email/."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from program.ical import build_calendar
+from program.models import Session
+
+from .models import Registration
+from .tasks import EmailKind
+
+SUBJECTS = {
+    EmailKind.CONFIRMED: "your registration is confirmed",
+    EmailKind.WAITLISTED: "you are on the waiting list",
+    EmailKind.PROMOTED: "a seat is yours: your registration is confirmed",
+    EmailKind.CANCELLED: "your registration is cancelled",
+    EmailKind.LINK: "your registration",
+}
+
+
+def build_email(registration: Registration, kind: EmailKind) -> EmailMultiAlternatives:
+    """Plain text with an HTML alternative; confirmations carry the program as an .ics file."""
+    from .services import waiting_list_position
+
+    workshop = registration.workshop
+    context = {
+        "registration": registration,
+        "workshop": workshop,
+        "kind": kind,
+        "site_url": settings.SITE_URL,
+        "manage_url": settings.SITE_URL + registration.get_absolute_url(),
+        "waiting_list_position": waiting_list_position(registration),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"{workshop.acronym}: {SUBJECTS[kind]}",
+        body=render_to_string("registration/email/message.txt", context),
+        to=[registration.email],
+        reply_to=[settings.DEFAULT_REPLY_TO] if settings.DEFAULT_REPLY_TO else None,
+    )
+    message.attach_alternative(
+        render_to_string("registration/email/message.html", context), "text/html"
+    )
+    if kind in (EmailKind.CONFIRMED, EmailKind.PROMOTED, EmailKind.LINK) and (
+        registration.status == Registration.Status.CONFIRMED
+    ):
+        sessions = Session.objects.filter(workshop=workshop).timetable()
+        calendar = build_calendar(workshop, sessions, base_url=settings.SITE_URL)
+        message.attach(
+            f"{workshop.slug}-program.ics", calendar, "text/calendar; charset=utf-8; method=PUBLISH"
+        )
+    return message

@@ -3,6 +3,7 @@ from django.db.models import Count
 
 from registration.services import fill_free_seats
 
+from . import services
 from .models import Organizer, Poster, Session, Speaker, Talk, Workshop
 
 
@@ -64,6 +65,8 @@ class WorkshopAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if change:
+            services.record_workshop_change(obj, form.changed_data)
         if change and "capacity" in form.changed_data:
             # More seats: the waiting list moves up at once, under the registration lock.
             promoted = fill_free_seats(obj)
@@ -72,6 +75,20 @@ class WorkshopAdmin(admin.ModelAdmin):
                 self.message_user(
                     request, f"Promoted from the waiting list: {names}.", messages.SUCCESS
                 )
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Session:
+            for session_form in formset.initial_forms:
+                if session_form.has_changed():
+                    _record_session_form(session_form)
+
+
+def _record_session_form(form) -> None:
+    """Bump the calendar SEQUENCE of a session edited in a form (its own page or an inline)."""
+    services.record_session_change(
+        form.instance, form.changed_data, previous_talk_id=form.initial.get("talk")
+    )
 
 
 @admin.register(Speaker)
@@ -102,6 +119,11 @@ class TalkAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("speakers")
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:
+            services.record_talk_change(form.instance, form.changed_data)
+
     @admin.display(description="speakers")
     def speaker_names(self, obj):
         return ", ".join(speaker.name for speaker in obj.speakers.all())
@@ -121,6 +143,11 @@ class SessionAdmin(admin.ModelAdmin):
     list_select_related = ["talk"]
     date_hierarchy = "starts_at"
     ordering = ["starts_at"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            _record_session_form(form)
 
 
 @admin.register(Poster)

@@ -144,6 +144,7 @@ class Speaker(models.Model):
     affiliation = models.CharField(max_length=300, blank=True)
     homepage = models.URLField(max_length=500, blank=True)
     photo = models.ImageField(upload_to="speakers/", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["sort_name", "name"]

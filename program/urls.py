@@ -7,7 +7,14 @@ app_name = "program"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("program/", views.ProgramView.as_view(), name="program"),
+    path("program/calendar.ics", views.ProgramCalendarView.as_view(), name="calendar"),
+    path("program.json", views.ProgramJSONView.as_view(), name="program-json"),
     path("program/talks/<slug:slug>/", views.TalkDetailView.as_view(), name="talk-detail"),
+    path(
+        "program/talks/<slug:slug>/calendar.ics",
+        views.TalkCalendarView.as_view(),
+        name="talk-calendar",
+    ),
     path("speakers/", views.SpeakerListView.as_view(), name="speaker-list"),
     path("posters/", views.PosterListView.as_view(), name="poster-list"),
 ]

@@ -11,4 +11,5 @@ urlpatterns = [
     path("registration/<str:token>/cancel/", views.CancelView.as_view(), name="cancel"),
     path("registration/<str:token>/rejoin/", views.RejoinView.as_view(), name="rejoin"),
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
+    path("participants/", views.ParticipantListView.as_view(), name="participant-list"),
 ]

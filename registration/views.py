@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.views.generic import DetailView, FormView, TemplateView, View
+from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from program.views import WorkshopMixin
 
@@ -130,4 +130,18 @@ class PrivacyView(WorkshopMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             retention_days=settings.REGISTRATION_RETENTION_DAYS, **kwargs
+        )
+
+
+class ParticipantListView(WorkshopMixin, ListView):
+    """Confirmed participants who agreed to be listed."""
+
+    template_name = "registration/participant_list.html"
+    context_object_name = "participants"
+
+    def get_queryset(self):
+        return (
+            self.workshop.registrations.confirmed()
+            .filter(listed_publicly=True)
+            .order_by("last_name", "first_name")
         )

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.template.loader import get_template
 from django.templatetags.static import static
-from django.urls import path
+from django.urls import include, path
 
 from program.models import Talk
 from tests.factories import SessionFactory, TalkFactory, paris_time
@@ -27,8 +27,8 @@ def _raise_error(request):
     raise RuntimeError("A bug in a view")
 
 
-# This module doubles as a URLconf (see test_server_error_renders_500_template).
-urlpatterns = [path("boom/", _raise_error)]
+# This module doubles as a URLconf: the site's, plus a page that fails (for the 500 page).
+urlpatterns = [path("boom/", _raise_error), path("", include("lorainne.urls"))]
 
 
 def _site_pages() -> list[str]:

@@ -1,0 +1,124 @@
+"""List pages run a fixed number of queries, however many talks, speakers and posters there are."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.models import Max
+from django.test.utils import CaptureQueriesContext
+
+from program.models import Organizer, Poster, Session, Speaker, Talk, Workshop
+from tests.factories import WorkshopFactory, paris_time
+
+pytestmark = pytest.mark.django_db
+
+
+def _build_workshop(talk_count: int) -> Workshop:
+    """The current workshop (it starts after every other) with `talk_count` talks.
+
+    Every talk has two speakers; every other talk has a slot in the timetable (the rest are
+    "time to be announced"), with a coffee break after every fourth slot; there are as many
+    posters as talks, and three organizers.
+    """
+    latest = Workshop.objects.aggregate(latest=Max("starts_on"))["latest"] or dt.date(2024, 1, 1)
+    workshop = WorkshopFactory(starts_on=latest + dt.timedelta(days=365))
+    workshop.ends_on = workshop.starts_on + dt.timedelta(days=talk_count // 30 + 1)
+    workshop.save()
+    speakers = Speaker.objects.bulk_create(
+        Speaker(
+            workshop=workshop,
+            name=f"Speaker {i}",
+            sort_name=f"Speaker {i:04}",
+            affiliation=f"University {i}",
+            homepage=f"https://people.example.org/speaker-{i}/",
+        )
+        for i in range(talk_count)
+    )
+    talks = Talk.objects.bulk_create(
+        Talk(
+            workshop=workshop, slug=f"talk-{i}", title=f"Low-rank talk {i}", abstract="A $k$-rank."
+        )
+        for i in range(talk_count)
+    )
+    TalkSpeaker = Talk.speakers.through
+    TalkSpeaker.objects.bulk_create(
+        TalkSpeaker(talk=talk, speaker=speakers[(i + shift) % talk_count])
+        for i, talk in enumerate(talks)
+        for shift in (0, 1)
+    )
+    start = paris_time(workshop.starts_on, 9)
+    sessions = []
+    for i, talk in enumerate(talks[::2]):
+        starts_at = start + dt.timedelta(minutes=30 * len(sessions))
+        sessions.append(
+            Session(
+                workshop=workshop,
+                starts_at=starts_at,
+                ends_at=starts_at + dt.timedelta(minutes=30),
+                talk=talk,
+            )
+        )
+        if i % 4 == 3:
+            sessions.append(
+                Session(
+                    workshop=workshop,
+                    starts_at=starts_at + dt.timedelta(minutes=30),
+                    ends_at=starts_at + dt.timedelta(minutes=60),
+                    kind=Session.Kind.BREAK,
+                    title="Coffee break",
+                )
+            )
+    Session.objects.bulk_create(sessions)
+    posters = Poster.objects.bulk_create(
+        Poster(workshop=workshop, number=i + 1, title=f"Poster on tensors {i}", abstract="$r$")
+        for i in range(talk_count)
+    )
+    PosterPresenter = Poster.presenters.through
+    PosterPresenter.objects.bulk_create(
+        PosterPresenter(poster=poster, speaker=speakers[i]) for i, poster in enumerate(posters)
+    )
+    Organizer.objects.bulk_create(
+        Organizer(workshop=workshop, name=f"Organizer {i}", position=i) for i in range(3)
+    )
+    return workshop
+
+
+@pytest.mark.parametrize(
+    ("url", "last_item"),
+    [
+        ("/", "Speaker 499"),
+        ("/program/", "Low-rank talk 499"),
+        ("/speakers/", "Low-rank talk 499"),
+        ("/posters/", "Poster on tensors 499"),
+    ],
+)
+def test_list_page_query_count_is_the_same_for_3_and_500_talks(
+    client, django_assert_num_queries, url, last_item
+):
+    _build_workshop(3)
+    client.get(url)  # warm up caches, so that only the page's own queries are counted
+    with CaptureQueriesContext(connection) as small:
+        small_response = client.get(url)
+    _build_workshop(500)
+
+    with django_assert_num_queries(len(small)):
+        response = client.get(url)
+
+    assert small_response.status_code == response.status_code == 200
+    assert last_item.replace("499", "2") in small_response.content.decode()
+    assert last_item in response.content.decode()
+
+
+def test_build_workshop_makes_the_current_workshop_with_its_talks(db):
+    _build_workshop(3)
+
+    workshop = _build_workshop(10)
+
+    assert Workshop.objects.current() == workshop
+    assert workshop.talks.count() == 10
+    assert workshop.sessions.filter(talk__isnull=False).count() == 5
+    assert workshop.talks.unscheduled().count() == 5
+    assert [speaker.name for speaker in workshop.talks.get(slug="talk-9").speakers.all()] == [
+        "Speaker 0",
+        "Speaker 9",
+    ]

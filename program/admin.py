@@ -140,7 +140,7 @@ class SessionAdmin(admin.ModelAdmin):
     list_filter = ["workshop", "kind"]
     search_fields = ["title", "talk__title", "talk__speakers__name"]
     autocomplete_fields = ["talk"]
-    list_select_related = ["talk"]
+    list_select_related = ["talk", "workshop"]
     date_hierarchy = "starts_at"
     ordering = ["starts_at"]
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 
@@ -262,7 +263,8 @@ class Session(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.display_title} ({self.starts_at:%Y-%m-%d %H:%M})"
+        starts = timezone.localtime(self.starts_at, self.workshop.tzinfo)
+        return f"{self.display_title} ({starts:%a %d %b %H:%M})"
 
     def get_absolute_url(self):
         if self.talk_id:

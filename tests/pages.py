@@ -10,6 +10,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+EN_DASH = "\N{EN DASH}"  # between two times, as in 14:15-15:15
+
 VOID_ELEMENTS = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
     "wbr",

@@ -9,7 +9,7 @@ import zoneinfo
 
 import pytest
 
-from tests.pages import Element, fold, get_page
+from tests.pages import EN_DASH, Element, fold, get_page
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_home_shows_venue_directions_link_and_dates_as_in_seed(client, seeded, s
     assert seed.venue in main.text
     # The href is HTML-escaped (&amp;) in the page; the parser gives it back unescaped.
     assert seed.directions_url in main.links()
-    assert f"{first.day}–{last.day} {last:%B %Y}" in main.text
+    assert f"{first.day}{EN_DASH}{last.day} {last:%B %Y}" in main.text
     assert (first, last) == (dt.date(2024, 11, 26), dt.date(2024, 11, 27))
 
 
@@ -239,7 +239,7 @@ def test_program_shows_de_almeida_at_1415_paris_time_on_day_one(client, seeded):
         "2024-11-26T14:15:00+01:00",
         "2024-11-26T15:15:00+01:00",
     ]
-    assert "14:15–15:15" in row.text
+    assert f"14:15{EN_DASH}15:15" in row.text
     assert "Overview of tensor decompositions and some applications to wireless communications" in (
         row.text
     )
@@ -255,8 +255,8 @@ def test_program_shows_invited_talk_placeholders_on_day_two_at_1500_and_1530(cli
         "2024-11-27T15:30:00+01:00",
     ]
     assert [row.text for row in placeholders] == [
-        "15:00–15:30 Invited talk",
-        "15:30–16:00 Invited talk",
+        f"15:00{EN_DASH}15:30 Invited talk",
+        f"15:30{EN_DASH}16:00 Invited talk",
     ]
     assert all(row.links() == [] for row in placeholders)
 

@@ -40,6 +40,13 @@ def send_registration_email(registration_id: int, kind: str, attempt: int = 1) -
     )
     if registration is None:  # deleted meanwhile (privacy request): nothing to send
         return False
+    if not _still_true(registration, kind):
+        # The state changed before this email left (e.g. a retried waiting-list email after a
+        # promotion): the email of the new state was queued by that change.
+        logger.info(
+            "registration email skipped: registration=%s kind=%s is outdated", registration_id, kind
+        )
+        return False
     message = build_email(registration, EmailKind(kind))
     try:
         message.send()
@@ -63,6 +70,16 @@ def send_registration_email(registration_id: int, kind: str, attempt: int = 1) -
     )
     logger.info("registration email sent: registration=%s kind=%s", registration_id, kind)
     return True
+
+
+def _still_true(registration, kind: str) -> bool:
+    expected = {
+        EmailKind.CONFIRMED: registration.Status.CONFIRMED,
+        EmailKind.PROMOTED: registration.Status.CONFIRMED,
+        EmailKind.WAITLISTED: registration.Status.WAITLISTED,
+        EmailKind.CANCELLED: registration.Status.CANCELLED,
+    }.get(kind)
+    return expected is None or registration.status == expected
 
 
 def _retry_later(registration_id: int, kind: str, attempt: int) -> None:

@@ -7,8 +7,11 @@ from django.core.cache import cache
 WINDOW_SECONDS = 3600
 
 
-def client_ip(request) -> str:
-    """The client's address: the peer's, or the one the trusted proxies saw."""
+def client_ip(request) -> str | None:
+    """The client's address: the peer's, or the one the trusted proxies saw (None if unknown).
+
+    Also django-axes' AXES_CLIENT_IP_CALLABLE, so admin lockouts count the same addresses.
+    """
     hops = settings.TRUSTED_PROXY_COUNT
     forwarded = [
         part.strip()
@@ -17,12 +20,12 @@ def client_ip(request) -> str:
     ]
     if hops and len(forwarded) >= hops:
         return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR", "unknown")
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def allow_registration_attempt(request) -> bool:
     """Count one registration POST for this client; False once over the hourly limit."""
-    key = f"register-attempts:{client_ip(request)}"
+    key = f"register-attempts:{client_ip(request) or 'unknown'}"
     cache.add(key, 0, timeout=WINDOW_SECONDS)
     try:
         attempts = cache.incr(key)

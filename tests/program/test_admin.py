@@ -4,9 +4,11 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 import pytest
+from axes.models import AccessLog
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils.timezone import localtime
 
 from program.models import Session, Speaker, Talk
 from tests.factories import paris_time
@@ -95,7 +97,7 @@ COHEN_TALK = "Implicit Regularization in Regularized (Nonnegative) Low-Rank Appr
     [
         (Talk, lambda talk: talk.title),
         (Speaker, lambda speaker: speaker.name),
-        (Session, lambda session: f"{session.talk.title} at {session.starts_at.isoformat()}"),
+        (Session, lambda session: f"{session.talk.title} at {localtime(session.starts_at)}"),
     ],
     ids=["talk", "speaker", "session"],
 )
@@ -110,7 +112,7 @@ def test_admin_search_for_cohen_finds_only_his_talk_speaker_and_slot(
     expected = {
         Talk: [COHEN_TALK],
         Speaker: ["Jérémy Cohen"],
-        Session: [f"{COHEN_TALK} at 2024-11-27T09:30:00+00:00"],  # 10:30 in Paris
+        Session: [f"{COHEN_TALK} at 2024-11-27 10:30:00+01:00"],
     }
     assert found == expected[model]
 
@@ -172,3 +174,18 @@ def test_workshop_change_page_shows_its_sessions_inline(admin_client, seeded):
     # Times are edited in the workshop's zone (Europe/Paris, also the site's TIME_ZONE).
     assert first_start.attrs["value"] == "13:45:00"
     assert page.find("input", name="organizers-TOTAL_FORMS").attrs["value"] == "5"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "App bug: AXES_CLIENT_IP_CALLABLE is registration.throttle.client_ip, which returns the "
+        "string 'unknown' when the request has no REMOTE_ADDR (as in Django's test client "
+        "login). axes stores it in AccessLog.ip_address, a GenericIPAddressField: SQLite keeps "
+        "'unknown', PostgreSQL (inet) raises DataError, so every admin_client test errors there."
+    ),
+)
+def test_admin_login_without_a_client_address_stores_no_fake_address(client, admin_user):
+    client.force_login(admin_user)  # logs in with a request that has no REMOTE_ADDR
+
+    assert list(AccessLog.objects.values_list("ip_address", flat=True)) == [None]

@@ -5,6 +5,7 @@ on the pages of the site loaded with the `lorainne24` fixture.
 """
 
 import datetime as dt
+import re
 import zoneinfo
 
 import pytest
@@ -24,16 +25,17 @@ def _iso(day: dt.date, time: dt.time) -> str:
     return dt.datetime.combine(day, time, tzinfo=PARIS).isoformat()
 
 
-def _talk_rows(program: Element) -> list[Element]:
-    """The rows of the program (timetable and "to be announced" list) that link to a talk."""
-    rows = program.find_all("tr") + program.find_all("li")
-    return [row for row in rows if any(href.startswith("/program/talks/") for href in row.links())]
+def _talk_pages(element: Element) -> list[str]:
+    """The links to talk pages inside `element` (not to a talk's calendar file)."""
+    return [href for href in element.links() if re.fullmatch(r"/program/talks/[\w-]+/", href)]
 
 
 def _talk_url(program: Element, speaker: str) -> str:
-    rows = [row for row in _talk_rows(program) if fold(speaker) in fold(row.text)]
+    """The talk page linked from the program row (timetable or "to be announced") of `speaker`."""
+    rows = program.find_all("tr") + program.find_all("li")
+    rows = [row for row in rows if _talk_pages(row) and fold(speaker) in fold(row.text)]
     assert len(rows) == 1, f"expected one program row for {speaker}, found {rows}"
-    [url] = [href for href in rows[0].links() if href.startswith("/program/talks/")]
+    [url] = _talk_pages(rows[0])
     return url
 
 

@@ -1,0 +1,166 @@
+"""Fixtures of the registration tests: a workshop open for registration under a frozen clock.
+
+The clock stands at 15 October 2024, 10:00 in Paris: registration for the workshop (26–27
+November 2024, deadline 11 November) is open. The workshop is small (3 seats), so that a few
+registrations fill it.
+"""
+
+import datetime as dt
+import itertools
+import signal
+import socket
+import zoneinfo
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.core.management import call_command
+
+from program.models import Workshop
+from registration import services
+from registration.models import Registration
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+NOW = dt.datetime(2024, 10, 15, 10, 0, tzinfo=PARIS)
+
+LOCMEM_MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The rate limit counts attempts in the cache: each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def clock():
+    """The current time, frozen at NOW; move it with `clock.move_to(…)` or `clock.shift(…)`."""
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def make_workshop(**fields) -> Workshop:
+    values = {
+        "name": "Workshop on Low-Rank Approximations and their Interactions with Neural Networks",
+        "acronym": "LoRAINNe'24",
+        "slug": "lorainne24",
+        "description": "Low-rank matrix and tensor decompositions, and neural networks.",
+        "starts_on": dt.date(2024, 11, 26),
+        "ends_on": dt.date(2024, 11, 27),
+        "timezone": "Europe/Paris",
+        "venue_name": "IDMC",
+        "venue_address": "13 rue Michel Ney, Nancy, France",
+        "capacity": 3,
+        "registration_deadline": dt.date(2024, 11, 11),
+        "registration_terms": "Registration is free but mandatory (the capacity is limited).",
+        "contact_email": "lorainne-orga@univ-lorraine.fr",
+    }
+    return Workshop.objects.create(**(values | fields))
+
+
+@pytest.fixture
+def open_workshop(db, clock) -> Workshop:
+    """LoRAINNe'24 with 3 seats, registration open at the frozen clock."""
+    return make_workshop()
+
+
+@pytest.fixture
+def register_data() -> dict:
+    """Keyword arguments of services.register() for André, who attends everything but lunch."""
+    return {
+        "first_name": "André",
+        "last_name": "Lefèvre",
+        "email": "andre@example.org",
+        "affiliation": "Université de Lorraine, LORIA",
+        "position": Registration.Position.PHD,
+        "attends_day_one": True,
+        "attends_day_two": True,
+        "attends_cocktail": True,
+        "attends_lunch": False,
+        "dietary_requirements": "Vegetarian",
+        "listed_publicly": False,
+    }
+
+
+@pytest.fixture
+def form_data(register_data) -> dict:
+    """The same answers as the public form posts them (unchecked boxes are left out)."""
+    data = {name: value for name, value in register_data.items() if not isinstance(value, bool)}
+    data |= {name: "on" for name, value in register_data.items() if value is True}
+    return data | {"privacy_consent": "on", "website": ""}
+
+
+@pytest.fixture
+def sign_up(register_data):
+    """sign_up(workshop, **answers): register one more person (person-1@example.org, …)."""
+    counter = itertools.count(1)
+
+    def sign_up(workshop: Workshop, **answers) -> Registration:
+        number = next(counter)
+        values = register_data | {
+            "first_name": f"Person {number}",
+            "last_name": "Test",
+            "email": f"person-{number}@example.org",
+        }
+        return services.register(workshop, **(values | answers))
+
+    return sign_up
+
+
+@pytest.fixture
+def full_workshop(open_workshop, sign_up) -> Workshop:
+    """The open workshop with its 3 seats taken and 2 people waiting (person-4, then person-5)."""
+    for _ in range(5):
+        sign_up(open_workshop)
+    return open_workshop
+
+
+@pytest.fixture
+def post_registration(client):
+    """post_registration(data): POST the public form, as a browser would."""
+
+    def post(data: dict, **kwargs):
+        return client.post("/register/", data, **kwargs)
+
+    return post
+
+
+@pytest.fixture
+def closed_smtp_port() -> int:
+    """A local port nothing listens on: connecting to it is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_down(settings, closed_smtp_port):
+    """Outgoing mail goes to an SMTP server that refuses connections."""
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": closed_smtp_port, "timeout": 2},
+        }
+    }
+    return settings
+
+
+@pytest.fixture
+def run_db_worker():
+    """run_db_worker(): `manage.py db_worker --batch`, which runs the due tasks and exits."""
+
+    def run():
+        # The worker installs its own SIGINT/SIGTERM handlers: give pytest its own back.
+        saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+        try:
+            call_command(
+                "db_worker", batch=True, startup_delay=False, reload=False, verbosity=0
+            )
+        finally:
+            for sig, handler in saved.items():
+                signal.signal(sig, handler)
+
+    return run

@@ -1,0 +1,358 @@
+"""The organizers' admin: seats at a glance, filters, exports, emails, and seat changes that go
+through the same services (and the same capacity) as the public form."""
+
+import csv
+import io
+
+import pytest
+from django.core import mail
+from django.utils.html import escape
+
+from program.models import Workshop
+from registration import services
+from registration.models import Registration
+
+from .conftest import LOCMEM_MAILERS
+from .html_forms import form_data
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/registration/registration/"
+
+
+def _html(response) -> str:
+    return response.content.decode()
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def _action(admin_client, action: str, registrations, **kwargs):
+    return admin_client.post(
+        CHANGELIST,
+        {"action": action, "_selected_action": [r.pk for r in registrations]},
+        **kwargs,
+    )
+
+
+def _statuses(workshop) -> dict[str, str]:
+    return dict(workshop.registrations.order_by("pk").values_list("email", "status"))
+
+
+def _listed(response) -> list[str]:
+    return sorted(r.email for r in response.context["cl"].result_list)
+
+
+# The list.
+
+
+def test_registration_changelist_shows_seats_taken_capacity_and_waiting(
+    admin_client, full_workshop
+):
+    response = admin_client.get(CHANGELIST)
+
+    assert response.status_code == 200
+    row = f'<th scope="row">{escape(full_workshop.acronym)}</th><td>3</td><td>3</td><td>2</td>'
+    assert row in _html(response)
+
+
+def test_registration_changelist_shows_status_parts_and_email_state(
+    admin_client, open_workshop, register_data, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register(open_workshop, **register_data)
+
+    html = _html(admin_client.get(CHANGELIST))
+
+    assert '<td class="field-status">Confirmed</td>' in html
+    assert '<td class="field-parts_attended">day 1, day 2, cocktail and posters</td>' in html
+    assert '<td class="field-email_state">sent 15 Oct 10:00</td>' in html
+
+
+@pytest.mark.parametrize(
+    ("query", "emails"),
+    [
+        ("status__exact=waitlisted", ["person-4@example.org", "person-5@example.org"]),
+        ("email_state=pending", [f"person-{n}@example.org" for n in range(1, 6)]),
+        ("email_state=sent", []),
+        ("q=person-2%40EXAMPLE.org", ["person-2@example.org"]),
+        ("q=Lorraine", [f"person-{n}@example.org" for n in range(1, 6)]),
+    ],
+)
+def test_registration_changelist_filters_and_search(admin_client, full_workshop, query, emails):
+    response = admin_client.get(f"{CHANGELIST}?{query}")
+
+    assert response.status_code == 200
+    assert _listed(response) == emails
+
+
+def test_registration_changelist_filter_by_workshop(admin_client, open_workshop, sign_up):
+    from .conftest import make_workshop
+
+    other = make_workshop(slug="lorainne25", acronym="LoRAINNe'25")
+    sign_up(open_workshop, email="here@example.org")
+    sign_up(other, email="there@example.org", enforce_deadline=False)
+
+    response = admin_client.get(f"{CHANGELIST}?workshop__id__exact={other.pk}")
+
+    assert _listed(response) == ["there@example.org"]
+
+
+# Actions.
+
+
+def test_export_csv_is_utf8_with_bom_and_defuses_formulas(
+    admin_client, open_workshop, register_data
+):
+    andre = services.register(open_workshop, **register_data)
+    olga = services.register(
+        open_workshop,
+        **register_data
+        | {
+            "first_name": "Ольга",
+            "last_name": "Иштева",
+            "email": "olga@example.org",
+            "affiliation": '=HYPERLINK("http://evil.example","click")',
+            "dietary_requirements": "+33 nothing; @home; -",
+        },
+    )
+
+    response = _action(admin_client, "export_csv", [andre, olga])
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="registrations-2024-10-15.csv"'
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:6] == ["First name", "Last name", "Email", "Affiliation", "Position", "Status"]
+    assert rows[1][:6] == [
+        "André",
+        "Lefèvre",
+        "andre@example.org",
+        "Université de Lorraine, LORIA",
+        "PhD student",
+        "Confirmed",
+    ]
+    assert rows[1][6:12] == ["yes", "yes", "yes", "no", "Vegetarian", "no"]
+    assert rows[1][12] == "2024-10-15 10:00"
+    assert rows[2][:2] == ["Ольга", "Иштева"]
+    assert rows[2][3] == '\'=HYPERLINK("http://evil.example","click")'
+    assert rows[2][10] == "'+33 nothing; @home; -"
+    assert len(rows) == 3
+
+
+def test_resend_action_sends_the_email_of_the_current_state(admin_client, full_workshop):
+    confirmed = full_workshop.registrations.get(email="person-1@example.org")
+    waiting = full_workshop.registrations.get(email="person-4@example.org")
+
+    response = _action(admin_client, "resend_email", [confirmed, waiting], follow=True)
+
+    assert _messages(response) == ["2 email(s) queued."]
+    assert sorted((m.to[0], m.subject) for m in mail.outbox) == [
+        ("person-1@example.org", "LoRAINNe'24: your registration is confirmed"),
+        ("person-4@example.org", "LoRAINNe'24: you are on the waiting list"),
+    ]
+
+
+def test_resend_action_after_smtp_failure_sends_and_clears_the_error(
+    admin_client, open_workshop, register_data, smtp_down, settings,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = services.register(open_workshop, **register_data)
+    assert '<td class="field-email_state">failed (1 tries)</td>' in _html(
+        admin_client.get(f"{CHANGELIST}?email_state=failed")
+    )
+    settings.MAILERS = LOCMEM_MAILERS
+
+    _action(admin_client, "resend_email", [registration])
+
+    registration.refresh_from_db()
+    assert [m.to for m in mail.outbox] == [["andre@example.org"]]
+    assert registration.email_error == ""
+    assert registration.email_sent_at is not None
+
+
+def test_cancel_action_frees_the_seats_and_promotes(
+    admin_client, full_workshop, django_capture_on_commit_callbacks
+):
+    leaving = full_workshop.registrations.filter(email="person-2@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _action(admin_client, "cancel_registrations", leaving, follow=True)
+
+    assert _messages(response) == [
+        "1 registration(s) cancelled. Promoted from the waiting list: Person 4 Test."
+    ]
+    assert full_workshop.registrations.get(email="person-2@example.org").status == "cancelled"
+    assert full_workshop.registrations.get(email="person-4@example.org").status == "confirmed"
+    assert full_workshop.registrations.confirmed().count() == 3
+    assert sorted(m.to[0] for m in mail.outbox) == ["person-2@example.org", "person-4@example.org"]
+
+
+def test_promote_action_when_full_refuses_with_a_message(admin_client, full_workshop):
+    waiting = full_workshop.registrations.filter(email="person-5@example.org")
+
+    response = _action(admin_client, "promote_registrations", waiting, follow=True)
+
+    assert _messages(response) == [
+        "No seat is free for Person 5 Test: raise the capacity or cancel someone first."
+    ]
+    assert waiting.get().status == "waitlisted"
+    assert full_workshop.registrations.confirmed().count() == 3
+
+
+def test_promote_action_with_a_free_seat_confirms(
+    admin_client, full_workshop, django_capture_on_commit_callbacks
+):
+    Workshop.objects.filter(pk=full_workshop.pk).update(capacity=4)
+    waiting = full_workshop.registrations.filter(email="person-5@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _action(admin_client, "promote_registrations", waiting, follow=True)
+
+    assert _messages(response) == ["Person 5 Test now has a seat."]
+    assert waiting.get().status == "confirmed"
+    assert [m.to for m in mail.outbox] == [["person-5@example.org"]]
+
+
+# Adding, editing and deleting.
+
+
+def _add_form(workshop, **answers) -> dict:
+    return {
+        "workshop": str(workshop.pk),
+        "first_name": "Jérémy",
+        "last_name": "Cohen",
+        "email": "jeremy@example.org",
+        "affiliation": "CNRS",
+        "position": "researcher",
+        "attends_day_one": "on",
+        "attends_day_two": "on",
+        "dietary_requirements": "",
+        "_save": "Save",
+    } | answers
+
+
+def test_admin_add_with_a_free_seat_confirms_and_emails(
+    admin_client, open_workshop, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"{CHANGELIST}add/", _add_form(open_workshop))
+
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    assert (registration.full_name, registration.status) == ("Jérémy Cohen", "confirmed")
+    assert [m.to for m in mail.outbox] == [["jeremy@example.org"]]
+
+
+def test_admin_add_when_full_puts_on_the_waiting_list(
+    admin_client, full_workshop, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            f"{CHANGELIST}add/", _add_form(full_workshop), follow=True
+        )
+
+    registration = Registration.objects.get(email="jeremy@example.org")
+    assert registration.status == Registration.Status.WAITLISTED
+    assert full_workshop.registrations.confirmed().count() == 3
+    assert "The workshop is full: Jérémy Cohen is on the waiting list." in _messages(response)
+    assert [m.subject for m in mail.outbox] == ["LoRAINNe'24: you are on the waiting list"]
+
+
+def test_admin_add_with_a_registered_email_in_another_case_shows_an_error(
+    admin_client, open_workshop, sign_up
+):
+    sign_up(open_workshop, email="jeremy@example.org")
+
+    response = admin_client.post(
+        f"{CHANGELIST}add/", _add_form(open_workshop, email="Jeremy@Example.ORG")
+    )
+
+    assert response.status_code == 200
+    assert "This email address is already registered for this workshop." in _html(response)
+    assert Registration.objects.count() == 1
+
+
+def test_admin_edit_email_to_another_registrants_shows_an_error(
+    admin_client, open_workshop, sign_up
+):
+    sign_up(open_workshop, email="andre@example.org")
+    other = sign_up(open_workshop, email="jeremy@example.org")
+    url = f"{CHANGELIST}{other.pk}/change/"
+    data = form_data(_html(admin_client.get(url)), "registration_form")
+
+    response = admin_client.post(url, data | {"email": "ANDRE@example.org", "_save": "Save"})
+
+    assert response.status_code == 200
+    assert "This email address is already registered for this workshop." in _html(response)
+    other.refresh_from_db()
+    assert other.email == "jeremy@example.org"
+
+
+def test_admin_edit_details_keeps_the_status(admin_client, full_workshop):
+    waiting = full_workshop.registrations.get(email="person-4@example.org")
+    url = f"{CHANGELIST}{waiting.pk}/change/"
+    data = form_data(_html(admin_client.get(url)), "registration_form")
+
+    response = admin_client.post(url, data | {"dietary_requirements": "Vegan", "_save": "Save"})
+
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert (waiting.dietary_requirements, waiting.status) == ("Vegan", "waitlisted")
+
+
+def test_admin_delete_confirmed_promotes_the_first_waiting(
+    admin_client, full_workshop, django_capture_on_commit_callbacks
+):
+    confirmed = full_workshop.registrations.get(email="person-1@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"{CHANGELIST}{confirmed.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Registration.objects.filter(pk=confirmed.pk).exists()
+    assert full_workshop.registrations.get(email="person-4@example.org").status == "confirmed"
+    assert [m.to for m in mail.outbox] == [["person-4@example.org"]]
+
+
+def test_admin_delete_selected_promotes_as_many_as_deleted(
+    admin_client, full_workshop, django_capture_on_commit_callbacks
+):
+    leaving = full_workshop.registrations.filter(email__in=["person-1@example.org", "person-2@example.org"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            CHANGELIST,
+            {
+                "action": "delete_selected",
+                "_selected_action": [r.pk for r in leaving],
+                "post": "yes",
+            },
+        )
+
+    assert _statuses(full_workshop) == {
+        "person-3@example.org": "confirmed",
+        "person-4@example.org": "confirmed",
+        "person-5@example.org": "confirmed",
+    }
+    assert sorted(m.to[0] for m in mail.outbox) == ["person-4@example.org", "person-5@example.org"]
+
+
+def test_workshop_admin_capacity_raised_promotes_the_waiting_list(
+    admin_client, full_workshop, django_capture_on_commit_callbacks
+):
+    url = f"/admin/program/workshop/{full_workshop.pk}/change/"
+    data = form_data(_html(admin_client.get(url)), "workshop_form")
+    assert data["capacity"] == "3"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, data | {"capacity": "4", "_save": "Save"}, follow=True)
+
+    assert "Promoted from the waiting list: Person 4 Test." in _messages(response)
+    assert full_workshop.registrations.confirmed().count() == 4
+    assert list(full_workshop.registrations.waitlisted().values_list("email", flat=True)) == [
+        "person-5@example.org"
+    ]
+    assert [m.to for m in mail.outbox] == [["person-4@example.org"]]

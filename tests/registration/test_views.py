@@ -1,0 +1,439 @@
+"""The public registration pages: the form, its refusals, the personal page behind the link."""
+
+import datetime as dt
+import os
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from registration import services
+from registration.models import Registration
+
+from .conftest import PARIS
+
+pytestmark = pytest.mark.django_db
+
+RATE_LIMITED = (
+    "Too many registration attempts from your network in the last hour. Your answers are kept "
+    "below: please try again later, or write to the organizers."
+)
+
+
+def _html(response) -> str:
+    return response.content.decode()
+
+
+# The form.
+
+
+def test_register_page_when_open_shows_the_form_seats_left_and_deadline(client, open_workshop):
+    response = client.get("/register/")
+
+    html = _html(response)
+    assert response.status_code == 200
+    assert '<form method="post" action="/register/" class="form" novalidate>' in html
+    assert "Registration is open</span>: 3 seats left" in html
+    assert "Registration closes after <time" in html
+    assert ">Monday 11 November 2024, 23:59:59 CET</time>\n (Europe/Paris time)." in html
+    assert '<time datetime="2024-11-11T23:59:59+01:00" data-local-time>' in html
+    assert '<button type="submit" class="button">Register</button>' in html
+
+
+def test_register_page_when_full_offers_the_waiting_list(client, full_workshop):
+    response = client.get("/register/")
+
+    html = _html(response)
+    assert "<strong>All 3 seats are taken.</strong> You can still join the waiting list" in html
+    assert "(2 people waiting)" in html
+    assert '<button type="submit" class="button">Join the waiting list</button>' in html
+
+
+def test_register_page_when_closed_has_no_form_and_says_so(client, open_workshop, clock):
+    clock.move_to(dt.datetime(2024, 11, 12, 0, 0, tzinfo=PARIS))
+
+    response = client.get("/register/")
+
+    html = _html(response)
+    assert 'action="/register/"' not in html
+    assert "Registration is closed: the deadline has passed." in html
+
+
+def test_register_page_before_opening_says_when_it_opens(client, open_workshop):
+    open_workshop.registration_opens_at = dt.datetime(2024, 10, 21, 9, 0, tzinfo=PARIS)
+    open_workshop.save()
+
+    response = client.get("/register/")
+
+    html = _html(response)
+    assert 'action="/register/"' not in html
+    assert "Registration opens on" in html
+    assert "Monday 21 October 2024, 09:00:00 CEST</time>" in html
+
+
+def test_register_page_after_the_workshop_says_it_is_over(client, open_workshop, clock):
+    clock.move_to(dt.datetime(2024, 11, 28, 9, 0, tzinfo=PARIS))
+
+    response = client.get("/register/")
+
+    html = _html(response)
+    assert 'action="/register/"' not in html
+    assert "LoRAINNe&#x27;24 is over." in html
+
+
+def test_register_post_valid_redirects_to_check_your_inbox(
+    client, open_workshop, form_data, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/register/", form_data)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/register/submitted/"
+    registration = Registration.objects.get()
+    assert registration.status == Registration.Status.CONFIRMED
+    assert (registration.first_name, registration.email) == ("André", "andre@example.org")
+    assert (registration.attends_cocktail, registration.attends_lunch) == (True, False)
+    assert [m.to for m in mail.outbox] == [["andre@example.org"]]
+    page = client.get(response["Location"])
+    assert "<h1>Check your inbox</h1>" in _html(page)
+    assert "to <strong>andre@example.org</strong>" in _html(page)
+
+
+def test_register_post_normalises_the_email_domain(client, open_workshop, form_data):
+    client.post("/register/", form_data | {"email": "  Andre.Lefevre@LORIA.FR "})
+
+    assert Registration.objects.get().email == "Andre.Lefevre@loria.fr"
+
+
+def test_register_post_when_full_puts_on_the_waiting_list(
+    client, full_workshop, form_data, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/register/", form_data)
+
+    assert response["Location"] == "/register/submitted/"
+    assert Registration.objects.get(email="andre@example.org").status == "waitlisted"
+    assert "in place 3" in mail.outbox[0].body
+
+
+def test_register_post_duplicate_answers_the_same_and_emails_the_link_again(
+    client, open_workshop, form_data, django_capture_on_commit_callbacks
+):
+    first = client.post("/register/", form_data)
+    first_page = _html(client.get("/register/submitted/"))
+    registration = Registration.objects.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post("/register/", form_data | {"email": "ANDRE@example.org"})
+
+    assert (again.status_code, again["Location"]) == (first.status_code, first["Location"])
+    assert _html(client.get("/register/submitted/")) == first_page.replace(
+        "andre@example.org", "ANDRE@example.org"
+    )
+    assert Registration.objects.count() == 1
+    [message] = mail.outbox
+    assert message.to == ["andre@example.org"]
+    assert message.subject == "LoRAINNe'24: your registration"
+    assert f"/registration/{registration.token}/" in message.body
+
+
+def test_register_post_empty_shows_a_message_beside_each_field(client, open_workshop):
+    response = client.post("/register/", {})
+
+    html = _html(response)
+    assert response.status_code == 200
+    for field, message in [
+        ("first_name", "Please enter your first name."),
+        ("last_name", "Please enter your last name."),
+        ("email", "Please enter your email address."),
+        ("affiliation", "Please enter your affiliation."),
+        ("position", "Please choose your position or career stage."),
+        (
+            "privacy_consent",
+            "Please accept the privacy notice: we cannot register you without it.",
+        ),
+    ]:
+        assert f'<ul class="errorlist" id="id_{field}_error"><li>{message}</li></ul>' in html
+    assert "<strong>Please check your answers.</strong>" in html
+    assert Registration.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("answers", "field", "message"),
+    [
+        ({"email": "andre@"}, "email", "Enter a valid email address, such as name@example.org."),
+        (
+            {"first_name": "É" * 101},
+            "first_name",
+            "Ensure this value has at most 100 characters (it has 101).",
+        ),
+        (
+            {"dietary_requirements": "x" * 301},
+            "dietary_requirements",
+            "Ensure this value has at most 300 characters (it has 301).",
+        ),
+        ({"position": "nonsense"}, "position", "Select a valid choice. nonsense is not one of"),
+        ({"first_name": "Andr\x00é"}, "first_name", "Null characters are not allowed."),
+    ],
+)
+def test_register_post_invalid_field_shows_its_message_and_keeps_the_answers(
+    client, open_workshop, form_data, answers, field, message
+):
+    response = client.post("/register/", form_data | {"last_name": "Иштева"} | answers)
+
+    html = _html(response)
+    assert response.status_code == 200
+    assert f'<ul class="errorlist" id="id_{field}_error"><li>{message}' in html
+    assert 'value="Иштева"' in html
+    assert 'value="Université de Lorraine, LORIA"' in html
+    assert Registration.objects.count() == 0
+
+
+def test_register_post_without_any_day_says_choose_a_day(client, open_workshop, form_data):
+    answers = {k: v for k, v in form_data.items() if k not in ("attends_day_one", "attends_day_two")}
+
+    response = client.post("/register/", answers)
+
+    assert response.status_code == 200
+    assert '<ul class="errorlist nonfield"><li>Choose at least one day.</li></ul>' in _html(response)
+    assert Registration.objects.count() == 0
+
+
+def test_register_form_loaded_before_the_deadline_and_posted_after_is_refused(
+    client, open_workshop, form_data, clock
+):
+    clock.move_to(dt.datetime(2024, 11, 11, 23, 59, 59, tzinfo=PARIS))
+    assert 'action="/register/"' in _html(client.get("/register/"))
+    clock.move_to(dt.datetime(2024, 11, 12, 0, 0, 0, tzinfo=PARIS))
+
+    response = client.post("/register/", form_data)
+
+    assert response.status_code == 200
+    assert "Registration is closed: the deadline has passed." in _html(response)
+    assert Registration.objects.count() == 0
+
+
+def test_register_post_with_the_honeypot_filled_pretends_and_keeps_nothing(
+    client, open_workshop, form_data, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post("/register/", form_data | {"website": "http://spam.example"})
+
+    assert response["Location"] == "/register/submitted/"
+    assert Registration.objects.count() == 0
+    assert callbacks == []
+    assert mail.outbox == []
+
+
+def test_register_post_over_the_rate_limit_gets_429_with_answers_kept(
+    client, open_workshop, form_data, settings
+):
+    settings.REGISTRATION_RATE_LIMIT = 3
+    for number in range(3):
+        client.post("/register/", form_data | {"email": f"person-{number}@example.org"})
+
+    response = client.post("/register/", form_data | {"email": "fourth@example.org"})
+
+    html = _html(response)
+    assert response.status_code == 429
+    assert RATE_LIMITED in html
+    assert 'value="fourth@example.org"' in html
+    assert 'value="André"' in html
+    assert not Registration.objects.filter(email="fourth@example.org").exists()
+
+
+def test_register_rate_limit_counts_each_address_apart(open_workshop, form_data, settings):
+    settings.REGISTRATION_RATE_LIMIT = 1
+    Client(REMOTE_ADDR="192.0.2.1").post("/register/", form_data)
+
+    response = Client(REMOTE_ADDR="192.0.2.2").post(
+        "/register/", form_data | {"email": "other@example.org"}
+    )
+
+    assert response.status_code == 302
+
+
+# Bad requests never end in a 500.
+
+
+def test_register_post_random_bytes_shows_the_form_errors(client, open_workshop):
+    response = client.post(
+        "/register/", os.urandom(4096), content_type="application/octet-stream"
+    )
+
+    assert response.status_code == 200
+    assert "Please enter your first name." in _html(response)
+    assert Registration.objects.count() == 0
+
+
+def test_register_post_urlencoded_garbage_shows_the_form_errors(client, open_workshop):
+    body = b"first_name=%FF%FE%00&&=&email=%%%&position[]=x&" + os.urandom(512).replace(b"&", b"")
+
+    response = client.post("/register/", body, content_type="application/x-www-form-urlencoded")
+
+    html = _html(response)
+    assert response.status_code == 200
+    assert "Null characters are not allowed." in html
+    assert "Enter a valid email address, such as name@example.org." in html
+
+
+def test_register_post_a_list_for_a_single_field_takes_one_value(
+    client, open_workshop, form_data
+):
+    response = client.post("/register/", form_data | {"first_name": ["André", "Jérémy"]})
+
+    assert response.status_code == 302
+    assert Registration.objects.get().first_name == "Jérémy"
+
+
+def test_register_post_broken_multipart_is_a_400(client, open_workshop):
+    response = client.post(
+        "/register/", b"--nope\r\n\r\n", content_type="multipart/form-data; boundary="
+    )
+
+    assert response.status_code == 400
+    assert "That request could not be understood" in _html(response)
+
+
+def test_register_post_of_3_mb_is_a_400_page(client, open_workshop):
+    body = b"first_name=" + b"A" * (3 * 1024 * 1024)
+
+    response = client.post("/register/", body, content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 400
+    assert "<h1>That request could not be understood</h1>" in _html(response)
+    assert Registration.objects.count() == 0
+
+
+def test_register_post_without_csrf_token_is_a_403_in_the_site_style(open_workshop, form_data):
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post("/register/", form_data)
+
+    assert response.status_code == 403
+    assert "<h1>This form has expired</h1>" in _html(response)
+    assert Registration.objects.count() == 0
+
+
+def test_register_post_with_csrf_token_from_the_form_is_accepted(open_workshop, form_data):
+    client = Client(enforce_csrf_checks=True)
+    token = client.get("/register/").context["csrf_token"]
+
+    response = client.post("/register/", form_data | {"csrfmiddlewaretoken": str(token)})
+
+    assert response.status_code == 302
+
+
+# The personal page behind the emailed link.
+
+
+def test_manage_page_shows_the_details_and_confirmed_seat(client, open_workshop, register_data):
+    registration = services.register(open_workshop, **register_data)
+
+    response = client.get(f"/registration/{registration.token}/")
+
+    html = _html(response)
+    assert "<strong>Your seat is confirmed.</strong>" in html
+    assert "<dd>André Lefèvre</dd>" in html
+    assert "<dd>andre@example.org</dd>" in html
+    assert "<dd>Day 1, day 2, cocktail and posters</dd>" in html
+    assert "<dd>Vegetarian</dd>" in html
+    assert f'href="/registration/{registration.token}/cancel/"' in html
+    assert '<meta name="robots" content="noindex">' in html
+
+
+def test_manage_page_when_waitlisted_shows_the_place(client, full_workshop):
+    waiting = full_workshop.registrations.get(email="person-5@example.org")
+
+    response = client.get(f"/registration/{waiting.token}/")
+
+    assert "<strong>You are on the waiting list, in place 2.</strong>" in _html(response)
+
+
+def test_manage_page_with_an_unknown_token_is_a_404(client, open_workshop, sign_up):
+    sign_up(open_workshop)
+
+    response = client.get("/registration/not-a-real-token/")
+
+    assert response.status_code == 404
+
+
+def test_cancel_page_get_asks_for_confirmation_and_cancels_nothing(
+    client, open_workshop, register_data
+):
+    registration = services.register(open_workshop, **register_data)
+
+    response = client.get(f"/registration/{registration.token}/cancel/")
+
+    html = _html(response)
+    assert "<h1>Cancel your registration?</h1>" in html
+    assert "André Lefèvre, your seat for LoRAINNe&#x27;24 will go to the next person" in html
+    assert f'<form method="post" action="/registration/{registration.token}/cancel/">' in html
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CONFIRMED
+
+
+def test_cancel_post_cancels_promotes_and_says_so(
+    client, full_workshop, django_capture_on_commit_callbacks
+):
+    registration = full_workshop.registrations.get(email="person-1@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/registration/{registration.token}/cancel/")
+
+    assert response["Location"] == f"/registration/{registration.token}/"
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CANCELLED
+    assert full_workshop.registrations.get(email="person-4@example.org").status == "confirmed"
+    assert sorted(m.to[0] for m in mail.outbox) == ["person-1@example.org", "person-4@example.org"]
+    page = _html(client.get(response["Location"]))
+    assert "Your registration is cancelled. We have sent you an email to confirm it." in page
+    assert "<strong>This registration is cancelled.</strong>" in page
+    assert "Register again</button>" in page
+
+
+def test_cancel_post_with_an_unknown_token_is_a_404(client, open_workshop):
+    response = client.post("/registration/not-a-real-token/cancel/")
+
+    assert response.status_code == 404
+
+
+def test_rejoin_post_after_cancelling_gives_the_seat_back(
+    client, open_workshop, sign_up, django_capture_on_commit_callbacks
+):
+    registration = sign_up(open_workshop)
+    services.cancel(registration)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/registration/{registration.token}/rejoin/", follow=True)
+
+    assert "You are registered again: your seat is confirmed." in _html(response)
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CONFIRMED
+    assert [m.subject for m in mail.outbox] == ["LoRAINNe'24: your registration is confirmed"]
+
+
+def test_rejoin_post_after_the_deadline_says_registration_is_closed(
+    client, open_workshop, sign_up, clock
+):
+    registration = sign_up(open_workshop)
+    services.cancel(registration)
+    clock.move_to(dt.datetime(2024, 11, 12, 0, 0, tzinfo=PARIS))
+
+    response = client.post(f"/registration/{registration.token}/rejoin/", follow=True)
+
+    assert "Registration closed after Monday 11 November 2024, 23:59:59" in _html(response)
+    assert "Register again</button>" not in _html(response)
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CANCELLED
+
+
+def test_privacy_page_says_how_long_data_is_kept_and_whom_to_ask(client, open_workshop, settings):
+    settings.REGISTRATION_RETENTION_DAYS = 90
+
+    response = client.get("/privacy/")
+
+    html = _html(response)
+    assert "<h1>Privacy notice</h1>" in html
+    assert "Registrations are deleted 90 days after the workshop ends." in html
+    assert '<span class="contact">lorainne-orga@univ-lorraine.fr</span>' in html

@@ -1,7 +1,7 @@
 """Factories with realistic defaults: a workshop in Nancy, times in Europe/Paris.
 
-Each new workshop starts a week after the previous one, so the last one built is the current
-workshop (the one the site shows), and later than the LoRAINNe'24 seed (November 2024).
+Each new workshop is next year's edition (late November, from 2026 on), so the last one built is
+the current workshop (the one the site shows), and later than the LoRAINNe'24 seed (2024).
 """
 
 import datetime as dt
@@ -26,8 +26,8 @@ class WorkshopFactory(DjangoModelFactory):
         model = Workshop
 
     name = "Workshop on Low-Rank Approximations and their Interactions with Neural Networks"
-    acronym = factory.Sequence(lambda n: f"LoRAINNe'{26 + n}")
-    slug = factory.Sequence(lambda n: f"lorainne-{26 + n}")
+    acronym = factory.Sequence(lambda n: f"LoRAINNe'{(26 + n) % 100:02}")
+    slug = factory.Sequence(lambda n: f"lorainne-{2026 + n}")
     description = (
         "This workshop explores low-rank matrix and tensor decompositions and their interactions "
         "with neural networks and machine learning at large."
@@ -35,7 +35,7 @@ class WorkshopFactory(DjangoModelFactory):
     schedule_note = (
         "We start after lunch on the first day and finish in the afternoon of the second."
     )
-    starts_on = factory.Sequence(lambda n: dt.date(2026, 11, 24) + dt.timedelta(weeks=n))
+    starts_on = factory.Sequence(lambda n: dt.date(2026 + n, 11, 24))
     ends_on = factory.LazyAttribute(lambda o: o.starts_on + dt.timedelta(days=1))
     timezone = "Europe/Paris"
     venue_name = "IDMC (Institut des Sciences du Digital)"

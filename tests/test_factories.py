@@ -12,6 +12,7 @@ from tests.factories import (
     SpeakerFactory,
     TalkFactory,
     WorkshopFactory,
+    paris_time,
 )
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,8 @@ def test_session_factory_makes_a_talk_slot_at_nine_in_paris_in_one_workshop():
 
     assert session.talk.workshop == session.workshop
     assert [speaker.workshop for speaker in session.talk.speakers.all()] == [session.workshop]
-    assert session.starts_at.isoformat() == f"{session.workshop.starts_on}T09:00:00+01:00"
+    assert session.starts_at == paris_time(session.workshop.starts_on, 9)
+    assert session.starts_at.utcoffset() == dt.timedelta(hours=1)  # November: CET
     assert session.ends_at - session.starts_at == dt.timedelta(minutes=30)
 
 

@@ -176,15 +176,8 @@ def test_workshop_change_page_shows_its_sessions_inline(admin_client, seeded):
     assert page.find("input", name="organizers-TOTAL_FORMS").attrs["value"] == "5"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "App bug: AXES_CLIENT_IP_CALLABLE is registration.throttle.client_ip, which returns the "
-        "string 'unknown' when the request has no REMOTE_ADDR (as in Django's test client "
-        "login). axes stores it in AccessLog.ip_address, a GenericIPAddressField: SQLite keeps "
-        "'unknown', PostgreSQL (inet) raises DataError, so every admin_client test errors there."
-    ),
-)
+# Regression: the address axes records came from registration.throttle.client_ip, which once
+# returned "unknown" without REMOTE_ADDR; PostgreSQL (inet) refused it, breaking every admin login.
 def test_admin_login_without_a_client_address_stores_no_fake_address(client, admin_user):
     client.force_login(admin_user)  # logs in with a request that has no REMOTE_ADDR
 

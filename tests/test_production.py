@@ -1,0 +1,283 @@
+"""Production as deployed: settings from .env.example pass `check --deploy`, and a smoke test
+runs gunicorn (debug off) + the task worker + an SMTP server against PostgreSQL, and registers
+as a browser would."""
+
+import datetime as dt
+import email
+import email.policy
+import http.client
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+import time
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+
+from program.models import Workshop
+from registration.models import Registration
+
+REPO = Path(settings.BASE_DIR)
+PYTHON = sys.executable
+
+
+def production_env(**overrides) -> dict:
+    """The environment of a deployment made from .env.example, with a real secret key."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "EMAIL_URL"))
+    }
+    for line in (REPO / ".env.example").read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            key, _, value = line.partition("=")
+            env[key.strip()] = value.strip()
+    env["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)
+    env.update(overrides)
+    return env
+
+
+def test_check_deploy_is_silent_with_env_example():
+    result = subprocess.run(
+        [PYTHON, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_flags_the_development_secret_key():
+    env = production_env()
+    del env["DJANGO_SECRET_KEY"]
+    result = subprocess.run(
+        [PYTHON, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "security.W009" in result.stdout + result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+        self.arrived = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's handler hook
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        self.arrived.set()
+        return "250 Message accepted for delivery"
+
+
+def wait_for_http(port: int, path: str = "/healthz", timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", path, headers={"X-Forwarded-Proto": "https", "Host": "127.0.0.1"})
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"gunicorn did not answer on port {port}")
+
+
+class Browser:
+    """Just enough of a browser behind a TLS proxy: cookies, the https scheme, Origin/Referer."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies = SimpleCookie()
+        self.origin = f"https://127.0.0.1:{port}"
+
+    def request(self, method: str, path: str, body: str | None = None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {
+            "Host": f"127.0.0.1:{self.port}",
+            "X-Forwarded-Proto": "https",
+            "User-Agent": "smoke-test",
+        }
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={m.value}" for k, m in self.cookies.items())
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Origin"] = self.origin
+            headers["Referer"] = self.origin + path
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        content = response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            self.cookies.load(header)
+        return response, content.decode("utf-8", "replace")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_production_smoke_registration_email_headers_and_static(tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "The production smoke test runs against PostgreSQL: set DATABASE_URL=postgres://… (CI does)."
+        )
+    call_command("loaddata", "lorainne24", verbosity=0)
+    workshop = Workshop.objects.get()
+    today = dt.date.today()
+    Workshop.objects.filter(pk=workshop.pk).update(
+        registration_deadline=today + dt.timedelta(days=10),
+        starts_on=today + dt.timedelta(days=20),
+        ends_on=today + dt.timedelta(days=21),
+    )
+    db = connection.settings_dict
+    database_url = (
+        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    inbox = Inbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    web_port = free_port()
+    env = production_env(
+        DATABASE_URL=database_url,
+        EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL=f"https://127.0.0.1:{web_port}",
+        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
+        DJANGO_TASKS_BACKEND="django_tasks_db.DatabaseBackend",
+        CACHE_URL="dbcache://django_cache",
+        TRUSTED_PROXY_COUNT="0",
+    )
+    # The deployment steps of the compose file's web service.
+    for command in (["collectstatic", "--no-input", "-v0"], ["createcachetable"]):
+        done = subprocess.run(
+            [PYTHON, "manage.py", *command], cwd=REPO, env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+    gunicorn = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "lorainne.wsgi",
+            "-b",
+            f"127.0.0.1:{web_port}",
+            "-w",
+            "2",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    worker = subprocess.Popen(
+        [PYTHON, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for_http(web_port)
+        browser = Browser(web_port)
+
+        # Security headers on a public page.
+        response, home = browser.request("GET", "/")
+        assert response.status == 200
+        assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+        csp = response.headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp
+        assert "unsafe-inline" not in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+        assert response.headers["X-Frame-Options"] == "DENY"
+
+        # Fingerprinted static files, cached for a year.
+        stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', home)
+        assert stylesheet, "the home page links no fingerprinted stylesheet"
+        response, _ = browser.request("GET", stylesheet.group(1))
+        assert response.status == 200
+        assert (
+            "max-age=315360000" in response.headers["Cache-Control"]
+            or "max-age=31536000" in response.headers["Cache-Control"]
+        )
+
+        # Plain HTTP is redirected to HTTPS.
+        conn = http.client.HTTPConnection("127.0.0.1", web_port, timeout=10)
+        conn.request("GET", "/program/", headers={"Host": "127.0.0.1"})
+        plain = conn.getresponse()
+        assert plain.status == 301
+        assert plain.headers["Location"].startswith("https://")
+
+        # Register as a browser would: GET the form, POST it with the CSRF token.
+        response, form = browser.request("GET", "/register/")
+        assert response.status == 200
+        set_cookies = " ".join(browser.cookies.output().splitlines())
+        assert "Secure" in set_cookies
+        assert "HttpOnly" in set_cookies
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        fields = {
+            "csrfmiddlewaretoken": token,
+            "first_name": "Jérémy",
+            "last_name": "Cohen",
+            "email": "jeremy.cohen@example.org",
+            "affiliation": "CNRS-CREATIS, Lyon",
+            "position": "researcher",
+            "attends_day_one": "on",
+            "attends_day_two": "on",
+            "privacy_consent": "on",
+        }
+        response, _ = browser.request("POST", "/register/", body=urlencode(fields))
+        assert response.status == 302, response.headers
+        assert response.headers["Location"] == "/register/submitted/"
+        registration = Registration.objects.get(email="jeremy.cohen@example.org")
+        assert registration.status == Registration.Status.CONFIRMED
+
+        # The worker sends the confirmation through SMTP, with the program attached.
+        assert inbox.arrived.wait(timeout=60), "no email reached the SMTP server"
+        message = inbox.messages[0]
+        assert message["To"] == "jeremy.cohen@example.org"
+        text = message.get_body(preferencelist=("plain",)).get_content()
+        assert f"https://127.0.0.1:{web_port}/registration/{registration.token}/" in text
+        attachments = [part for part in message.iter_attachments() if part.get_filename()]
+        assert [part.get_filename() for part in attachments] == ["lorainne24-program.ics"]
+        assert attachments[0].get_content_type() == "text/calendar"
+        assert "BEGIN:VCALENDAR" in attachments[0].get_content()
+        # The worker records the delivery just after the SMTP server accepted the message.
+        deadline = time.monotonic() + 20
+        while registration.email_sent_at is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+            registration.refresh_from_db()
+        assert registration.email_sent_at is not None
+        assert registration.email_error == ""
+    finally:
+        for process in (gunicorn, worker):
+            process.terminate()
+        for process in (gunicorn, worker):
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        smtp.stop()
+        # Shown by pytest when the test failed: what gunicorn and the worker logged.
+        print(gunicorn.stderr.read().decode("utf-8", "replace")[-5000:])

@@ -98,6 +98,15 @@ class SpeakerAdmin(admin.ModelAdmin):
     search_fields = ["name", "affiliation"]
     ordering = ["sort_name", "name"]
 
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.record_removal([obj.workshop_id])
+
+    def delete_queryset(self, request, queryset):
+        workshop_ids = list(queryset.values_list("workshop_id", flat=True))
+        super().delete_queryset(request, queryset)
+        services.record_removal(workshop_ids)
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(talk_count=Count("talks"))
 
@@ -115,6 +124,15 @@ class TalkAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     list_select_related = ["session"]
     ordering = ["session__starts_at", "title"]
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.record_removal([obj.workshop_id])
+
+    def delete_queryset(self, request, queryset):
+        workshop_ids = list(queryset.values_list("workshop_id", flat=True))
+        super().delete_queryset(request, queryset)
+        services.record_removal(workshop_ids)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("speakers")
@@ -143,6 +161,15 @@ class SessionAdmin(admin.ModelAdmin):
     list_select_related = ["talk", "workshop"]
     date_hierarchy = "starts_at"
     ordering = ["starts_at"]
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.record_removal([obj.workshop_id])
+
+    def delete_queryset(self, request, queryset):
+        workshop_ids = list(queryset.values_list("workshop_id", flat=True))
+        super().delete_queryset(request, queryset)
+        services.record_removal(workshop_ids)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -8,6 +8,8 @@ import icalendar
 from .models import Session, Workshop
 
 PRODID = "-//LoRAINNe//Workshop program//EN"
+# The UID's domain part: constant, so that no edit (not even the workshop's slug) changes a UID.
+UID_DOMAIN = "lorainne-workshop"
 
 
 def _event_owner(session: Session):
@@ -46,7 +48,7 @@ def session_event(session: Session, workshop: Workshop, *, base_url: str) -> ica
         if stamp
     ).astimezone(dt.UTC)
     event = icalendar.Event()
-    event.add("uid", f"{owner.uid}@{workshop.slug}")
+    event.add("uid", f"{owner.uid}@{UID_DOMAIN}")
     event.add("dtstamp", modified)
     event.add("last-modified", modified)
     event.add("dtstart", session.starts_at.astimezone(tz))

@@ -7,6 +7,7 @@ admin calls these after saving, with the fields its form changed.
 from collections.abc import Iterable
 
 from django.db.models import F
+from django.utils import timezone
 
 from .models import Session, Talk, Workshop
 
@@ -36,3 +37,9 @@ def record_workshop_change(workshop: Workshop, changed: Iterable[str]) -> None:
     """The venue or the time zone changed: every event of the workshop changed."""
     if WORKSHOP_FIELDS & set(changed):
         Workshop.objects.filter(pk=workshop.pk).update(sequence=F("sequence") + 1)
+
+
+def record_removal(workshop_ids: Iterable[int]) -> None:
+    """A slot or a talk left the program: mark the workshop modified, so that calendars polling
+    with If-Modified-Since see the change (the rows that would have shown it are gone)."""
+    Workshop.objects.filter(pk__in=set(workshop_ids)).update(updated_at=timezone.now())

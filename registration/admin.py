@@ -60,8 +60,10 @@ class RegistrationAdminForm(forms.ModelForm):
         email = cleaned.get("email")
         workshop = cleaned.get("workshop") or getattr(self.instance, "workshop", None)
         if self.instance.pk and email and workshop:
-            others = Registration.objects.filter(workshop=workshop, email__iexact=email).exclude(
-                pk=self.instance.pk
+            others = (
+                Registration.objects.filter(workshop=workshop)
+                .with_email(email)
+                .exclude(pk=self.instance.pk)
             )
             if others.exists():
                 self.add_error(
@@ -249,7 +251,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         )  # a byte-order mark, so that spreadsheets read UTF-8 (André, Иштева)
         writer = csv.writer(response)
         writer.writerow([label for _, label in CSV_COLUMNS])
-        for registration in queryset.order_by("created_at"):
+        for registration in queryset.order_by("created_at", "pk"):
             row = []
             for name, _ in CSV_COLUMNS:
                 value = getattr(registration, name)
@@ -280,10 +282,13 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.action(description="Cancel selected registrations (frees their seats)")
     def cancel_registrations(self, request, queryset):
-        promoted = []
-        for registration in queryset:
-            promoted += services.cancel(registration)
-        message = f"{queryset.count()} registration(s) cancelled."
+        selected = list(queryset)
+        promoted_ids = set()
+        for registration in selected:
+            promoted_ids |= {r.pk for r in services.cancel(registration)}
+        # Someone promoted by an early cancellation may be among those cancelled next.
+        promoted = Registration.objects.confirmed().filter(pk__in=promoted_ids)
+        message = f"{len(selected)} registration(s) cancelled."
         if promoted:
             message += (
                 " Promoted from the waiting list: " + ", ".join(r.full_name for r in promoted) + "."

@@ -21,6 +21,10 @@ class RegistrationQuerySet(models.QuerySet):
     def waitlisted(self):
         return self.filter(status=Registration.Status.WAITLISTED)
 
+    def with_email(self, email: str):
+        """Registrations with this address, compared as the database constraint compares them."""
+        return self.alias(email_lower=Lower("email")).filter(email_lower=Lower(models.Value(email)))
+
     def waiting_list_order(self):
         return self.waitlisted().order_by("waitlisted_at", "pk")
 

@@ -182,7 +182,7 @@ def register(
             workshop = _lock(workshop)
             if enforce_deadline:
                 _check_open(workshop, now)
-            existing = workshop.registrations.filter(email__iexact=email).first()
+            existing = workshop.registrations.with_email(email).first()
             if existing is not None:
                 raise AlreadyRegistered(existing)
             registration = Registration(
@@ -208,7 +208,7 @@ def register(
     except IntegrityError:
         # Only reachable if the email's uniqueness was raced past the lock (it cannot be, but the
         # database constraint is the last word).
-        existing = workshop.registrations.filter(email__iexact=email).first()
+        existing = workshop.registrations.with_email(email).first()
         if existing is None:
             raise
         raise AlreadyRegistered(existing) from None

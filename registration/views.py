@@ -102,10 +102,13 @@ class CancelView(RegistrationByTokenMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         registration = self.get_registration()
-        services.cancel(registration)
-        messages.success(
-            request, "Your registration is cancelled. We have sent you an email to confirm it."
-        )
+        if registration.status == Registration.Status.CANCELLED:
+            messages.info(request, "This registration was already cancelled.")
+        else:
+            services.cancel(registration)
+            messages.success(
+                request, "Your registration is cancelled. We have sent you an email to confirm it."
+            )
         return redirect(registration.get_absolute_url())
 
 

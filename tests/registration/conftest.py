@@ -35,6 +35,12 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The organizer account of `admin_client` is created in every admin test: hash it fast."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def clock():
     """The current time, frozen at NOW; move it with `clock.move_to(…)` or `clock.shift(…)`."""
@@ -119,16 +125,6 @@ def full_workshop(open_workshop, sign_up) -> Workshop:
 
 
 @pytest.fixture
-def post_registration(client):
-    """post_registration(data): POST the public form, as a browser would."""
-
-    def post(data: dict, **kwargs):
-        return client.post("/register/", data, **kwargs)
-
-    return post
-
-
-@pytest.fixture
 def closed_smtp_port() -> int:
     """A local port nothing listens on: connecting to it is refused at once."""
     with socket.socket() as probe:
@@ -154,11 +150,11 @@ def run_db_worker():
 
     def run():
         # The worker installs its own SIGINT/SIGTERM handlers: give pytest its own back.
-        saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+        saved = {
+            sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
+        }
         try:
-            call_command(
-                "db_worker", batch=True, startup_delay=False, reload=False, verbosity=0
-            )
+            call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
         finally:
             for sig, handler in saved.items():
                 signal.signal(sig, handler)

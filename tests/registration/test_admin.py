@@ -6,18 +6,24 @@ import io
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils.html import escape
 
 from program.models import Workshop
 from registration import services
 from registration.models import Registration
 
-from .conftest import LOCMEM_MAILERS
+from .conftest import LOCMEM_MAILERS, make_workshop
 from .html_forms import form_data
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = "/admin/registration/registration/"
+CHANGELIST = reverse("admin:registration_registration_changelist")
+ADD = reverse("admin:registration_registration_add")
+
+
+def _change_url(registration) -> str:
+    return reverse("admin:registration_registration_change", args=[registration.pk])
 
 
 def _html(response) -> str:
@@ -88,8 +94,6 @@ def test_registration_changelist_filters_and_search(admin_client, full_workshop,
 
 
 def test_registration_changelist_filter_by_workshop(admin_client, open_workshop, sign_up):
-    from .conftest import make_workshop
-
     other = make_workshop(slug="lorainne25", acronym="LoRAINNe'25")
     sign_up(open_workshop, email="here@example.org")
     sign_up(other, email="there@example.org", enforce_deadline=False)
@@ -103,9 +107,10 @@ def test_registration_changelist_filter_by_workshop(admin_client, open_workshop,
 
 
 def test_export_csv_is_utf8_with_bom_and_defuses_formulas(
-    admin_client, open_workshop, register_data
+    admin_client, open_workshop, register_data, clock
 ):
     andre = services.register(open_workshop, **register_data)
+    clock.shift(60)
     olga = services.register(
         open_workshop,
         **register_data
@@ -155,7 +160,11 @@ def test_resend_action_sends_the_email_of_the_current_state(admin_client, full_w
 
 
 def test_resend_action_after_smtp_failure_sends_and_clears_the_error(
-    admin_client, open_workshop, register_data, smtp_down, settings,
+    admin_client,
+    open_workshop,
+    register_data,
+    smtp_down,
+    settings,
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -238,7 +247,7 @@ def test_admin_add_with_a_free_seat_confirms_and_emails(
     admin_client, open_workshop, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(f"{CHANGELIST}add/", _add_form(open_workshop))
+        response = admin_client.post(ADD, _add_form(open_workshop))
 
     assert response.status_code == 302
     registration = Registration.objects.get()
@@ -250,9 +259,7 @@ def test_admin_add_when_full_puts_on_the_waiting_list(
     admin_client, full_workshop, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
-            f"{CHANGELIST}add/", _add_form(full_workshop), follow=True
-        )
+        response = admin_client.post(ADD, _add_form(full_workshop), follow=True)
 
     registration = Registration.objects.get(email="jeremy@example.org")
     assert registration.status == Registration.Status.WAITLISTED
@@ -266,9 +273,7 @@ def test_admin_add_with_a_registered_email_in_another_case_shows_an_error(
 ):
     sign_up(open_workshop, email="jeremy@example.org")
 
-    response = admin_client.post(
-        f"{CHANGELIST}add/", _add_form(open_workshop, email="Jeremy@Example.ORG")
-    )
+    response = admin_client.post(ADD, _add_form(open_workshop, email="Jeremy@Example.ORG"))
 
     assert response.status_code == 200
     assert "This email address is already registered for this workshop." in _html(response)
@@ -280,7 +285,7 @@ def test_admin_edit_email_to_another_registrants_shows_an_error(
 ):
     sign_up(open_workshop, email="andre@example.org")
     other = sign_up(open_workshop, email="jeremy@example.org")
-    url = f"{CHANGELIST}{other.pk}/change/"
+    url = _change_url(other)
     data = form_data(_html(admin_client.get(url)), "registration_form")
 
     response = admin_client.post(url, data | {"email": "ANDRE@example.org", "_save": "Save"})
@@ -293,7 +298,7 @@ def test_admin_edit_email_to_another_registrants_shows_an_error(
 
 def test_admin_edit_details_keeps_the_status(admin_client, full_workshop):
     waiting = full_workshop.registrations.get(email="person-4@example.org")
-    url = f"{CHANGELIST}{waiting.pk}/change/"
+    url = _change_url(waiting)
     data = form_data(_html(admin_client.get(url)), "registration_form")
 
     response = admin_client.post(url, data | {"dietary_requirements": "Vegan", "_save": "Save"})
@@ -309,7 +314,9 @@ def test_admin_delete_confirmed_promotes_the_first_waiting(
     confirmed = full_workshop.registrations.get(email="person-1@example.org")
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(f"{CHANGELIST}{confirmed.pk}/delete/", {"post": "yes"})
+        response = admin_client.post(
+            reverse("admin:registration_registration_delete", args=[confirmed.pk]), {"post": "yes"}
+        )
 
     assert response.status_code == 302
     assert not Registration.objects.filter(pk=confirmed.pk).exists()
@@ -320,7 +327,9 @@ def test_admin_delete_confirmed_promotes_the_first_waiting(
 def test_admin_delete_selected_promotes_as_many_as_deleted(
     admin_client, full_workshop, django_capture_on_commit_callbacks
 ):
-    leaving = full_workshop.registrations.filter(email__in=["person-1@example.org", "person-2@example.org"])
+    leaving = full_workshop.registrations.filter(
+        email__in=["person-1@example.org", "person-2@example.org"]
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(
@@ -343,7 +352,7 @@ def test_admin_delete_selected_promotes_as_many_as_deleted(
 def test_workshop_admin_capacity_raised_promotes_the_waiting_list(
     admin_client, full_workshop, django_capture_on_commit_callbacks
 ):
-    url = f"/admin/program/workshop/{full_workshop.pk}/change/"
+    url = reverse("admin:program_workshop_change", args=[full_workshop.pk])
     data = form_data(_html(admin_client.get(url)), "workshop_form")
     assert data["capacity"] == "3"
 

@@ -46,9 +46,7 @@ def test_cancellation_email_offers_to_register_again(
     assert message.attachments == []
 
 
-def test_send_link_again_emails_the_personal_link_and_the_current_state(
-    full_workshop, settings
-):
+def test_send_link_again_emails_the_personal_link_and_the_current_state(full_workshop, settings):
     waiting = full_workshop.registrations.get(email="person-5@example.org")
 
     services.send_link_again(waiting)
@@ -124,14 +122,6 @@ def test_email_retries_stop_after_the_last_delay(
     assert not DBTaskResult.objects.filter(status="READY").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a retried email is sent as queued, whatever the registration's state by then: "
-        "tasks.send_registration_email does not check that `kind` still matches the status, "
-        "so a waiting-list email retried after a promotion says 'in place None'."
-    ),
-)
 @pytest.mark.django_db(transaction=True)
 def test_waitlisted_email_retried_after_a_promotion_is_not_sent(
     full_workshop, sign_up, smtp_down, settings, clock, run_db_worker
@@ -143,13 +133,17 @@ def test_waitlisted_email_retried_after_a_promotion_is_not_sent(
     for registration in full_workshop.registrations.exclude(pk=waiting.pk):
         services.cancel(registration)  # everyone else leaves: a seat is waiting's
     run_db_worker()
+    assert [m.subject for m in mail.outbox if m.to == ["waiting@example.org"]] == [
+        "LoRAINNe'24: a seat is yours: your registration is confirmed"
+    ]
     mail.outbox.clear()
-    assert full_workshop.registrations.get(pk=waiting.pk).status == "confirmed"
 
     clock.shift(dt.timedelta(minutes=2))
     run_db_worker()  # the retry of the waiting-list email is due
 
-    assert [m.subject for m in mail.outbox if m.to == ["waiting@example.org"]] == []
+    # It would say "on the waiting list, in place None" to someone who has a seat.
+    assert mail.outbox == []
+    assert not DBTaskResult.objects.filter(status="READY").exists()
 
 
 def test_resend_email_after_a_failure_with_the_immediate_backend_sends_it(

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from program.models import Session
 from registration import services
 from registration.models import Registration
 from registration.services import RegistrationState
@@ -45,6 +46,14 @@ def test_register_when_seats_are_left_confirms_and_sends_the_confirmation(
 def test_register_confirmation_email_has_text_html_calendar_and_personal_link(
     open_workshop, register_data, django_capture_on_commit_callbacks
 ):
+    Session.objects.create(
+        workshop=open_workshop,
+        kind=Session.Kind.OPENING,
+        title="Welcome and opening",
+        starts_at=dt.datetime(2024, 11, 26, 13, 30, tzinfo=PARIS),
+        ends_at=dt.datetime(2024, 11, 26, 13, 45, tzinfo=PARIS),
+    )
+
     with django_capture_on_commit_callbacks(execute=True):
         registration = services.register(open_workshop, **register_data)
 
@@ -60,7 +69,9 @@ def test_register_confirmation_email_has_text_html_calendar_and_personal_link(
     [attachment] = message.attachments
     assert attachment.filename == "lorainne24-program.ics"
     assert attachment.mimetype.split(";")[0] == "text/calendar"
-    assert "BEGIN:VCALENDAR" in str(attachment.content)
+    assert attachment.content.startswith("BEGIN:VCALENDAR")  # text/*: decoded to str
+    assert "SUMMARY:Welcome and opening" in attachment.content
+    assert "DTSTART;TZID=Europe/Paris:20241126T133000" in attachment.content
     # As sent: a text/calendar part beside the text and the HTML.
     content_types = [part.get_content_type() for part in message.message().walk()]
     assert {"text/plain", "text/html", "text/calendar"} <= set(content_types)
@@ -90,6 +101,17 @@ def test_register_keeps_unicode_names_intact_in_the_database_and_the_email(
     assert f"Dear {first_name}," in message.body
     assert f"- Name: {first_name} {last_name}" in message.body
     assert f"<li>Name: {first_name} {last_name}</li>" in message.alternatives[0].content
+
+
+def test_register_email_escapes_markup_in_the_html_only(
+    open_workshop, register_data, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register(open_workshop, **register_data | {"first_name": "<b>Bob</b> & Co"})
+
+    [message] = mail.outbox
+    assert "Dear <b>Bob</b> & Co," in message.body
+    assert "Dear &lt;b&gt;Bob&lt;/b&gt; &amp; Co," in message.alternatives[0].content
 
 
 def test_register_when_full_puts_on_the_waiting_list_and_emails_the_position(
@@ -296,11 +318,11 @@ def test_registration_status_follows_the_clock(open_workshop, moment, state):
 
 
 def test_waiting_list_position_counts_from_one_in_order_of_arrival(full_workshop):
-    first, second, third, fourth, fifth = full_workshop.registrations.order_by("pk")
+    registrations = list(full_workshop.registrations.order_by("pk"))
 
-    positions = [services.waiting_list_position(r) for r in (first, fourth, fifth)]
+    positions = [services.waiting_list_position(r) for r in registrations]
 
-    assert positions == [None, 1, 2]
+    assert positions == [None, None, None, 1, 2]
 
 
 def test_waiting_list_position_of_a_cancelled_registration_is_none(full_workshop):
@@ -330,7 +352,9 @@ def test_cancel_confirmed_frees_the_seat_for_the_first_waiting_and_emails_both(
         "person-4@example.org": "confirmed",
         "person-5@example.org": "waitlisted",
     }
-    assert services.waiting_list_position(full_workshop.registrations.get(pk=promoted[0].pk)) is None
+    assert (
+        services.waiting_list_position(full_workshop.registrations.get(pk=promoted[0].pk)) is None
+    )
     assert [(m.to, m.subject) for m in mail.outbox] == [
         (["person-2@example.org"], "LoRAINNe'24: your registration is cancelled"),
         (["person-4@example.org"], "LoRAINNe'24: a seat is yours: your registration is confirmed"),
@@ -364,9 +388,12 @@ def test_cancel_waitlisted_promotes_nobody(full_workshop):
     promoted = services.cancel(waiting)
 
     assert promoted == []
-    assert services.waiting_list_position(
-        full_workshop.registrations.get(email="person-5@example.org")
-    ) == 1
+    assert (
+        services.waiting_list_position(
+            full_workshop.registrations.get(email="person-5@example.org")
+        )
+        == 1
+    )
 
 
 def test_fill_free_seats_after_capacity_raised_promotes_the_earliest_waiting_in_order(

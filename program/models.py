@@ -20,10 +20,32 @@ def validate_timezone(value: str) -> None:
         )
 
 
+def _per_workshop(model, aggregate) -> models.Subquery:
+    rows = model.objects.filter(workshop=models.OuterRef("pk")).order_by().values("workshop")
+    return models.Subquery(rows.annotate(value=aggregate).values("value")[:1])
+
+
 class WorkshopQuerySet(models.QuerySet):
     def current(self) -> "Workshop | None":
-        """The edition the public site shows: the one that starts last."""
-        return self.order_by("-starts_on", "-pk").first()
+        """The edition the public site shows: the one that starts last, with its content_version."""
+        return self.with_content_version().order_by("-starts_on", "-pk").first()
+
+    def with_content_version(self):
+        """Annotate what changes whenever any of the workshop's public content changes: the
+        newest edit and the number of rows of each kind (so deletions count too). Cached pages
+        and calendars are keyed on it: an edit, from admin or anywhere, shows on the next request.
+        """
+        annotations = {}
+        for name, model in [
+            ("talk", Talk),
+            ("session", Session),
+            ("speaker", Speaker),
+            ("poster", Poster),
+        ]:
+            annotations[f"_{name}_edited"] = _per_workshop(model, models.Max("updated_at"))
+            annotations[f"_{name}_count"] = _per_workshop(model, models.Count("pk"))
+        annotations["_organizer_count"] = _per_workshop(Organizer, models.Count("pk"))
+        return self.annotate(**annotations)
 
 
 class Workshop(models.Model):
@@ -87,6 +109,19 @@ class Workshop(models.Model):
 
     def get_absolute_url(self):
         return reverse("program:home")
+
+    @property
+    def content_version(self) -> str:
+        """See WorkshopQuerySet.with_content_version(); only on workshops loaded with it."""
+        parts = [self.updated_at, self.sequence]
+        parts += [
+            value
+            for name, value in sorted(vars(self).items())
+            if name.endswith(("_edited", "_count"))
+        ]
+        return "-".join(
+            str(part.timestamp() if hasattr(part, "timestamp") else part or 0) for part in parts
+        )
 
     @cached_property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
@@ -290,6 +325,7 @@ class Poster(models.Model):
     title = models.CharField(max_length=300, blank=True)
     abstract = models.TextField(blank=True, help_text="Leave blank while it is to be announced.")
     presenters = models.ManyToManyField(Speaker, related_name="posters")
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["number"]

@@ -1,13 +1,16 @@
 """Public pages: the workshop, its program, talks, speakers and posters."""
 
+import functools
 import hashlib
 import itertools
 
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date, quote_etag
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from registration.services import registration_status
@@ -26,22 +29,66 @@ def site_url(request) -> str:
 class WorkshopMixin:
     """Views of the current workshop; a 404 while there is none."""
 
-    def dispatch(self, request, *args, **kwargs):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
         self.workshop = current_workshop(request)
         if self.workshop is None:
             raise Http404("No workshop has been set up yet.")
-        return super().dispatch(request, *args, **kwargs)
 
 
-class HomeView(WorkshopMixin, TemplateView):
+class CachedPageMixin(WorkshopMixin):
+    """A public page served from the cache while the workshop's content is unchanged.
+
+    The key holds the workshop's content_version, read with the workshop itself (no extra
+    query): any edit shows on the next request, whichever process serves it.
+    """
+
+    page_cache_seconds = 600
+
+    def page_cache_parts(self) -> tuple:
+        """What else the page shows that is not content (the home page: seats left)."""
+        return ()
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return super().dispatch(request, *args, **kwargs)
+        identity = (
+            self.workshop.pk,
+            self.workshop.content_version,
+            request.get_host(),
+            request.get_full_path(),
+            *self.page_cache_parts(),
+        )
+        key = "page:" + hashlib.sha256(repr(identity).encode()).hexdigest()
+        cached = cache.get(key)
+        if cached is not None:
+            last_modified = parse_http_date_safe(cached.get("Last-Modified") or "")
+            return get_conditional_response(
+                request, etag=cached.get("ETag"), last_modified=last_modified, response=cached
+            )
+        response = super().dispatch(request, *args, **kwargs)
+        if response.status_code == 200 and not response.cookies:
+            store = functools.partial(cache.set, key, timeout=self.page_cache_seconds)
+            if isinstance(response, SimpleTemplateResponse):
+                response.add_post_render_callback(store)
+            else:
+                store(response)
+        return response
+
+
+class HomeView(CachedPageMixin, TemplateView):
     template_name = "program/home.html"
+
+    def page_cache_parts(self) -> tuple:
+        self.registration = registration_status(self.workshop)
+        return (self.registration,)
 
     def get_context_data(self, **kwargs):
         organizers = list(self.workshop.organizers.all())
         return super().get_context_data(
             speakers=Speaker.objects.filter(workshop=self.workshop, talks__isnull=False).distinct(),
             organizers=organizers,
-            registration=registration_status(self.workshop),
+            registration=self.registration,
             structured_data=exports.workshop_event(
                 self.workshop, base_url=site_url(self.request), organizers=organizers
             ),
@@ -49,7 +96,7 @@ class HomeView(WorkshopMixin, TemplateView):
         )
 
 
-class ProgramView(WorkshopMixin, TemplateView):
+class ProgramView(CachedPageMixin, TemplateView):
     template_name = "program/program.html"
 
     def get_context_data(self, **kwargs):
@@ -65,7 +112,7 @@ class ProgramView(WorkshopMixin, TemplateView):
         return super().get_context_data(days=days, unscheduled_talks=unscheduled, **kwargs)
 
 
-class TalkDetailView(WorkshopMixin, DetailView):
+class TalkDetailView(CachedPageMixin, DetailView):
     context_object_name = "talk"
 
     def get_queryset(self):
@@ -79,7 +126,7 @@ class TalkDetailView(WorkshopMixin, DetailView):
         return context
 
 
-class SpeakerListView(WorkshopMixin, ListView):
+class SpeakerListView(CachedPageMixin, ListView):
     context_object_name = "speakers"
 
     def get_queryset(self):
@@ -90,7 +137,7 @@ class SpeakerListView(WorkshopMixin, ListView):
         )
 
 
-class PosterListView(WorkshopMixin, ListView):
+class PosterListView(CachedPageMixin, ListView):
     context_object_name = "posters"
 
     def get_queryset(self):
@@ -118,7 +165,7 @@ def _last_modified(sessions):
     return max(stamps, default=None)
 
 
-class ProgramCalendarView(WorkshopMixin, View):
+class ProgramCalendarView(CachedPageMixin, View):
     """The whole timetable as iCalendar, to download or subscribe to (webcal://)."""
 
     def get(self, request):
@@ -130,7 +177,7 @@ class ProgramCalendarView(WorkshopMixin, View):
         )
 
 
-class TalkCalendarView(WorkshopMixin, View):
+class TalkCalendarView(CachedPageMixin, View):
     """One talk as iCalendar ("add to calendar"); 404 while its time is to be announced."""
 
     def get(self, request, slug):
@@ -148,7 +195,7 @@ class TalkCalendarView(WorkshopMixin, View):
         )
 
 
-class ProgramJSONView(WorkshopMixin, View):
+class ProgramJSONView(CachedPageMixin, View):
     """The program as JSON for schedule apps and scripts (format in the README)."""
 
     def get(self, request):

@@ -1,9 +1,18 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from program.models import Workshop
 
 from .seed import SeedContent, read_seed
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no cached page and no rate-limit count (the cache is per process)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
@@ -96,10 +97,12 @@ def test_list_page_query_count_is_the_same_for_3_and_500_talks(
     client, django_assert_num_queries, url, last_item
 ):
     _build_workshop(3)
-    client.get(url)  # warm up caches, so that only the page's own queries are counted
+    client.get(url)  # warm up Django's own caches, so that only the page's queries are counted
+    cache.clear()  # and render the page, rather than serve it from the page cache
     with CaptureQueriesContext(connection) as small:
         small_response = client.get(url)
     _build_workshop(500)
+    cache.clear()
 
     with django_assert_num_queries(len(small)):
         response = client.get(url)
@@ -122,3 +125,14 @@ def test_build_workshop_makes_the_current_workshop_with_its_talks(db):
         "Speaker 0",
         "Speaker 9",
     ]
+
+
+@pytest.mark.parametrize(("url", "queries"), [("/", 2), ("/program/", 1), ("/speakers/", 1), ("/posters/", 1)])
+def test_cached_page_costs_only_the_workshop_lookup(client, django_assert_num_queries, url, queries):
+    _build_workshop(500)
+    first = client.get(url)
+
+    with django_assert_num_queries(queries):  # the workshop with its content version (+ seats)
+        again = client.get(url)
+
+    assert again.content == first.content

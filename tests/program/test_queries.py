@@ -127,8 +127,12 @@ def test_build_workshop_makes_the_current_workshop_with_its_talks(db):
     ]
 
 
-@pytest.mark.parametrize(("url", "queries"), [("/", 2), ("/program/", 1), ("/speakers/", 1), ("/posters/", 1)])
-def test_cached_page_costs_only_the_workshop_lookup(client, django_assert_num_queries, url, queries):
+@pytest.mark.parametrize(
+    ("url", "queries"), [("/", 2), ("/program/", 1), ("/speakers/", 1), ("/posters/", 1)]
+)
+def test_cached_page_costs_only_the_workshop_lookup(
+    client, django_assert_num_queries, url, queries
+):
     _build_workshop(500)
     first = client.get(url)
 

@@ -7,6 +7,19 @@ from . import services
 from .models import Organizer, Poster, Session, Speaker, Talk, Workshop
 
 
+class ProgramContentAdmin(admin.ModelAdmin):
+    """Deleting content marks its workshop modified (see services.record_removal)."""
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.record_removal([obj.workshop_id])
+
+    def delete_queryset(self, request, queryset):
+        workshop_ids = list(queryset.values_list("workshop_id", flat=True))
+        super().delete_queryset(request, queryset)
+        services.record_removal(workshop_ids)
+
+
 class OrganizerInline(admin.TabularInline):
     model = Organizer
     extra = 0
@@ -92,20 +105,11 @@ def _record_session_form(form) -> None:
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(ProgramContentAdmin):
     list_display = ["name", "affiliation", "homepage", "talk_count", "workshop"]
     list_filter = ["workshop"]
     search_fields = ["name", "affiliation"]
     ordering = ["sort_name", "name"]
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services.record_removal([obj.workshop_id])
-
-    def delete_queryset(self, request, queryset):
-        workshop_ids = list(queryset.values_list("workshop_id", flat=True))
-        super().delete_queryset(request, queryset)
-        services.record_removal(workshop_ids)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(talk_count=Count("talks"))
@@ -116,7 +120,7 @@ class SpeakerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Talk)
-class TalkAdmin(admin.ModelAdmin):
+class TalkAdmin(ProgramContentAdmin):
     list_display = ["__str__", "speaker_names", "kind", "slot", "workshop"]
     list_filter = ["workshop", "kind", ("session", admin.EmptyFieldListFilter)]
     search_fields = ["title", "abstract", "speakers__name"]
@@ -124,15 +128,6 @@ class TalkAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     list_select_related = ["session"]
     ordering = ["session__starts_at", "title"]
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services.record_removal([obj.workshop_id])
-
-    def delete_queryset(self, request, queryset):
-        workshop_ids = list(queryset.values_list("workshop_id", flat=True))
-        super().delete_queryset(request, queryset)
-        services.record_removal(workshop_ids)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("speakers")
@@ -153,7 +148,7 @@ class TalkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(ProgramContentAdmin):
     list_display = ["starts_at", "ends_at", "kind", "__str__", "workshop"]
     list_filter = ["workshop", "kind"]
     search_fields = ["title", "talk__title", "talk__speakers__name"]
@@ -161,15 +156,6 @@ class SessionAdmin(admin.ModelAdmin):
     list_select_related = ["talk", "workshop"]
     date_hierarchy = "starts_at"
     ordering = ["starts_at"]
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services.record_removal([obj.workshop_id])
-
-    def delete_queryset(self, request, queryset):
-        workshop_ids = list(queryset.values_list("workshop_id", flat=True))
-        super().delete_queryset(request, queryset)
-        services.record_removal(workshop_ids)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -280,4 +280,5 @@ def test_production_smoke_registration_email_headers_and_static(tmp_path):
                 process.kill()
         smtp.stop()
         # Shown by pytest when the test failed: what gunicorn and the worker logged.
-        print(gunicorn.stderr.read().decode("utf-8", "replace")[-5000:])
+        with gunicorn.stderr:
+            print(gunicorn.stderr.read().decode("utf-8", "replace")[-5000:])

@@ -5,7 +5,6 @@ import os
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.test import Client
 
 from program.models import Session
@@ -139,17 +138,6 @@ def test_register_post_valid_redirects_to_check_your_inbox(
     assert "to <strong>andre@example.org</strong>" in _html(page)
 
 
-@pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    strict=True,
-    reason=(
-        "BUG: services.register looks for an existing email with email__iexact (UPPER() = "
-        "UPPER()), the constraint compares Lower(email). For 'K' (U+212A KELVIN SIGN, which "
-        "Django's EmailValidator accepts) lower() gives 'k' but upper() keeps it: the lookup "
-        "misses, full_clean's constraint check raises ValidationError, and the form says 'This "
-        "email address is already registered' instead of answering as for any duplicate."
-    ),
-)
 def test_register_post_duplicate_differing_by_unicode_case_does_not_reveal_it(
     client, open_workshop, form_data
 ):

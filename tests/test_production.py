@@ -97,13 +97,15 @@ class Inbox:
 def wait_for_http(port: int, path: str = "/healthz", timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", path, headers={"X-Forwarded-Proto": "https", "Host": "127.0.0.1"})
             if conn.getresponse().status == 200:
                 return
         except OSError:
             pass
+        finally:
+            conn.close()
         time.sleep(0.2)
     raise AssertionError(f"gunicorn did not answer on port {port}")
 
@@ -132,6 +134,7 @@ class Browser:
         conn.request(method, path, body=body, headers=headers)
         response = conn.getresponse()
         content = response.read()
+        conn.close()
         for header in response.headers.get_all("Set-Cookie") or []:
             self.cookies.load(header)
         return response, content.decode("utf-8", "replace")
@@ -226,6 +229,7 @@ def test_production_smoke_registration_email_headers_and_static(tmp_path):
         conn = http.client.HTTPConnection("127.0.0.1", web_port, timeout=10)
         conn.request("GET", "/program/", headers={"Host": "127.0.0.1"})
         plain = conn.getresponse()
+        conn.close()
         assert plain.status == 301
         assert plain.headers["Location"].startswith("https://")
 

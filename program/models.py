@@ -1,6 +1,7 @@
 """The workshop's content: the edition, its speakers, talks, timetable and posters."""
 
 import datetime as dt
+import functools
 import uuid
 import zoneinfo
 
@@ -20,32 +21,35 @@ def validate_timezone(value: str) -> None:
         )
 
 
-def _per_workshop(model, aggregate) -> models.Subquery:
-    rows = model.objects.filter(workshop=models.OuterRef("pk")).order_by().values("workshop")
-    return models.Subquery(rows.annotate(value=aggregate).values("value")[:1])
-
-
 class WorkshopQuerySet(models.QuerySet):
     def current(self) -> "Workshop | None":
-        """The edition the public site shows: the one that starts last, with its content_version."""
-        return self.with_content_version().order_by("-starts_on", "-pk").first()
+        """The edition the public site shows (the one that starts last), with its content_version.
 
-    def with_content_version(self):
-        """Annotate what changes whenever any of the workshop's public content changes: the
-        newest edit and the number of rows of each kind (so deletions count too). Cached pages
-        and calendars are keyed on it: an edit, from admin or anywhere, shows on the next request.
+        Every public request runs this, so it is one precompiled SQL statement: building the
+        same query with the ORM cost more than the whole cached page.
         """
-        annotations = {}
-        for name, model in [
-            ("talk", Talk),
-            ("session", Session),
-            ("speaker", Speaker),
-            ("poster", Poster),
-        ]:
-            annotations[f"_{name}_edited"] = _per_workshop(model, models.Max("updated_at"))
-            annotations[f"_{name}_count"] = _per_workshop(model, models.Count("pk"))
-        annotations["_organizer_count"] = _per_workshop(Organizer, models.Count("pk"))
-        return self.annotate(**annotations)
+        return next(iter(self.raw(_current_workshop_sql())), None)
+
+
+@functools.cache
+def _current_workshop_sql() -> str:
+    """The latest workshop and, per kind of content, its newest edit and its row count (so that
+    deletions count too). Cached pages and calendars are keyed on these: an edit, from admin or
+    anywhere, shows on the next request, in every process."""
+    columns = []
+    for model in (Talk, Session, Speaker, Poster, Organizer):
+        table, name = model._meta.db_table, model._meta.model_name
+        if any(field.name == "updated_at" for field in model._meta.fields):
+            columns.append(
+                f'(SELECT MAX(updated_at) FROM "{table}" WHERE workshop_id = w.id) AS _{name}_edited'
+            )
+        columns.append(
+            f'(SELECT COUNT(*) FROM "{table}" WHERE workshop_id = w.id) AS _{name}_count'
+        )
+    return (
+        f'SELECT w.*, {", ".join(columns)} FROM "{Workshop._meta.db_table}" w '
+        "ORDER BY w.starts_on DESC, w.id DESC LIMIT 1"
+    )
 
 
 class Workshop(models.Model):
@@ -112,7 +116,7 @@ class Workshop(models.Model):
 
     @property
     def content_version(self) -> str:
-        """See WorkshopQuerySet.with_content_version(); only on workshops loaded with it."""
+        """See _current_workshop_sql(); only on the workshop loaded by Workshop.objects.current()."""
         parts = [self.updated_at, self.sequence]
         parts += [
             value

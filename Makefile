@@ -52,3 +52,9 @@ vendor:
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# Benchmarks (bench/RESULTS.md): gunicorn + wrk against PostgreSQL at 127.0.0.1:5432, in a
+# database of its own (lorainne_bench, dropped after); installs wrk with apt-get if missing.
+.PHONY: bench
+bench: $(BIN)/.installed
+	$(BIN)/python -m bench.run

@@ -1,0 +1,76 @@
+"""Where a cached page's time goes, measured in-process on the bench database.
+
+A cached public page costs the current workshop's lookup (with its content version, the cache
+key) plus Django's request handling and the cache read. This times each part over many requests
+and saves a cProfile of the whole request (sorted by cumulative time) beside the results.
+Imported only after `django.setup()`.
+"""
+
+import cProfile
+import io
+import os
+import pstats
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from program.models import Workshop
+
+REPEAT = 200
+
+
+def _mean_ms(call: Callable[[], object], repeat: int = REPEAT) -> float:
+    call()
+    started = time.perf_counter()
+    for _ in range(repeat):
+        call()
+    return round((time.perf_counter() - started) / repeat * 1000, 3)
+
+
+def _sql_ms(call: Callable[[], object]) -> float:
+    """Milliseconds of the one SQL statement that `call` runs, sent again as raw SQL."""
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    (statement,) = [query["sql"] for query in captured.captured_queries]
+
+    def run() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+            cursor.fetchall()
+
+    return _mean_ms(run)
+
+
+def cached_request(path: str, *, profile_to: Path) -> dict:
+    """Mean milliseconds of a cached request for `path`; of the current workshop's lookup in it
+    (the call, and its SQL alone); and, for comparison, of a plain lookup of the workshop row,
+    what the lookup would cost if the content version were a column of that row.
+    """
+    client = Client(HTTP_HOST="127.0.0.1", headers={"X-Forwarded-Proto": "https"})
+    client.get(path)  # into the cache
+
+    def plain_lookup() -> Workshop | None:
+        return Workshop.objects.order_by("-starts_on", "-pk").first()
+
+    figures = {
+        "path": path,
+        "request_ms": _mean_ms(lambda: client.get(path)),
+        "current_workshop_ms": _mean_ms(Workshop.objects.current),
+        "current_workshop_sql_ms": _sql_ms(Workshop.objects.current),
+        "plain_workshop_row_ms": _mean_ms(plain_lookup),
+        "plain_workshop_row_sql_ms": _sql_ms(plain_lookup),
+    }
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(REPEAT):
+        client.get(path)
+    profiler.disable()
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(40)
+    profile_to.write_text(text.getvalue())
+    figures["profile"] = os.path.relpath(profile_to)
+    return figures

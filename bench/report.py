@@ -104,11 +104,11 @@ def breakdown_table(breakdowns: dict) -> list[str]:
     """Where a cached /program/ request's time goes, in-process."""
     lines = ["Where a cached /program/ request's time goes (in-process, mean of 200 requests)"]
     for label, b in breakdowns.items():
-        share = b["current_workshop_ms"] / b["request_ms"]
+        share = b["content_version_ms"] / b["request_ms"]
         lines.append(
-            f"  {label}: request {b['request_ms']:.2f} ms, of which Workshop.objects.current() "
-            f"{b['current_workshop_ms']:.2f} ms ({share:.0%}; its SQL alone "
-            f"{b['current_workshop_sql_ms']:.2f} ms);\n    a plain lookup of the workshop row: "
+            f"  {label}: request {b['request_ms']:.2f} ms, of which the content version "
+            f"{b['content_version_ms']:.2f} ms ({share:.0%}; its SQL alone "
+            f"{b['content_version_sql_ms']:.2f} ms);\n    a plain ORM lookup of the workshop row: "
             f"{b['plain_workshop_row_ms']:.2f} ms (SQL {b['plain_workshop_row_sql_ms']:.2f} ms). "
             f"cProfile: {b['profile']}"
         )

@@ -1,7 +1,6 @@
 """The workshop's content: the edition, its speakers, talks, timetable and posters."""
 
 import datetime as dt
-import functools
 import uuid
 import zoneinfo
 
@@ -23,33 +22,8 @@ def validate_timezone(value: str) -> None:
 
 class WorkshopQuerySet(models.QuerySet):
     def current(self) -> "Workshop | None":
-        """The edition the public site shows (the one that starts last), with its content_version.
-
-        Every public request runs this, so it is one precompiled SQL statement: building the
-        same query with the ORM cost more than the whole cached page.
-        """
-        return next(iter(self.raw(_current_workshop_sql())), None)
-
-
-@functools.cache
-def _current_workshop_sql() -> str:
-    """The latest workshop and, per kind of content, its newest edit and its row count (so that
-    deletions count too). Cached pages and calendars are keyed on these: an edit, from admin or
-    anywhere, shows on the next request, in every process."""
-    columns = []
-    for model in (Talk, Session, Speaker, Poster, Organizer):
-        table, name = model._meta.db_table, model._meta.model_name
-        if any(field.name == "updated_at" for field in model._meta.fields):
-            columns.append(
-                f'(SELECT MAX(updated_at) FROM "{table}" WHERE workshop_id = w.id) AS _{name}_edited'
-            )
-        columns.append(
-            f'(SELECT COUNT(*) FROM "{table}" WHERE workshop_id = w.id) AS _{name}_count'
-        )
-    return (
-        f'SELECT w.*, {", ".join(columns)} FROM "{Workshop._meta.db_table}" w '
-        "ORDER BY w.starts_on DESC, w.id DESC LIMIT 1"
-    )
+        """The edition the public site shows: the one that starts last."""
+        return self.order_by("-starts_on", "-pk").first()
 
 
 class Workshop(models.Model):
@@ -114,19 +88,6 @@ class Workshop(models.Model):
     def get_absolute_url(self):
         return reverse("program:home")
 
-    @property
-    def content_version(self) -> str:
-        """See _current_workshop_sql(); only on the workshop loaded by Workshop.objects.current()."""
-        parts = [self.updated_at, self.sequence]
-        parts += [
-            value
-            for name, value in sorted(vars(self).items())
-            if name.endswith(("_edited", "_count"))
-        ]
-        return "-".join(
-            str(part.timestamp() if hasattr(part, "timestamp") else part or 0) for part in parts
-        )
-
     @cached_property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
@@ -188,6 +149,8 @@ class Speaker(models.Model):
 
     class Meta:
         ordering = ["sort_name", "name"]
+        # Finds the newest edit for the page cache's content version (see page_cache.py).
+        indexes = [models.Index(fields=["workshop", "updated_at"])]
 
     def __str__(self):
         return self.name
@@ -233,6 +196,8 @@ class Talk(models.Model):
 
     class Meta:
         ordering = ["title"]
+        # Finds the newest edit for the page cache's content version (see page_cache.py).
+        indexes = [models.Index(fields=["workshop", "updated_at"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["workshop", "slug"], name="talk_slug_unique_per_workshop"
@@ -293,6 +258,8 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["starts_at", "ends_at"]
+        # Finds the newest edit for the page cache's content version (see page_cache.py).
+        indexes = [models.Index(fields=["workshop", "updated_at"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")),
@@ -333,6 +300,8 @@ class Poster(models.Model):
 
     class Meta:
         ordering = ["number"]
+        # Finds the newest edit for the page cache's content version (see page_cache.py).
+        indexes = [models.Index(fields=["workshop", "updated_at"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["workshop", "number"], name="poster_number_unique_per_workshop"

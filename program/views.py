@@ -1,21 +1,18 @@
 """Public pages: the workshop, its program, talks, speakers and posters."""
 
-import functools
 import hashlib
 import itertools
 
-from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.utils.http import http_date, quote_etag
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from registration.services import registration_status
 
-from . import exports
+from . import exports, page_cache
 from .context_processors import current_workshop
 from .ical import build_calendar
 from .models import Poster, Session, Speaker, Talk
@@ -37,58 +34,40 @@ class WorkshopMixin:
 
 
 class CachedPageMixin(WorkshopMixin):
-    """A public page served from the cache while the workshop's content is unchanged.
+    """A public page kept in the page cache (see page_cache.py, which also serves it)."""
 
-    The key holds the workshop's content_version, read with the workshop itself (no extra
-    query): any edit shows on the next request, whichever process serves it.
-    """
-
-    page_cache_seconds = 600
-
-    def page_cache_parts(self) -> tuple:
+    @classmethod
+    def page_cache_parts(cls, request) -> tuple:
         """What else the page shows that is not content (the home page: seats left)."""
         return ()
 
     def dispatch(self, request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
-            return super().dispatch(request, *args, **kwargs)
-        identity = (
-            self.workshop.pk,
-            self.workshop.content_version,
-            request.get_host(),
-            request.get_full_path(),
-            *self.page_cache_parts(),
-        )
-        key = "page:" + hashlib.sha256(repr(identity).encode()).hexdigest()
-        cached = cache.get(key)
-        if cached is not None:
-            last_modified = parse_http_date_safe(cached.get("Last-Modified") or "")
-            return get_conditional_response(
-                request, etag=cached.get("ETag"), last_modified=last_modified, response=cached
-            )
         response = super().dispatch(request, *args, **kwargs)
-        if response.status_code == 200 and not response.cookies:
-            store = functools.partial(cache.set, key, timeout=self.page_cache_seconds)
-            if isinstance(response, SimpleTemplateResponse):
-                response.add_post_render_callback(store)
-            else:
-                store(response)
+        if request.method in ("GET", "HEAD"):
+            page_cache.store(response, page_cache.page_key(request, self.page_cache_parts(request)))
         return response
 
 
 class HomeView(CachedPageMixin, TemplateView):
     template_name = "program/home.html"
 
-    def page_cache_parts(self) -> tuple:
-        self.registration = registration_status(self.workshop)
-        return (self.registration,)
+    @classmethod
+    def page_cache_parts(cls, request) -> tuple:
+        return (cls.registration(request),)
+
+    @staticmethod
+    def registration(request):
+        """Seats left and state, looked up once per request."""
+        if not hasattr(request, "_registration_status"):
+            request._registration_status = registration_status(current_workshop(request))
+        return request._registration_status
 
     def get_context_data(self, **kwargs):
         organizers = list(self.workshop.organizers.all())
         return super().get_context_data(
             speakers=Speaker.objects.filter(workshop=self.workshop, talks__isnull=False).distinct(),
             organizers=organizers,
-            registration=self.registration,
+            registration=self.registration(self.request),
             structured_data=exports.workshop_event(
                 self.workshop, base_url=site_url(self.request), organizers=organizers
             ),

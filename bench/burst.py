@@ -16,43 +16,11 @@ import re
 import statistics
 import threading
 import time
-from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
+from tests.http_browser import Browser
+
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-class Browser:
-    """Just enough of a browser behind a TLS proxy: cookies, the https scheme, Origin/Referer."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.cookies = SimpleCookie()
-        self.origin = f"https://127.0.0.1:{port}"
-
-    def request(self, method: str, path: str, *, body: str | None = None) -> tuple[int, str]:
-        """One request on a new connection (gunicorn's sync workers close it after answering)."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-        headers = {
-            "Host": f"127.0.0.1:{self.port}",
-            "X-Forwarded-Proto": "https",
-            "User-Agent": "lorainne-bench",
-        }
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={m.value}" for k, m in self.cookies.items())
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Origin"] = self.origin
-            headers["Referer"] = self.origin + path
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            content = response.read().decode("utf-8", "replace")
-        finally:
-            conn.close()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            self.cookies.load(header)
-        return response.status, content
 
 
 def form_fields(n: int, token: str) -> dict[str, str]:
@@ -83,10 +51,11 @@ def run(*, port: int, people: int) -> dict:
             failures.append(f"person {n}: {what}")
 
     def person(n: int) -> None:
-        browser = Browser(port)
+        browser = Browser(port, user_agent="lorainne-bench", timeout=120)
         token = None
         try:
-            status, page = browser.request("GET", "/register/")
+            response, page = browser.request("GET", "/register/")
+            status = response.status
             token = TOKEN.search(page)
             if status != 200 or token is None:
                 raise RuntimeError(f"GET /register/ answered {status} without a form")
@@ -101,9 +70,10 @@ def run(*, port: int, people: int) -> dict:
             return
         start = time.perf_counter()
         try:
-            status, _ = browser.request(
+            response, _ = browser.request(
                 "POST", "/register/", body=urlencode(form_fields(n, token.group(1)))
             )
+            status = response.status
         except (OSError, http.client.HTTPException) as error:
             fail(n, f"POST: {error!r}")
             return

@@ -14,7 +14,6 @@ import subprocess
 import sys
 import threading
 import time
-from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -26,6 +25,7 @@ from django.db import connection
 
 from program.models import Workshop
 from registration.models import Registration
+from tests.http_browser import Browser
 
 REPO = Path(settings.BASE_DIR)
 PYTHON = sys.executable
@@ -108,36 +108,6 @@ def wait_for_http(port: int, path: str = "/healthz", timeout: float = 30) -> Non
             conn.close()
         time.sleep(0.2)
     raise AssertionError(f"gunicorn did not answer on port {port}")
-
-
-class Browser:
-    """Just enough of a browser behind a TLS proxy: cookies, the https scheme, Origin/Referer."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.cookies = SimpleCookie()
-        self.origin = f"https://127.0.0.1:{port}"
-
-    def request(self, method: str, path: str, body: str | None = None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {
-            "Host": f"127.0.0.1:{self.port}",
-            "X-Forwarded-Proto": "https",
-            "User-Agent": "smoke-test",
-        }
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={m.value}" for k, m in self.cookies.items())
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Origin"] = self.origin
-            headers["Referer"] = self.origin + path
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
-        content = response.read()
-        conn.close()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            self.cookies.load(header)
-        return response, content.decode("utf-8", "replace")
 
 
 @pytest.mark.postgres

@@ -1,0 +1,42 @@
+"""Just enough of a browser behind a TLS proxy, over plain HTTP to gunicorn: cookies, the https
+scheme (X-Forwarded-Proto), Origin and Referer on form posts. Used by the production smoke test
+and by the registration burst of `make bench`."""
+
+import http.client
+from http.cookies import SimpleCookie
+
+
+class Browser:
+    def __init__(self, port: int, *, user_agent: str = "lorainne-tests", timeout: float = 30):
+        self.port = port
+        self.cookies = SimpleCookie()
+        self.origin = f"https://127.0.0.1:{port}"
+        self.user_agent = user_agent
+        self.timeout = timeout
+
+    def request(self, method: str, path: str, body: str | None = None):
+        """One request on a new connection (gunicorn's sync workers close it after answering).
+
+        Returns the response (its status and headers) and its body as text.
+        """
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+        headers = {
+            "Host": f"127.0.0.1:{self.port}",
+            "X-Forwarded-Proto": "https",
+            "User-Agent": self.user_agent,
+        }
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={m.value}" for k, m in self.cookies.items())
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Origin"] = self.origin
+            headers["Referer"] = self.origin + path
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            content = response.read().decode("utf-8", "replace")
+        finally:
+            conn.close()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            self.cookies.load(header)
+        return response, content

@@ -63,6 +63,9 @@ class Workshop(models.Model):
     registration_terms = models.TextField()
     # Raised when a change touches every calendar event (the venue, the time zone): see ical.py.
     sequence = models.PositiveIntegerField(default=0, editable=False)
+    # Raised by database triggers on every change to the workshop or its content (triggers.py);
+    # the public page cache keys pages by it.
+    content_version = models.PositiveBigIntegerField(default=0, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     contact_email = models.CharField(
         "contact address",
@@ -149,8 +152,6 @@ class Speaker(models.Model):
 
     class Meta:
         ordering = ["sort_name", "name"]
-        # Finds the newest edit for the page cache's content version (see page_cache.py).
-        indexes = [models.Index(fields=["workshop", "updated_at"])]
 
     def __str__(self):
         return self.name
@@ -196,8 +197,6 @@ class Talk(models.Model):
 
     class Meta:
         ordering = ["title"]
-        # Finds the newest edit for the page cache's content version (see page_cache.py).
-        indexes = [models.Index(fields=["workshop", "updated_at"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["workshop", "slug"], name="talk_slug_unique_per_workshop"
@@ -258,8 +257,6 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["starts_at", "ends_at"]
-        # Finds the newest edit for the page cache's content version (see page_cache.py).
-        indexes = [models.Index(fields=["workshop", "updated_at"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")),
@@ -300,8 +297,6 @@ class Poster(models.Model):
 
     class Meta:
         ordering = ["number"]
-        # Finds the newest edit for the page cache's content version (see page_cache.py).
-        indexes = [models.Index(fields=["workshop", "updated_at"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["workshop", "number"], name="poster_number_unique_per_workshop"

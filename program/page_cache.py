@@ -1,9 +1,10 @@
 """The public pages' cache.
 
 A page is stored under a key made of the content version of the current workshop, the host and
-the path. The content version is read from the database on every request, in one small query:
-per kind of content, its newest edit and its number of rows (so deletions count too). Any edit,
-from the admin or anywhere else, changes it, so the next request, in any process, renders afresh.
+the path. The content version is read from the database on every request, in one small query of
+the workshop row. Database triggers raise it in the same transaction as any change to the
+workshop or its content, from the admin or anywhere else (triggers.py), so the next request, in
+any process, renders afresh.
 
 PublicPageCacheMiddleware answers from the cache before sessions, CSRF, authentication, messages
 and routing run: a cached page costs that one query. The views (CachedPageMixin) store what they
@@ -22,24 +23,17 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
-from .models import Organizer, Poster, Session, Speaker, Talk, Workshop
+from .models import Workshop
 
 TIMEOUT_SECONDS = 600
 
 
-@functools.cache
-def _version_sql() -> str:
-    columns = ["w.id", "w.updated_at", "w.sequence"]
-    for model in (Talk, Session, Speaker, Poster, Organizer):
-        table = model._meta.db_table
-        if any(field.name == "updated_at" for field in model._meta.fields):
-            columns.append(f'(SELECT MAX(updated_at) FROM "{table}" WHERE workshop_id = w.id)')
-        columns.append(f'(SELECT COUNT(*) FROM "{table}" WHERE workshop_id = w.id)')
-    # The same workshop as Workshop.objects.current().
-    return (
-        f'SELECT {", ".join(columns)} FROM "{Workshop._meta.db_table}" w '
-        "ORDER BY w.starts_on DESC, w.id DESC LIMIT 1"
-    )
+# The same workshop as Workshop.objects.current(), and its version: triggers raise
+# content_version on every change to it or its content (triggers.py).
+VERSION_SQL = (
+    f'SELECT id, content_version, updated_at FROM "{Workshop._meta.db_table}" '
+    "ORDER BY starts_on DESC, id DESC LIMIT 1"
+)
 
 
 # PostgreSQL connections on which the version statement is prepared (planning it each time cost
@@ -58,11 +52,11 @@ def content_version(request) -> tuple | None:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 if connection.connection not in _prepared_on:
-                    cursor.execute(f"PREPARE {PREPARED_NAME} AS {_version_sql()}")
+                    cursor.execute(f"PREPARE {PREPARED_NAME} AS {VERSION_SQL}")
                     _prepared_on.add(connection.connection)
                 cursor.execute(f"EXECUTE {PREPARED_NAME}")
             else:
-                cursor.execute(_version_sql())
+                cursor.execute(VERSION_SQL)
             row = cursor.fetchone()
         request._content_version = tuple(map(str, row)) if row else None
     return request._content_version

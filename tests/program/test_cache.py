@@ -76,3 +76,21 @@ def test_home_page_seat_count_follows_registrations_while_cached(client, seeded,
     )
 
     assert "79 seats left" in client.get("/").content.decode()
+
+
+def test_edit_that_bypasses_the_models_shows_on_the_next_request(client, seeded):
+    """A bulk update from a script touches no updated_at and sends no signal: the database
+    triggers still change the content version."""
+    talk_url = "/program/talks/cohen-implicit-regularization/"
+    assert "Cerisara" in client.get("/speakers/").content.decode()  # now cached
+    assert "Cohen" in _main(client.get(talk_url))
+
+    seeded.speakers.filter(name__contains="Cerisara").update(affiliation="Université de Lorraine")
+    seeded.talks.get(slug="cohen-implicit-regularization").speakers.clear()
+
+    assert "Université de Lorraine" in client.get("/speakers/").content.decode()
+    assert "Cohen" not in _main(client.get(talk_url))
+
+
+def _main(response) -> str:
+    return response.content.decode().split("<main", 1)[1].split("</main>", 1)[0]

@@ -1,12 +1,13 @@
 from django.utils.functional import SimpleLazyObject
 
+from . import page_cache
 from .models import Workshop
 
 
 def current_workshop(request) -> Workshop | None:
-    """The workshop the site shows, looked up once per request."""
+    """The workshop the site shows (Workshop.objects.current()), looked up once per request."""
     if not hasattr(request, "_current_workshop"):
-        request._current_workshop = Workshop.objects.current()
+        request._current_workshop = page_cache.current_workshop(request)
     return request._current_workshop
 
 

@@ -62,6 +62,24 @@ def content_version(request) -> tuple | None:
     return request._content_version
 
 
+def current_workshop(request) -> Workshop | None:
+    """The current workshop, from the cache when this content version's row is there.
+
+    Exact: any change to the workshop row raises its content version, so a stored row is the
+    row as it is in the database (the version query runs on this request anyway).
+    """
+    version = content_version(request)
+    if version is None:
+        return None
+    key = "workshop:" + hashlib.sha256(repr(version).encode()).hexdigest()
+    workshop = cache.get(key)
+    if workshop is None:
+        workshop = Workshop.objects.filter(pk=version[0]).first()
+        if workshop is not None:
+            cache.set(key, workshop, timeout=TIMEOUT_SECONDS)
+    return workshop
+
+
 def page_key(request, parts: tuple) -> str:
     identity = (content_version(request), request.get_host(), request.get_full_path(), *parts)
     return "page:" + hashlib.sha256(repr(identity).encode()).hexdigest()

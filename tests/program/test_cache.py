@@ -94,3 +94,15 @@ def test_edit_that_bypasses_the_models_shows_on_the_next_request(client, seeded)
 
 def _main(response) -> str:
     return response.content.decode().split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def test_workshop_row_change_shows_on_every_page_at_once(client, seeded):
+    """The workshop row itself is cached per content version; a change to it is a new version."""
+    assert "IDMC" in client.get("/").content.decode()
+    assert "IDMC" in client.get("/participants/").content.decode()
+
+    type(seeded).objects.filter(pk=seeded.pk).update(venue_name="Loria, amphithéâtre")
+
+    for url in ("/", "/participants/", "/program/"):
+        page = client.get(url).content.decode()
+        assert "Loria, amphithéâtre" in page, url

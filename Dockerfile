@@ -20,4 +20,4 @@ RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --no-input -v0 \
 
 USER lorainne
 EXPOSE 8000
-CMD ["gunicorn", "lorainne.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--forwarded-allow-ips", "*"]
+CMD ["gunicorn", "lorainne.wsgi", "--config", "python:lorainne.gunicorn_conf"]

@@ -47,6 +47,9 @@ class Gunicorn:
                 [
                     str(GUNICORN),
                     "lorainne.wsgi",
+                    # Production's configuration (access log included), then the bench's own.
+                    "--config",
+                    "python:lorainne.gunicorn_conf",
                     "--bind",
                     f"127.0.0.1:{self.port}",
                     "--workers",

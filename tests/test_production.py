@@ -149,10 +149,14 @@ def test_production_smoke_registration_email_headers_and_static(tmp_path):
             [PYTHON, "manage.py", *command], cwd=REPO, env=env, capture_output=True, text=True
         )
         assert done.returncode == 0, done.stderr
+    access_log = tmp_path / "access.log"
+    log_file = access_log.open("w")
     gunicorn = subprocess.Popen(
         [
             str(Path(PYTHON).parent / "gunicorn"),
             "lorainne.wsgi",
+            "--config",
+            "python:lorainne.gunicorn_conf",
             "-b",
             f"127.0.0.1:{web_port}",
             "-w",
@@ -160,7 +164,7 @@ def test_production_smoke_registration_email_headers_and_static(tmp_path):
         ],
         cwd=REPO,
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=log_file,
         stderr=subprocess.PIPE,
     )
     worker = subprocess.Popen(
@@ -244,6 +248,11 @@ def test_production_smoke_registration_email_headers_and_static(tmp_path):
             registration.refresh_from_db()
         assert registration.email_sent_at is not None
         assert registration.email_error == ""
+
+        # The personal link works, and stays out of the access log.
+        response, page = browser.request("GET", registration.get_absolute_url())
+        assert response.status == 200
+        assert "Jérémy" in page
     finally:
         for process in (gunicorn, worker):
             process.terminate()
@@ -252,7 +261,12 @@ def test_production_smoke_registration_email_headers_and_static(tmp_path):
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+        log_file.close()
         smtp.stop()
         # Shown by pytest when the test failed: what gunicorn and the worker logged.
         with gunicorn.stderr:
             print(gunicorn.stderr.read().decode("utf-8", "replace")[-5000:])
+    log = access_log.read_text()
+    assert 'GET /registration/[token]/ HTTP/1.1" 200' in log
+    assert 'POST /register/ HTTP/1.1" 302' in log
+    assert registration.token not in log

@@ -1,0 +1,14 @@
+"""gunicorn's settings in production (`gunicorn lorainne.wsgi -c python:lorainne.gunicorn_conf`).
+
+Command-line options override these; WEB_CONCURRENCY sets the number of workers.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+# One line per request on stdout, with the personal registration links redacted.
+accesslog = "-"
+logger_class = "lorainne.logs.GunicornLogger"
+# The TLS-terminating proxy in front sets X-Forwarded-Proto; only it can reach gunicorn.
+forwarded_allow_ips = "*"

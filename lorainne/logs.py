@@ -1,0 +1,38 @@
+"""Logs without the personal registration links.
+
+Each registration's address, /registration/<token>/, lets whoever holds it see and cancel that
+registration: it must not end up in logs (gunicorn's access log, Django's error log, the
+Referer of a request made from that page). `redact` replaces the token with `[token]`.
+"""
+
+import logging
+import re
+
+from gunicorn.glogging import Logger
+
+TOKEN_IN_PATH = re.compile(r"(/registration/)(?!\[token\])[^/?#\s\"']+")
+
+
+def redact(text: str) -> str:
+    return TOKEN_IN_PATH.sub(r"\1[token]", text)
+
+
+class RedactTokens(logging.Filter):
+    """A logging filter (settings.LOGGING) that redacts tokens from each record's message."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+class GunicornLogger(Logger):
+    """gunicorn's logger with the tokens redacted from every field of the access log."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {
+            key: redact(value) if isinstance(value, str) else value for key, value in atoms.items()
+        }

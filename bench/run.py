@@ -47,15 +47,18 @@ FREE_SEATS = 50
 def production_env(*, static_root: Path, port: int) -> dict[str, str]:
     """The environment of a production deployment on this machine, without TLS in front.
 
-    The page cache may stay per process (locmem): its keys hold the content version read from
-    the database, so no worker serves a stale page. The registration rate limit is lifted, as
+    The caches are production's (.env.example): the rate limit counts in the database cache,
+    and the page cache is per process (its keys hold the content version read from the
+    database, so no worker serves a stale page). The registration rate limit is lifted, as
     every simulated person comes from 127.0.0.1; emails are only queued (no worker runs), so the
     burst measures registration, not a mail server.
     """
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL", "EMAIL_URL", "CACHE_URL"))
+        if not key.startswith(
+            ("DJANGO_", "DATABASE_URL", "EMAIL_URL", "CACHE_URL", "PAGE_CACHE_URL")
+        )
     }
     env.update(
         DJANGO_SETTINGS_MODULE="lorainne.settings",
@@ -66,7 +69,7 @@ def production_env(*, static_root: Path, port: int) -> dict[str, str]:
         SITE_URL=f"https://127.0.0.1:{port}",
         DJANGO_STATIC_MANIFEST="True",
         DJANGO_STATIC_ROOT=str(static_root),
-        CACHE_URL="locmemcache://",
+        CACHE_URL="dbcache://django_cache",
         EMAIL_URL="dummymail://",
         DJANGO_TASKS_BACKEND="django_tasks_db.DatabaseBackend",
         REGISTRATION_RATE_LIMIT="1000000",

@@ -164,7 +164,16 @@ TASKS = {
     }
 }
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    # Rate limits and login lockouts: shared by every web process in production (.env.example).
+    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # Rendered public pages (program/page_cache.py). Per process by default: the keys hold the
+    # content version read from the database, so no process serves a stale page, and a hit
+    # costs no second round trip. Room for every page of a workshop of 500 talks.
+    "pages": env.cache("PAGE_CACHE_URL", default="locmemcache://lorainne-pages"),
+}
+if CACHES["pages"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["pages"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
 
 # Registration POSTs allowed per client IP address per hour (a whole lab may share one address).
 REGISTRATION_RATE_LIMIT = env.int("REGISTRATION_RATE_LIMIT", default=30)

@@ -15,7 +15,7 @@ import functools
 import hashlib
 import weakref
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
 from django.db import connection
 from django.template.response import SimpleTemplateResponse
@@ -26,6 +26,11 @@ from django.utils.http import parse_http_date_safe
 from .models import Workshop
 
 TIMEOUT_SECONDS = 600
+CACHE_ALIAS = "pages"  # settings.CACHES
+
+
+def _cache():
+    return caches[CACHE_ALIAS]
 
 
 # The same workshop as Workshop.objects.current(), and its version: triggers raise
@@ -72,11 +77,11 @@ def current_workshop(request) -> Workshop | None:
     if version is None:
         return None
     key = "workshop:" + hashlib.sha256(repr(version).encode()).hexdigest()
-    workshop = cache.get(key)
+    workshop = _cache().get(key)
     if workshop is None:
         workshop = Workshop.objects.filter(pk=version[0]).first()
         if workshop is not None:
-            cache.set(key, workshop, timeout=TIMEOUT_SECONDS)
+            _cache().set(key, workshop, timeout=TIMEOUT_SECONDS)
     return workshop
 
 
@@ -89,7 +94,7 @@ def store(response, key: str) -> None:
     """Keep a successful, cookie-free response under `key` (once rendered, for templates)."""
     if response.status_code != 200 or response.cookies:
         return
-    save = functools.partial(cache.set, key, timeout=TIMEOUT_SECONDS)
+    save = functools.partial(_cache().set, key, timeout=TIMEOUT_SECONDS)
     if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
         response.add_post_render_callback(save)
     else:
@@ -98,7 +103,7 @@ def store(response, key: str) -> None:
 
 def cached_response(request, key: str):
     """The stored page, or 304 when the client's copy is current; None if nothing is stored."""
-    cached = cache.get(key)
+    cached = _cache().get(key)
     if cached is None:
         return None
     last_modified = parse_http_date_safe(cached.get("Last-Modified") or "")

@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 
 from program.models import Workshop
@@ -9,10 +9,12 @@ from .seed import SeedContent, read_seed
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with no cached page and no rate-limit count (the cache is per process)."""
-    cache.clear()
+    """Each test starts with no cached page and no rate-limit count (the caches are per process)."""
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
@@ -98,11 +99,11 @@ def test_list_page_query_count_is_the_same_for_3_and_500_talks(
 ):
     _build_workshop(3)
     client.get(url)  # warm up Django's own caches, so that only the page's queries are counted
-    cache.clear()  # and render the page, rather than serve it from the page cache
+    caches["pages"].clear()  # and render the page, rather than serve it from the page cache
     with CaptureQueriesContext(connection) as small:
         small_response = client.get(url)
     _build_workshop(500)
-    cache.clear()
+    caches["pages"].clear()
 
     with django_assert_num_queries(len(small)):
         response = client.get(url)
@@ -139,5 +140,26 @@ def test_cached_page_costs_only_the_content_version(
 
     with django_assert_num_queries(queries):
         again = client.get(url)
+
+    assert again.content == first.content
+
+
+def test_cached_page_costs_one_query_with_production_caches(
+    client, settings, django_assert_num_queries
+):
+    """Production counts rate limits in the database cache (.env.example); pages stay in the
+    process, so a cached page still costs only the content version."""
+    settings.CACHES = settings.CACHES | {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "test_rate_limits",
+        }
+    }
+    call_command("createcachetable", verbosity=0)
+    _build_workshop(3)
+    first = client.get("/program/")
+
+    with django_assert_num_queries(1):
+        again = client.get("/program/")
 
     assert again.content == first.content

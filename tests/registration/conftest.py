@@ -13,7 +13,6 @@ import zoneinfo
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.core.management import call_command
 
 from program.models import Workshop
@@ -25,14 +24,6 @@ NOW = dt.datetime(2024, 10, 15, 10, 0, tzinfo=PARIS)
 
 LOCMEM_MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """The rate limit counts attempts in the cache: each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)

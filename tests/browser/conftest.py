@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import re
 import shutil
+import threading
 from pathlib import Path
 
 # Playwright's sync API runs an asyncio event loop in the test's thread, for the whole session
@@ -20,7 +21,9 @@ from pathlib import Path
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db.models import F
+from django.test.testcases import LiveServerThread
 from django.utils import timezone
 
 from program.models import Session, Workshop
@@ -71,11 +74,46 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
 
 
-@pytest.fixture(scope="session")
-def live_server(django_db_setup, live_server):
-    """pytest-django's live server, started once the test database exists.
+class OneRequestAtATimeWSGIServer(ThreadedWSGIServer):
+    """Django's live server, with its threads taking turns to run the site.
 
-    On SQLite the test database lives in memory, and the server's threads share this thread's
+    On SQLite the test database lives in memory and the server shares this process's one
+    connection to it. Two requests running at once on that connection can deadlock in CPython's
+    sqlite3 module: one holds SQLite's lock while a Python function of Django's (date truncation,
+    for the admin's date hierarchy) waits for the GIL, the other holds the GIL while binding
+    parameters, which waits for SQLite's lock. Seen in CI as a browser test that never ended.
+    Connections are still accepted and read by a thread each (Chromium opens connections it
+    may never use, which would block a single-threaded server); only the site's code, and the
+    reading of its response, run one request at a time.
+    """
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    return [b"".join(response)]
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        super().set_app(one_at_a_time)
+
+
+@pytest.fixture(scope="session")
+def _one_request_at_a_time():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LiveServerThread, "server_class", OneRequestAtATimeWSGIServer)
+        yield
+
+
+@pytest.fixture(scope="session")
+def live_server(_one_request_at_a_time, django_db_setup, live_server):
+    """pytest-django's live server, one request at a time, started once the test database exists.
+
+    On SQLite the test database lives in memory, and the server's thread shares this thread's
     connection to it only if the server starts after the database was created; otherwise each
     request opens a connection of its own, never closed.
     """

@@ -21,9 +21,12 @@ def validate_timezone(value: str) -> None:
 
 
 class WorkshopQuerySet(models.QuerySet):
+    def latest_first(self) -> "WorkshopQuerySet":
+        """The edition the public site shows comes first: the one that starts last."""
+        return self.order_by("-starts_on", "-pk")
+
     def current(self) -> "Workshop | None":
-        """The edition the public site shows: the one that starts last."""
-        return self.order_by("-starts_on", "-pk").first()
+        return self.latest_first().first()
 
 
 class Workshop(models.Model):

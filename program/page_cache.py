@@ -33,12 +33,14 @@ def _cache():
     return caches[CACHE_ALIAS]
 
 
-# The same workshop as Workshop.objects.current(), and its version: triggers raise
-# content_version on every change to it or its content (triggers.py).
-VERSION_SQL = (
-    f'SELECT id, content_version, updated_at FROM "{Workshop._meta.db_table}" '
-    "ORDER BY starts_on DESC, id DESC LIMIT 1"
-)
+@functools.cache
+def _version_sql() -> str:
+    """The current workshop (Workshop.objects.current()) and its version, as SQL without
+    parameters: triggers raise content_version on every change to it or its content."""
+    rows = Workshop.objects.latest_first().values_list("id", "content_version", "updated_at")
+    sql, params = rows[:1].query.sql_with_params()
+    assert not params, params
+    return sql
 
 
 # PostgreSQL connections on which the version statement is prepared (planning it each time cost
@@ -57,11 +59,11 @@ def content_version(request) -> tuple | None:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 if connection.connection not in _prepared_on:
-                    cursor.execute(f"PREPARE {PREPARED_NAME} AS {VERSION_SQL}")
+                    cursor.execute(f"PREPARE {PREPARED_NAME} AS {_version_sql()}")
                     _prepared_on.add(connection.connection)
                 cursor.execute(f"EXECUTE {PREPARED_NAME}")
             else:
-                cursor.execute(VERSION_SQL)
+                cursor.execute(_version_sql())
             row = cursor.fetchone()
         request._content_version = tuple(map(str, row)) if row else None
     return request._content_version

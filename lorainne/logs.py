@@ -2,13 +2,12 @@
 
 Each registration's address, /registration/<token>/, lets whoever holds it see and cancel that
 registration: it must not end up in logs (gunicorn's access log, Django's error log, the
-Referer of a request made from that page). `redact` replaces the token with `[token]`.
+Referer of a request made from that page). `redact` replaces the token with `[token]`; gunicorn's
+access log does it through lorainne/gunicorn_conf.py.
 """
 
 import logging
 import re
-
-from gunicorn.glogging import Logger
 
 TOKEN_IN_PATH = re.compile(r"(/registration/)(?!\[token\])[^/?#\s\"']+")
 
@@ -26,13 +25,3 @@ class RedactTokens(logging.Filter):
         if redacted != message:
             record.msg, record.args = redacted, None
         return True
-
-
-class GunicornLogger(Logger):
-    """gunicorn's logger with the tokens redacted from every field of the access log."""
-
-    def atoms(self, resp, req, environ, request_time):
-        atoms = super().atoms(resp, req, environ, request_time)
-        return {
-            key: redact(value) if isinstance(value, str) else value for key, value in atoms.items()
-        }

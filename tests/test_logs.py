@@ -5,8 +5,8 @@ import types
 
 from gunicorn.config import Config
 
-from lorainne.gunicorn_conf import logger_class
-from lorainne.logs import GunicornLogger, RedactTokens, redact
+from lorainne.gunicorn_conf import GunicornLogger, logger_class
+from lorainne.logs import RedactTokens, redact
 
 TOKEN = "Jk3v9_x-Q2mWf8LrT0aB7cYdE5gH1iN4oP6sU"
 
@@ -36,7 +36,7 @@ def test_django_log_records_are_redacted(caplog):
 
 
 def test_gunicorn_access_log_atoms_are_redacted():
-    assert logger_class == "lorainne.logs.GunicornLogger"
+    assert logger_class is GunicornLogger
     cfg = Config()
     cfg.set("accesslog", "-")
     environ = {

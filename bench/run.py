@@ -20,6 +20,7 @@ a registration POST failed, or if wrk got any answer outside 2xx/3xx.
 """
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 import platform
@@ -83,19 +84,18 @@ def production_env(*, static_root: Path, port: int) -> dict[str, str]:
     return env
 
 
-def _postgres(dbname: str = "postgres"):
-    conn = psycopg2.connect(dbname=dbname, **POSTGRES)
+def _postgres():
+    conn = psycopg2.connect(dbname="postgres", **POSTGRES)
     conn.autocommit = True
     return conn
 
 
 def recreate_database() -> None:
+    drop_database()
     conn = _postgres()
     try:
         with conn.cursor() as cursor:
-            name = sql.Identifier(DATABASE)
-            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(name))
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
     finally:
         conn.close()
 
@@ -171,7 +171,7 @@ def measure_pages(*, port: int, editions: list, load: throughput.Load) -> dict:
     headers = {"X-Forwarded-Proto": "https"}
     results = {}
     for edition in editions:
-        workload.make_current(edition, others=[e for e in editions if e is not edition])
+        workload.make_current(edition, among=editions)
         slug = edition.workshop.slug
         pages = {
             "program /program/": "/program/",
@@ -203,7 +203,7 @@ def registration_burst(*, port: int, editions: list) -> dict:
     from registration.models import Registration
 
     lorainne = editions[0]
-    workload.make_current(lorainne, others=editions[1:])
+    workload.make_current(lorainne, among=editions)
     workload.leave_free_seats(lorainne, FREE_SEATS)
     outcome = burst.run(port=port, people=PEOPLE)
     registrations = Registration.objects.filter(workshop_id=lorainne.workshop_id)
@@ -226,7 +226,7 @@ def benchmark(*, static_root: Path, env: dict[str, str], port: int, load: throug
 
     counts, breakdowns = {}, {}
     for edition in editions:
-        workload.make_current(edition, others=[e for e in editions if e is not edition])
+        workload.make_current(edition, among=editions)
         counts[edition.label] = queries.count(edition.talk_path)
         breakdowns[edition.label] = breakdown.cached_request(
             "/program/", profile_to=OUT / f"profile-program-{edition.workshop.slug}.txt"
@@ -238,7 +238,7 @@ def benchmark(*, static_root: Path, env: dict[str, str], port: int, load: throug
     log.write_text("")
     with Gunicorn(port=port, workers=1, env=env, log=log):
         for edition in editions:
-            workload.make_current(edition, others=[e for e in editions if e is not edition])
+            workload.make_current(edition, among=editions)
             copy = static_root / "bench" / f"program-{edition.workshop.slug}.html"
             copy.parent.mkdir(exist_ok=True)
             copy.write_bytes(fetch(port, "/program/"))
@@ -256,11 +256,7 @@ def benchmark(*, static_root: Path, env: dict[str, str], port: int, load: throug
         "breakdown": breakdowns,
         "memory": memory,
         "workers": WORKERS,
-        "load": {
-            "threads": load.threads,
-            "connections": load.connections,
-            "duration": load.duration,
-        },
+        "load": dataclasses.asdict(load),
     }
 
 

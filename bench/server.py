@@ -72,12 +72,14 @@ class Gunicorn:
         raise RuntimeError(f"gunicorn did not answer within 60 s: see {self.log}")
 
     def _healthy(self) -> bool:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
             conn.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
             return conn.getresponse().status == 200
         except OSError:
             return False
+        finally:
+            conn.close()
 
     def stop(self) -> None:
         """Stop gracefully (SIGTERM); kill after 20 s."""

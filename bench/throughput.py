@@ -18,9 +18,9 @@ REPORT_SCRIPT = Path(__file__).with_name("wrk_report.lua")
 class Load:
     """How hard wrk pushes: threads, open connections, seconds."""
 
-    threads: int = 2
-    connections: int = 32
-    duration: int = 10
+    threads: int
+    connections: int
+    duration: int
 
     def args(self) -> list[str]:
         return [f"-t{self.threads}", f"-c{self.connections}", f"-d{self.duration}s"]

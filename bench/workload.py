@@ -1,8 +1,8 @@
 """The benchmark's data: LoRAINNe'24 as loaded by its fixture, and a large synthetic workshop.
 
 The public site shows the workshop that starts last, so the benchmark switches which one is
-current by moving the other one's dates into the past (`make_current`). Dates are changed with
-`save()`, as admin would, so `updated_at` and with it the pages' cache keys change too.
+current by moving the other one's dates into the past (`make_current`). Database triggers raise
+the workshop's `content_version` on every such change, and with it the pages' cache keys.
 
 Imported only after `django.setup()`.
 """
@@ -169,9 +169,11 @@ def build_large_workshop(*, today: dt.date) -> Edition:
     )
 
 
-def make_current(edition: Edition, *, others: list[Edition]) -> None:
+def make_current(edition: Edition, *, among: list[Edition]) -> None:
     """Make `edition` the workshop the site shows: its own dates, the others' a year earlier."""
-    for other in others:
+    for other in among:
+        if other is edition:
+            continue
         workshop = other.workshop
         workshop.starts_on = edition.starts_on - dt.timedelta(days=365)
         workshop.ends_on = workshop.starts_on + (other.ends_on - other.starts_on)
@@ -183,12 +185,11 @@ def make_current(edition: Edition, *, others: list[Edition]) -> None:
         raise RuntimeError(f"{edition.label} did not become the current workshop")
 
 
-def leave_free_seats(edition: Edition, seats: int) -> Workshop:
-    """Set the capacity so that exactly `seats` seats are free; return the workshop."""
+def leave_free_seats(edition: Edition, seats: int) -> None:
+    """Set the capacity so that exactly `seats` seats are free."""
     workshop = edition.workshop
     taken = Registration.objects.filter(
         workshop=workshop, status=Registration.Status.CONFIRMED
     ).count()
     workshop.capacity = taken + seats
     workshop.save()
-    return workshop

@@ -1,4 +1,4 @@
--- Loaded by bench/wrk.py: after the run, print wrk's figures as one JSON line to read back.
+-- Loaded by bench/throughput.py: after the run, print wrk's figures as one JSON line to read back.
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(

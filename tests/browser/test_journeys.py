@@ -2,7 +2,6 @@
 
 import datetime as dt
 import re
-import zoneinfo
 
 import icalendar
 import pytest
@@ -15,10 +14,12 @@ from program.models import Poster, Session, Speaker, Talk
 from registration import services
 from registration.models import Registration
 
-from .conftest import JEREMY, PHONE, fill_registration_form, personal_link
+from ..factories import paris_time
+from .conftest import JEREMY, PHONE, fill_registration_form, personal_link, skip_or_fail
 
-PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 COHEN_TALK = "Implicit Regularization in Regularized (Nonnegative) Low-Rank Approximations"
+# The seed's talk abstracts have no math (only poster 3's has): the journey adds two formulas.
+TALK_MATH = r"We approximate $X \approx WH^\top$ with a rank $r$ chosen by the penalty."
 
 
 def seats_line(page):
@@ -40,12 +41,15 @@ def press_tab_until(page, selector: str, *, limit: int) -> int:
     raise AssertionError(f"{selector} not reached in {limit} Tab presses; focus is on {focused}")
 
 
-# 1. Home → program → a talk → its calendar file; the posters' math.
+# 1. Home → program → a talk, its math typeset → its calendar file; the posters' math.
 
 
 def test_program_journey_reaches_a_talk_and_downloads_its_calendar_file(
     page, workshop, browser_errors, tmp_path
 ):
+    talk = Talk.objects.get(slug="cohen-implicit-regularization")
+    talk.abstract += f"\n\n{TALK_MATH}"
+    talk.save(update_fields=["abstract"])
     page.goto("/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Program").click()
 
@@ -59,6 +63,9 @@ def test_program_journey_reaches_a_talk_and_downloads_its_calendar_file(
     expect(page.locator(".talk .when time").first).to_have_text("Wednesday 27 November 2024, 10:30")
     abstract = page.locator(".talk .abstract")
     expect(abstract).to_contain_text("Regularized nonnegative low-rank approximations")
+    expect(abstract.locator(".katex")).to_have_count(2)
+    expect(abstract).not_to_contain_text("$")
+    expect(abstract).not_to_contain_text("\\approx", use_inner_text=True)
     with page.expect_download() as download_info:
         page.get_by_role("link", name=re.compile("^Add to calendar")).click()
     download = download_info.value
@@ -69,7 +76,7 @@ def test_program_journey_reaches_a_talk_and_downloads_its_calendar_file(
     calendar = icalendar.Calendar.from_ical(saved.read_bytes())
     events = calendar.walk("VEVENT")
     assert [str(event["SUMMARY"]) for event in events] == [f"{COHEN_TALK} (Jérémy Cohen)"]
-    assert events[0].decoded("DTSTART") == dt.datetime(2024, 11, 27, 10, 30, tzinfo=PARIS)
+    assert events[0].decoded("DTSTART") == paris_time(dt.date(2024, 11, 27), 10, 30)
     assert browser_errors == []
 
 
@@ -293,6 +300,16 @@ def test_phone_navigation_links_are_visible_and_big_enough_to_tap(phone, open_wo
     expect(phone.get_by_role("heading", level=1)).to_have_text("Program")
 
 
+def test_registration_on_a_phone(phone, open_workshop):
+    phone.goto("/register/")
+    fill_registration_form(phone)
+    phone.get_by_role("button", name="Register").tap()
+
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Check your inbox")
+    registration = Registration.objects.get(email=JEREMY["email"])
+    assert registration.status == Registration.Status.CONFIRMED
+
+
 def test_deadline_shows_the_visitors_own_time_when_it_differs(new_context, open_workshop):
     page = new_context(timezone_id="America/New_York").new_page()
 
@@ -329,7 +346,7 @@ def test_organizer_adds_a_talk_puts_it_in_a_session_and_sees_it_on_the_program(
     slot = Session.objects.get(
         workshop=workshop,
         title="Invited talk",
-        starts_at=dt.datetime(2024, 11, 27, 15, 0, tzinfo=PARIS),
+        starts_at=paris_time(dt.date(2024, 11, 27), 15),
     )
     gusak = Speaker.objects.get(workshop=workshop, name="Julia Gusak")
     title = "Identifiability of nonnegative matrix factorizations"
@@ -340,6 +357,8 @@ def test_organizer_adds_a_talk_puts_it_in_a_session_and_sees_it_on_the_program(
     page.get_by_label("Password").fill("a long password for the test")
     page.get_by_role("button", name="Log in").click()
     expect(page.locator("#site-name")).to_be_visible()
+    # #site-name is on the login page too: only a logged-in page has the user's tools.
+    expect(page.locator("#user-tools")).to_contain_text("orga")
     page.goto(f"{admin}program/talk/add/")
     page.locator("#id_workshop").select_option(label="LoRAINNe'24")
     page.locator("#id_title").fill(title)
@@ -369,3 +388,15 @@ def test_organizer_adds_a_talk_puts_it_in_a_session_and_sees_it_on_the_program(
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     expect(page.locator(".talk .when time").first).to_have_text("Wednesday 27 November 2024, 15:00")
     assert browser_errors == []
+
+
+# 6. CI runs them all.
+
+
+def test_a_missing_browser_or_axe_fails_in_ci_and_skips_elsewhere(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run the browser tests"):
+        skip_or_fail("Chromium not found")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        skip_or_fail("Chromium not found")

@@ -35,7 +35,8 @@ import psycopg2
 from psycopg2 import sql
 
 from bench import report, throughput
-from bench.server import Gunicorn, fetch, free_port
+from bench.server import Gunicorn, fetch
+from tests.http_browser import free_port
 
 DATABASE = "lorainne_bench"
 POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}

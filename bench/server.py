@@ -3,20 +3,15 @@
 import http.client
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from tests.http_browser import answers
+
 REPO = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Gunicorn:
@@ -66,20 +61,10 @@ class Gunicorn:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited at start: see {self.log}")
-            if len(self.worker_pids()) == self.workers and self._healthy():
+            if len(self.worker_pids()) == self.workers and answers(self.port):
                 return
             time.sleep(0.2)
         raise RuntimeError(f"gunicorn did not answer within 60 s: see {self.log}")
-
-    def _healthy(self) -> bool:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-        try:
-            conn.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
-            return conn.getresponse().status == 200
-        except OSError:
-            return False
-        finally:
-            conn.close()
 
     def stop(self) -> None:
         """Stop gracefully (SIGTERM); kill after 20 s."""

@@ -1,9 +1,28 @@
 """Just enough of a browser behind a TLS proxy, over plain HTTP to gunicorn: cookies, the https
-scheme (X-Forwarded-Proto), Origin and Referer on form posts. Used by the production smoke test
-and by the registration burst of `make bench`."""
+scheme (X-Forwarded-Proto), Origin and Referer on form posts; and a free port and a health probe
+to start gunicorn with. Used by the production smoke test and by `make bench`."""
 
 import http.client
+import socket
 from http.cookies import SimpleCookie
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def answers(port: int, path: str = "/healthz", *, timeout: float = 5) -> bool:
+    """Whether a GET of `path` on the local `port` gets a 200 (False while nothing listens)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"X-Forwarded-Proto": "https", "Host": "127.0.0.1"})
+        return conn.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        conn.close()
 
 
 class Browser:

@@ -9,7 +9,6 @@ import http.client
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import threading
@@ -25,7 +24,7 @@ from django.db import connection
 
 from program.models import Workshop
 from registration.models import Registration
-from tests.http_browser import Browser
+from tests.http_browser import Browser, answers, free_port
 
 REPO = Path(settings.BASE_DIR)
 PYTHON = sys.executable
@@ -75,12 +74,6 @@ def test_check_deploy_flags_the_development_secret_key():
     assert "security.W009" in result.stdout + result.stderr
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Inbox:
     def __init__(self):
         self.messages = []
@@ -94,18 +87,11 @@ class Inbox:
         return "250 Message accepted for delivery"
 
 
-def wait_for_http(port: int, path: str = "/healthz", timeout: float = 30) -> None:
+def wait_for_http(port: int, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        try:
-            conn.request("GET", path, headers={"X-Forwarded-Proto": "https", "Host": "127.0.0.1"})
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        finally:
-            conn.close()
+        if answers(port, timeout=2):
+            return
         time.sleep(0.2)
     raise AssertionError(f"gunicorn did not answer on port {port}")
 

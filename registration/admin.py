@@ -15,8 +15,7 @@ from django.utils import timezone
 from program.models import Workshop
 
 from . import services
-from .models import Registration
-from .tasks import EmailKind
+from .models import EmailKind, Registration
 
 CSV_COLUMNS = [
     ("first_name", "First name"),

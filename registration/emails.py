@@ -7,8 +7,7 @@ from django.template.loader import render_to_string
 from program.ical import build_calendar
 from program.models import Session
 
-from .models import Registration
-from .tasks import EmailKind
+from .models import EmailKind, Registration
 
 SUBJECTS = {
     EmailKind.CONFIRMED: "your registration is confirmed",
@@ -21,8 +20,6 @@ SUBJECTS = {
 
 def build_email(registration: Registration, kind: EmailKind) -> EmailMultiAlternatives:
     """Plain text with an HTML alternative; confirmations carry the program as an .ics file."""
-    from .services import waiting_list_position
-
     workshop = registration.workshop
     context = {
         "registration": registration,
@@ -30,7 +27,7 @@ def build_email(registration: Registration, kind: EmailKind) -> EmailMultiAltern
         "kind": kind,
         "site_url": settings.SITE_URL,
         "manage_url": settings.SITE_URL + registration.get_absolute_url(),
-        "waiting_list_position": waiting_list_position(registration),
+        "waiting_list_position": registration.waiting_list_position(),
     }
     message = EmailMultiAlternatives(
         subject=f"{workshop.acronym}: {SUBJECTS[kind]}",

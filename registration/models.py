@@ -29,6 +29,16 @@ class RegistrationQuerySet(models.QuerySet):
         return self.waitlisted().order_by("waitlisted_at", "pk")
 
 
+class EmailKind(models.TextChoices):
+    """The emails a registrant receives; each has a subject and an opening of its own."""
+
+    CONFIRMED = "confirmed", "Registration confirmed"
+    WAITLISTED = "waitlisted", "On the waiting list"
+    PROMOTED = "promoted", "Seat from the waiting list"
+    CANCELLED = "cancelled", "Registration cancelled"
+    LINK = "link", "Personal link again"
+
+
 class Registration(models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", "Confirmed"
@@ -96,6 +106,21 @@ class Registration(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def waiting_list_position(self) -> int | None:
+        """1 for the next person to get a seat; None when not on the waiting list. One query."""
+        if self.status != self.Status.WAITLISTED:
+            return None
+        # Those ahead in waiting_list_order(): earlier on the list, or as early with a smaller pk.
+        ahead = (
+            Registration.objects.filter(workshop_id=self.workshop_id)
+            .waitlisted()
+            .filter(
+                models.Q(waitlisted_at__lt=self.waitlisted_at)
+                | models.Q(waitlisted_at=self.waitlisted_at, pk__lt=self.pk)
+            )
+        )
+        return ahead.count() + 1
 
     @property
     def parts(self) -> list[str]:

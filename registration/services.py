@@ -17,8 +17,8 @@ from django.utils import dateformat, timezone
 
 from program.models import Workshop
 
-from .models import Registration
-from .tasks import EmailKind, send_registration_email
+from .models import EmailKind, Registration
+from .tasks import send_registration_email
 
 
 class RegistrationState(models.TextChoices):
@@ -213,17 +213,6 @@ def register(
             raise
         raise AlreadyRegistered(existing) from None
     return registration
-
-
-def waiting_list_position(registration: Registration) -> int | None:
-    """1 for the next person to get a seat; None when not on the waiting list."""
-    if registration.status != Registration.Status.WAITLISTED:
-        return None
-    ahead = registration.workshop.registrations.waitlisted().filter(
-        models.Q(waitlisted_at__lt=registration.waitlisted_at)
-        | models.Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk)
-    )
-    return ahead.count() + 1
 
 
 def send_link_again(registration: Registration) -> None:

@@ -11,18 +11,13 @@ from django.db import models
 from django.tasks import task, task_backends
 from django.utils import timezone
 
+from .emails import build_email
+from .models import EmailKind, Registration
+
 logger = logging.getLogger(__name__)
 
 # Minutes to wait before each new try when the mail server refuses or cannot be reached.
 RETRY_DELAYS = [1, 5, 30, 120, 480]
-
-
-class EmailKind(models.TextChoices):
-    CONFIRMED = "confirmed", "Registration confirmed"
-    WAITLISTED = "waitlisted", "On the waiting list"
-    PROMOTED = "promoted", "Seat from the waiting list"
-    CANCELLED = "cancelled", "Registration cancelled"
-    LINK = "link", "Personal link again"
 
 
 @task
@@ -32,9 +27,6 @@ def send_registration_email(registration_id: int, kind: str, attempt: int = 1) -
     A failure is recorded (time and error) and, where the tasks backend can defer, the same email
     is queued again after a delay. Returns whether the email left.
     """
-    from .emails import build_email
-    from .models import Registration
-
     registration = (
         Registration.objects.select_related("workshop").filter(pk=registration_id).first()
     )
@@ -72,12 +64,12 @@ def send_registration_email(registration_id: int, kind: str, attempt: int = 1) -
     return True
 
 
-def _still_true(registration, kind: str) -> bool:
+def _still_true(registration: Registration, kind: str) -> bool:
     expected = {
-        EmailKind.CONFIRMED: registration.Status.CONFIRMED,
-        EmailKind.PROMOTED: registration.Status.CONFIRMED,
-        EmailKind.WAITLISTED: registration.Status.WAITLISTED,
-        EmailKind.CANCELLED: registration.Status.CANCELLED,
+        EmailKind.CONFIRMED: Registration.Status.CONFIRMED,
+        EmailKind.PROMOTED: Registration.Status.CONFIRMED,
+        EmailKind.WAITLISTED: Registration.Status.WAITLISTED,
+        EmailKind.CANCELLED: Registration.Status.CANCELLED,
     }.get(kind)
     return expected is None or registration.status == expected
 

@@ -86,7 +86,7 @@ class ManageView(RegistrationByTokenMixin, DetailView):
     def get_context_data(self, **kwargs):
         registration = self.object
         return super().get_context_data(
-            position=services.waiting_list_position(registration),
+            position=registration.waiting_list_position(),
             status=services.registration_status(registration.workshop),
             **kwargs,
         )

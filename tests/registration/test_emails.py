@@ -11,8 +11,7 @@ from django.core import mail
 from django_tasks_db.models import DBTaskResult
 
 from registration import services
-from registration.models import Registration
-from registration.tasks import EmailKind
+from registration.models import EmailKind, Registration
 
 from .conftest import DATABASE_TASKS, LOCMEM_MAILERS, NOW
 

@@ -95,7 +95,7 @@ def test_register_in_parallel_at_the_last_seats_never_exceeds_capacity():
     racers = workshop.registrations.filter(email__startswith="racer-")
     assert sorted(racers.values_list("email", flat=True)) == sorted(emails)
     assert sorted(r.status for r in results).count(Registration.Status.CONFIRMED) == 3
-    positions = [services.waiting_list_position(r) for r in racers.waitlisted()]
+    positions = [r.waiting_list_position() for r in racers.waitlisted()]
     assert sorted(positions) == list(range(1, 58))
     assert len(mail.outbox) == 60
 

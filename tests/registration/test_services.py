@@ -122,7 +122,7 @@ def test_register_when_full_puts_on_the_waiting_list_and_emails_the_position(
 
     assert registration.status == Registration.Status.WAITLISTED
     assert registration.waitlisted_at == NOW
-    assert services.waiting_list_position(registration) == 3
+    assert registration.waiting_list_position() == 3
     assert full_workshop.registrations.confirmed().count() == 3
     [message] = mail.outbox
     assert message.subject == "LoRAINNe'24: you are on the waiting list"
@@ -317,22 +317,6 @@ def test_registration_status_follows_the_clock(open_workshop, moment, state):
 # The waiting list.
 
 
-def test_waiting_list_position_counts_from_one_in_order_of_arrival(full_workshop):
-    registrations = list(full_workshop.registrations.order_by("pk"))
-
-    positions = [services.waiting_list_position(r) for r in registrations]
-
-    assert positions == [None, None, None, 1, 2]
-
-
-def test_waiting_list_position_of_a_cancelled_registration_is_none(full_workshop):
-    waiting = full_workshop.registrations.waiting_list_order().first()
-    services.cancel(waiting)
-    waiting.refresh_from_db()
-
-    assert services.waiting_list_position(waiting) is None
-
-
 def test_cancel_confirmed_frees_the_seat_for_the_first_waiting_and_emails_both(
     full_workshop, django_capture_on_commit_callbacks
 ):
@@ -352,9 +336,7 @@ def test_cancel_confirmed_frees_the_seat_for_the_first_waiting_and_emails_both(
         "person-4@example.org": "confirmed",
         "person-5@example.org": "waitlisted",
     }
-    assert (
-        services.waiting_list_position(full_workshop.registrations.get(pk=promoted[0].pk)) is None
-    )
+    assert full_workshop.registrations.get(pk=promoted[0].pk).waiting_list_position() is None
     assert [(m.to, m.subject) for m in mail.outbox] == [
         (["person-2@example.org"], "LoRAINNe'24: your registration is cancelled"),
         (["person-4@example.org"], "LoRAINNe'24: a seat is yours: your registration is confirmed"),
@@ -389,10 +371,7 @@ def test_cancel_waitlisted_promotes_nobody(full_workshop):
 
     assert promoted == []
     assert (
-        services.waiting_list_position(
-            full_workshop.registrations.get(email="person-5@example.org")
-        )
-        == 1
+        full_workshop.registrations.get(email="person-5@example.org").waiting_list_position() == 1
     )
 
 
@@ -490,7 +469,7 @@ def test_rejoin_when_full_goes_to_the_end_of_the_waiting_list(full_workshop, sig
     registration = services.rejoin(confirmed)
 
     assert registration.status == Registration.Status.WAITLISTED
-    assert services.waiting_list_position(registration) == 3
+    assert registration.waiting_list_position() == 3
 
 
 def test_rejoin_after_the_deadline_raises_registration_closed(open_workshop, sign_up, clock):

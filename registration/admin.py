@@ -15,6 +15,7 @@ from django.utils import timezone
 from program.models import Workshop
 
 from . import services
+from .forms import RegistrationForm
 from .models import EmailKind, Registration
 
 CSV_COLUMNS = [
@@ -179,14 +180,11 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
-            fields = ["workshop", "first_name", "last_name", "email", "affiliation", "position"]
-            fields += ["attends_day_one", "attends_day_two", "attends_cocktail", "attends_lunch"]
-            fields += ["dietary_requirements", "listed_publicly"]
             return [
                 (
                     None,
                     {
-                        "fields": fields,
+                        "fields": ["workshop", *RegistrationForm.Meta.fields],
                         "description": "The person gets a seat if one is free, else a place on the waiting list, and an email.",
                     },
                 )
@@ -203,10 +201,10 @@ class RegistrationAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        data = {name: form.cleaned_data[name] for name in form.cleaned_data if name != "workshop"}
+        answers = {name: form.cleaned_data[name] for name in RegistrationForm.Meta.fields}
         try:
             registration = services.register(
-                form.cleaned_data["workshop"], enforce_deadline=False, **data
+                form.cleaned_data["workshop"], enforce_deadline=False, **answers
             )
         except services.AlreadyRegistered as already:
             # The form's own constraint check normally catches this first.

@@ -7,6 +7,23 @@ from .models import Registration
 
 
 class RegistrationForm(forms.ModelForm):
+    # The form's sections, in order: a legend and the names of the fields under it. The template
+    # shows these and nothing else, but for the honeypot.
+    fieldsets = [
+        ("About you", ["first_name", "last_name", "email", "affiliation", "position"]),
+        (
+            "What you will attend",
+            [
+                "attends_day_one",
+                "attends_day_two",
+                "attends_cocktail",
+                "attends_lunch",
+                "dietary_requirements",
+            ],
+        ),
+        ("Privacy", ["listed_publicly", "privacy_consent"]),
+    ]
+
     privacy_consent = forms.BooleanField(
         label="I have read the privacy notice and agree that my data is used to organize this workshop.",
         error_messages={
@@ -18,6 +35,7 @@ class RegistrationForm(forms.ModelForm):
 
     class Meta:
         model = Registration
+        # What a person answers: the keyword arguments of services.register().
         fields = [
             "first_name",
             "last_name",
@@ -89,6 +107,10 @@ class RegistrationForm(forms.ModelForm):
         email = self.cleaned_data["email"].strip()
         local, _, domain = email.rpartition("@")
         return f"{local}@{domain.lower()}"
+
+    def bound_fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The fieldsets with their bound fields, for the template to loop over."""
+        return [(legend, [self[name] for name in names]) for legend, names in self.fieldsets]
 
     def registration_data(self) -> dict:
         """The cleaned answers, as keyword arguments of services.register()."""

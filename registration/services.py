@@ -155,21 +155,12 @@ def _fill_free_seats(workshop: Workshop) -> list[Registration]:
 def register(
     workshop: Workshop,
     *,
-    first_name: str,
-    last_name: str,
-    email: str,
-    affiliation: str,
-    position: str,
-    attends_day_one: bool = True,
-    attends_day_two: bool = True,
-    attends_cocktail: bool = False,
-    attends_lunch: bool = False,
-    dietary_requirements: str = "",
-    listed_publicly: bool = False,
     enforce_deadline: bool = True,
     now: dt.datetime | None = None,
+    **answers: str | bool,
 ) -> Registration:
-    """Register a person: a seat if one is free, else the waiting list.
+    """Register a person with their answers (the fields of RegistrationForm.Meta.fields, by name):
+    a seat if one is free, else the waiting list.
 
     Locks the workshop row. Raises RegistrationNotOpen / RegistrationClosed outside the
     registration period (unless an organizer adds the person: enforce_deadline=False),
@@ -177,6 +168,7 @@ def register(
     bad input. After commit, sends the confirmation or waiting-list email.
     """
     now = now or timezone.now()
+    email = answers.get("email", "")
     try:
         with transaction.atomic():
             workshop = _lock(workshop)
@@ -185,21 +177,7 @@ def register(
             existing = workshop.registrations.with_email(email).first()
             if existing is not None:
                 raise AlreadyRegistered(existing)
-            registration = Registration(
-                workshop=workshop,
-                first_name=first_name,
-                last_name=last_name,
-                email=email,
-                affiliation=affiliation,
-                position=position,
-                attends_day_one=attends_day_one,
-                attends_day_two=attends_day_two,
-                attends_cocktail=attends_cocktail,
-                attends_lunch=attends_lunch,
-                dietary_requirements=dietary_requirements,
-                listed_publicly=listed_publicly,
-                privacy_consent_at=now,
-            )
+            registration = Registration(workshop=workshop, **answers, privacy_consent_at=now)
             _take_seat_or_wait(workshop, registration, now)
             registration.full_clean()
             registration.save()

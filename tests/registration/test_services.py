@@ -189,6 +189,18 @@ def test_register_with_bad_input_raises_validation_error_and_creates_nothing(
     assert Registration.objects.count() == 0
 
 
+def test_register_without_an_email_raises_validation_error_and_creates_nothing(
+    open_workshop, register_data
+):
+    answers = {name: value for name, value in register_data.items() if name != "email"}
+
+    with pytest.raises(ValidationError) as invalid:
+        services.register(open_workshop, **answers)
+
+    assert invalid.value.message_dict["email"] == ["This field cannot be blank."]
+    assert Registration.objects.count() == 0
+
+
 # The deadline, to the second, in the workshop's time zone.
 
 

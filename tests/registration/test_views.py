@@ -2,6 +2,7 @@
 
 import datetime as dt
 import os
+import re
 
 import pytest
 from django.core import mail
@@ -39,6 +40,31 @@ def test_register_page_when_open_shows_the_form_seats_left_and_deadline(client, 
     assert ">Monday 11 November 2024, 23:59:59 CET</time>\n (Europe/Paris time)." in html
     assert '<time datetime="2024-11-11T23:59:59+01:00" data-local-time>' in html
     assert '<button type="submit" class="button">Register</button>' in html
+
+
+def test_register_page_shows_the_fields_in_their_fieldsets(client, open_workshop):
+    html = _html(client.get("/register/"))
+
+    fieldsets = re.findall(r"<fieldset>(.*?)</fieldset>", html, flags=re.DOTALL)
+    shown = [
+        (re.search(r"<legend>(.*?)</legend>", fieldset)[1], re.findall(r' name="(\w+)"', fieldset))
+        for fieldset in fieldsets
+    ]
+    assert shown == [
+        ("About you", ["first_name", "last_name", "email", "affiliation", "position"]),
+        (
+            "What you will attend",
+            [
+                "attends_day_one",
+                "attends_day_two",
+                "attends_cocktail",
+                "attends_lunch",
+                "dietary_requirements",
+            ],
+        ),
+        ("Privacy", ["listed_publicly", "privacy_consent"]),
+    ]
+    assert 'Read the <a href="/privacy/">privacy notice</a>' in fieldsets[2]
 
 
 def test_register_page_says_when_the_cocktail_and_lunch_are(client, open_workshop):

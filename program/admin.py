@@ -1,23 +1,10 @@
-from django.contrib import admin, messages
+"""The program's back office. What changed is recorded by the database (triggers.py): no save
+hook here keeps calendars or cached pages in step."""
+
+from django.contrib import admin
 from django.db.models import Count
 
-from registration.services import fill_free_seats
-
-from . import services
 from .models import Organizer, Poster, Session, Speaker, Talk, Workshop
-
-
-class ProgramContentAdmin(admin.ModelAdmin):
-    """Deleting content marks its workshop modified (see services.record_removal)."""
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services.record_removal([obj.workshop_id])
-
-    def delete_queryset(self, request, queryset):
-        workshop_ids = list(queryset.values_list("workshop_id", flat=True))
-        super().delete_queryset(request, queryset)
-        services.record_removal(workshop_ids)
 
 
 class OrganizerInline(admin.TabularInline):
@@ -76,36 +63,9 @@ class WorkshopAdmin(admin.ModelAdmin):
         ("Contact", {"fields": ["contact_email"]}),
     ]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change:
-            services.record_workshop_change(obj, form.changed_data)
-        if change and "capacity" in form.changed_data:
-            # More seats: the waiting list moves up at once, under the registration lock.
-            promoted = fill_free_seats(obj)
-            if promoted:
-                names = ", ".join(registration.full_name for registration in promoted)
-                self.message_user(
-                    request, f"Promoted from the waiting list: {names}.", messages.SUCCESS
-                )
-
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        if formset.model is Session:
-            for session_form in formset.initial_forms:
-                if session_form.has_changed():
-                    _record_session_form(session_form)
-
-
-def _record_session_form(form) -> None:
-    """Bump the calendar SEQUENCE of a session edited in a form (its own page or an inline)."""
-    services.record_session_change(
-        form.instance, form.changed_data, previous_talk_id=form.initial.get("talk")
-    )
-
 
 @admin.register(Speaker)
-class SpeakerAdmin(ProgramContentAdmin):
+class SpeakerAdmin(admin.ModelAdmin):
     list_display = ["name", "affiliation", "homepage", "talk_count", "workshop"]
     list_filter = ["workshop"]
     search_fields = ["name", "affiliation"]
@@ -120,7 +80,7 @@ class SpeakerAdmin(ProgramContentAdmin):
 
 
 @admin.register(Talk)
-class TalkAdmin(ProgramContentAdmin):
+class TalkAdmin(admin.ModelAdmin):
     list_display = ["__str__", "speaker_names", "kind", "slot", "workshop"]
     list_filter = ["workshop", "kind", ("session", admin.EmptyFieldListFilter)]
     search_fields = ["title", "abstract", "speakers__name"]
@@ -131,11 +91,6 @@ class TalkAdmin(ProgramContentAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("speakers")
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if change:
-            services.record_talk_change(form.instance, form.changed_data)
 
     @admin.display(description="speakers")
     def speaker_names(self, obj):
@@ -148,7 +103,7 @@ class TalkAdmin(ProgramContentAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(ProgramContentAdmin):
+class SessionAdmin(admin.ModelAdmin):
     list_display = ["starts_at", "ends_at", "kind", "__str__", "workshop"]
     list_filter = ["workshop", "kind"]
     search_fields = ["title", "talk__title", "talk__speakers__name"]
@@ -156,11 +111,6 @@ class SessionAdmin(ProgramContentAdmin):
     list_select_related = ["talk", "workshop"]
     date_hierarchy = "starts_at"
     ordering = ["starts_at"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change:
-            _record_session_form(form)
 
 
 @admin.register(Poster)

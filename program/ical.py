@@ -42,11 +42,8 @@ def session_event(session: Session, workshop: Workshop, *, base_url: str) -> ica
         names = ", ".join(speaker.name for speaker in talk.speakers.all())
         if names:
             summary = f"{summary} ({names})"
-    modified = max(
-        stamp
-        for stamp in (session.updated_at, talk.updated_at if talk else None, workshop.updated_at)
-        if stamp
-    ).astimezone(dt.UTC)
+    # The time of the workshop's last content change (triggers.py): no event changes without it.
+    modified = workshop.content_changed_at.astimezone(dt.UTC)
     event = icalendar.Event()
     event.add("uid", f"{owner.uid}@{UID_DOMAIN}")
     event.add("dtstamp", modified)
@@ -58,7 +55,8 @@ def session_event(session: Session, workshop: Workshop, *, base_url: str) -> ica
     event.add("location", f"{workshop.venue_name}, {workshop.venue_address}")
     event.add("url", base_url + session.get_absolute_url())
     event.add("categories", [talk.get_kind_display() if talk else session.get_kind_display()])
-    # Each counter only grows, so their sum does: calendars take every change as newer.
+    # Each counter only grows (the database keeps them, triggers.py), so their sum does:
+    # calendars take every change as newer.
     event.add("sequence", owner.sequence + workshop.sequence)
     event.add("status", "CONFIRMED")
     event.add("transp", "OPAQUE")

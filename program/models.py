@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.timezone import now
 
 
 def validate_timezone(value: str) -> None:
@@ -64,12 +65,12 @@ class Workshop(models.Model):
         )
     )
     registration_terms = models.TextField()
-    # Raised when a change touches every calendar event (the venue, the time zone): see ical.py.
+    # Kept by database triggers (triggers.py), whatever writes: the calendar SEQUENCE part that
+    # every event shares (name, venue, time zone), and the version and time of the last change to
+    # the workshop or its content (page cache keys, the calendar's ETag and Last-Modified).
     sequence = models.PositiveIntegerField(default=0, editable=False)
-    # Raised by database triggers on every change to the workshop or its content (triggers.py);
-    # the public page cache keys pages by it.
     content_version = models.PositiveBigIntegerField(default=0, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    content_changed_at = models.DateTimeField(default=now, editable=False)
     contact_email = models.CharField(
         "contact address",
         max_length=200,
@@ -151,7 +152,6 @@ class Speaker(models.Model):
     affiliation = models.CharField(max_length=300, blank=True)
     homepage = models.URLField(max_length=500, blank=True)
     photo = models.ImageField(upload_to="speakers/", blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["sort_name", "name"]
@@ -192,9 +192,8 @@ class Talk(models.Model):
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.INVITED)
     # Calendars recognise an event by its UID: it must never change, whatever is edited.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    # Raised whenever the talk's time, title or place changes, so subscribed calendars update.
+    # Raised by the database whenever what a calendar shows of the talk changes (triggers.py).
     sequence = models.PositiveIntegerField(default=0, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = TalkQuerySet.as_manager()
 
@@ -253,8 +252,7 @@ class Session(models.Model):
         Talk, null=True, blank=True, on_delete=models.SET_NULL, related_name="session"
     )
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    sequence = models.PositiveIntegerField(default=0, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    sequence = models.PositiveIntegerField(default=0, editable=False)  # triggers.py
 
     objects = SessionQuerySet.as_manager()
 
@@ -296,7 +294,6 @@ class Poster(models.Model):
     title = models.CharField(max_length=300, blank=True)
     abstract = models.TextField(blank=True, help_text="Leave blank while it is to be announced.")
     presenters = models.ManyToManyField(Speaker, related_name="posters")
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["number"]

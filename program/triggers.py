@@ -1,16 +1,24 @@
-"""Database triggers that keep `Workshop.content_version` in step with every content change.
+"""Database triggers: the one record of "what changed" in a workshop's content.
 
-Any insert, update or delete of a workshop's organizers, speakers, talks, sessions, posters, the
-links between talks or posters and their speakers, or of the workshop row itself, raises its
-workshop's `content_version` in the same transaction. The public page cache (page_cache.py)
-keys pages by that one column: reading it is one row, and no write path can forget to raise it
-(admin, services, `loaddata`, the shell, raw SQL).
+Whatever writes (admin, services, `loaddata`, the shell, a bulk `update()`, raw SQL), the database
+keeps, in the same transaction:
 
-PostgreSQL and SQLite, the two databases the project runs on. On SQLite, a migration that alters
-one of these tables rebuilds it and drops its triggers: such a migration must call `install`
-again (tests/program/test_content_version.py fails until it does).
+- `Workshop.content_version`, raised by any insert, update or delete of the workshop, its
+  organizers, speakers, talks, sessions, posters and the links between talks or posters and their
+  speakers, and `Workshop.content_changed_at`, the time of that change. The page cache keys pages
+  by the version; the calendar's ETag and Last-Modified come from the two.
+- The calendar SEQUENCE of each event (ical.py): `Talk.sequence` and `Session.sequence` grow when
+  what a calendar shows of them changes (time, title, kind, abstract, address, speakers, a
+  speaker's name or affiliation), `Workshop.sequence` when every event changes (name, venue, time
+  zone). These columns belong to the triggers: a value written by an UPDATE is never taken below
+  what the row held (Django's save() writes back what it read, possibly an older value).
+
+PostgreSQL (14+) and SQLite, the two databases the project runs on. `install` runs after every
+`migrate` (apps.py): a migration that rebuilds a table on SQLite drops its triggers, and the next
+step of the same `migrate` puts them back.
 """
 
+from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 WORKSHOP_TABLE = "program_workshop"
@@ -29,34 +37,87 @@ CONTENT_TABLES = {
     ),
 }
 
+# The columns whose change a calendar shows, per table with a SEQUENCE of its own.
+SEQUENCED_COLUMNS = {
+    WORKSHOP_TABLE: ["name", "acronym", "venue_name", "venue_address", "timezone"],
+    "program_talk": ["title", "kind", "abstract", "slug"],
+    "program_session": ["starts_at", "ends_at", "title", "kind", "talk_id"],
+}
+SPEAKER_COLUMNS = ["name", "affiliation"]  # shown in each of their talks' events
 
-def _raise(row: str, workshop_of: str) -> str:
+
+def _changed(columns: list[str]) -> str:
+    """SQL true when any of `columns` differs between OLD and NEW (NULLs compared as values)."""
+    return " OR ".join(f"NEW.{column} IS DISTINCT FROM OLD.{column}" for column in columns)
+
+
+def _bump_talks(where: str) -> str:
+    return f"UPDATE program_talk SET sequence = sequence + 1 WHERE ({where});"
+
+
+def _raise_version(row: str, workshop_of: str) -> str:
     return (
         f"UPDATE {WORKSHOP_TABLE} SET content_version = content_version + 1 "
         f"WHERE id = {workshop_of.format(row=row)};"
     )
 
 
+def _talks_to_bump(table: str, event: str) -> list[str]:
+    """Statements that raise the SEQUENCE of talks whose events a change of `table` alters."""
+    if table == "program_talk_speakers":
+        row = "OLD" if event == "DELETE" else "NEW"
+        return [_bump_talks(f"id = {row}.talk_id")]
+    if table == "program_speaker" and event == "UPDATE":
+        links = "SELECT talk_id FROM program_talk_speakers WHERE speaker_id = NEW.id"
+        return [f"IF {_changed(SPEAKER_COLUMNS)} THEN {_bump_talks(f'id IN ({links})')} END IF;"]
+    if table == "program_session":
+        # A slot that moves, changes or changes hands moves the events of the talks it holds.
+        if event == "INSERT":
+            return [_bump_talks("id = NEW.talk_id")]
+        if event == "DELETE":
+            return [_bump_talks("id = OLD.talk_id")]
+        columns = SEQUENCED_COLUMNS[table]
+        return [
+            f"IF {_changed(columns)} THEN "
+            f"{_bump_talks('id = OLD.talk_id OR id = NEW.talk_id')} END IF;"
+        ]
+    return []
+
+
 def _postgresql() -> list[str]:
-    statements = [
-        # Every update of the workshop row raises its version, whatever the UPDATE wrote into
-        # the column (Django's save() writes back the value it read, possibly an older one).
-        f"""CREATE OR REPLACE FUNCTION {PREFIX}_of_workshop() RETURNS trigger
-        LANGUAGE plpgsql AS $$
-        BEGIN
-            NEW.content_version := OLD.content_version + 1;
-            RETURN NEW;
-        END $$""",
-        f"""CREATE OR REPLACE TRIGGER {PREFIX} BEFORE UPDATE ON {WORKSHOP_TABLE}
-        FOR EACH ROW EXECUTE FUNCTION {PREFIX}_of_workshop()""",
-    ]
+    statements = []
+    for table, columns in SEQUENCED_COLUMNS.items():
+        version = (
+            "NEW.content_version := OLD.content_version + 1; NEW.content_changed_at := now();"
+            if table == WORKSHOP_TABLE
+            else ""
+        )
+        statements += [
+            f"""CREATE OR REPLACE FUNCTION {PREFIX}_sequence_of_{table}() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                {version}
+                NEW.sequence := GREATEST(NEW.sequence, OLD.sequence)
+                    + CASE WHEN {_changed(columns)} THEN 1 ELSE 0 END;
+                RETURN NEW;
+            END $$""",
+            f"""CREATE OR REPLACE TRIGGER {PREFIX}_sequence BEFORE UPDATE ON {table}
+            FOR EACH ROW EXECUTE FUNCTION {PREFIX}_sequence_of_{table}()""",
+        ]
     for table, workshop_of in CONTENT_TABLES.items():
+        by_event = {
+            event: " ".join(_talks_to_bump(table, event))
+            for event in ("INSERT", "UPDATE", "DELETE")
+        }
         statements += [
             f"""CREATE OR REPLACE FUNCTION {PREFIX}_of_{table}() RETURNS trigger
             LANGUAGE plpgsql AS $$
             BEGIN
-                IF TG_OP <> 'INSERT' THEN {_raise("OLD", workshop_of)} END IF;
-                IF TG_OP <> 'DELETE' THEN {_raise("NEW", workshop_of)} END IF;
+                IF TG_OP = 'INSERT' THEN {by_event["INSERT"]} NULL; END IF;
+                IF TG_OP = 'UPDATE' THEN {by_event["UPDATE"]} NULL; END IF;
+                IF TG_OP = 'DELETE' THEN {by_event["DELETE"]} NULL; END IF;
+                IF TG_OP <> 'INSERT' THEN {_raise_version("OLD", workshop_of)} END IF;
+                IF TG_OP <> 'DELETE' THEN {_raise_version("NEW", workshop_of)} END IF;
                 RETURN NULL;
             END $$""",
             f"""CREATE OR REPLACE TRIGGER {PREFIX} AFTER INSERT OR UPDATE OR DELETE ON {table}
@@ -65,20 +126,44 @@ def _postgresql() -> list[str]:
     return statements
 
 
+def _sqlite_when(statement: str) -> str:
+    """SQLite's trigger bodies have no IF: `IF c THEN s END IF;` becomes s restricted by c."""
+    if not statement.startswith("IF "):
+        return statement
+    condition, _, rest = statement[3:].partition(" THEN ")
+    update = rest.removesuffix(" END IF;").removesuffix(";")
+    return f"{update} AND ({condition});"
+
+
 def _sqlite() -> list[str]:
-    # SQLite cannot assign to NEW: the workshop's own trigger writes the row again. Triggers do
-    # not fire themselves recursively (SQLite's default), so this runs once per update.
-    statements = [
-        f"DROP TRIGGER IF EXISTS {PREFIX}",
-        f"""CREATE TRIGGER {PREFIX} AFTER UPDATE ON {WORKSHOP_TABLE} BEGIN
-            UPDATE {WORKSHOP_TABLE} SET content_version = OLD.content_version + 1
-            WHERE id = NEW.id;
-        END""",
-    ]
+    # SQLite cannot assign to NEW: an AFTER UPDATE trigger writes the row again. A trigger does not
+    # fire itself again (recursive triggers are off, SQLite's default), so each runs once a row.
+    now = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+    statements = []
+    for table, columns in SEQUENCED_COLUMNS.items():
+        changed = _changed(columns).replace("IS DISTINCT FROM", "IS NOT")
+        version = (
+            f"content_version = OLD.content_version + 1, content_changed_at = {now}, "
+            if table == WORKSHOP_TABLE
+            else ""
+        )
+        name = f"{PREFIX}_sequence_{table}"
+        statements += [
+            f"DROP TRIGGER IF EXISTS {name}",
+            f"""CREATE TRIGGER {name} AFTER UPDATE ON {table} BEGIN
+                UPDATE {table} SET {version}sequence = MAX(NEW.sequence, OLD.sequence)
+                    + (CASE WHEN {changed} THEN 1 ELSE 0 END)
+                WHERE id = NEW.id;
+            END""",
+        ]
     for table, workshop_of in CONTENT_TABLES.items():
         for event, rows in (("INSERT", ["NEW"]), ("UPDATE", ["OLD", "NEW"]), ("DELETE", ["OLD"])):
             name = f"{PREFIX}_{table}_{event.lower()}"
-            body = " ".join(_raise(row, workshop_of) for row in rows)
+            talks = [
+                _sqlite_when(s.replace("IS DISTINCT FROM", "IS NOT"))
+                for s in _talks_to_bump(table, event)
+            ]
+            body = " ".join([*talks, *(_raise_version(row, workshop_of) for row in rows)])
             statements += [
                 f"DROP TRIGGER IF EXISTS {name}",
                 f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN {body} END",
@@ -91,12 +176,19 @@ def _uninstall_statements(vendor: str) -> list[str]:
         return [
             f"DROP FUNCTION IF EXISTS {PREFIX}_of_{table}() CASCADE"
             for table in ["workshop", *CONTENT_TABLES]
+        ] + [
+            f"DROP FUNCTION IF EXISTS {PREFIX}_sequence_of_{table}() CASCADE"
+            for table in SEQUENCED_COLUMNS
         ]
-    return [f"DROP TRIGGER IF EXISTS {PREFIX}"] + [
-        f"DROP TRIGGER IF EXISTS {PREFIX}_{table}_{event}"
-        for table in CONTENT_TABLES
-        for event in ("insert", "update", "delete")
-    ]
+    return (
+        [f"DROP TRIGGER IF EXISTS {PREFIX}"]
+        + [f"DROP TRIGGER IF EXISTS {PREFIX}_sequence_{table}" for table in SEQUENCED_COLUMNS]
+        + [
+            f"DROP TRIGGER IF EXISTS {PREFIX}_{table}_{event}"
+            for table in CONTENT_TABLES
+            for event in ("insert", "update", "delete")
+        ]
+    )
 
 
 def _statements(vendor: str) -> list[str]:
@@ -105,15 +197,19 @@ def _statements(vendor: str) -> list[str]:
     if vendor == "sqlite":
         return _sqlite()
     raise NotImplementedError(
-        f"The page cache's triggers exist for PostgreSQL and SQLite, not for {vendor}: "
+        f"The content triggers exist for PostgreSQL and SQLite, not for {vendor}: "
         "use one of those (DATABASE_URL)."
     )
 
 
 def install(connection: BaseDatabaseWrapper) -> None:
-    """Create or replace the triggers (safe to run again)."""
-    with connection.cursor() as cursor:
-        for statement in _statements(connection.vendor):
+    """Create or replace the triggers, after removing those of earlier versions of this module
+    (safe to run again), in one transaction: no write slips through without them."""
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        for statement in [
+            *_uninstall_statements(connection.vendor),
+            *_statements(connection.vendor),
+        ]:
             cursor.execute(statement)
 
 

@@ -10,12 +10,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 from django.views.generic import DetailView, ListView, TemplateView, View
 
-from registration.services import registration_status
-
-from . import exports, page_cache
-from .context_processors import current_workshop
+from . import exports
 from .ical import build_calendar
-from .models import Poster, Session, Speaker, Talk
+from .models import Poster, Session, Speaker, Talk, Workshop
 
 
 def site_url(request) -> str:
@@ -24,50 +21,30 @@ def site_url(request) -> str:
 
 
 class WorkshopMixin:
-    """Views of the current workshop; a 404 while there is none."""
+    """Views of the workshop the request is about (`request.workshop`); a 404 while there is none."""
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.workshop = current_workshop(request)
-        if self.workshop is None:
+        if not request.workshop:
             raise Http404("No workshop has been set up yet.")
+        self.workshop = request.workshop
 
 
-class CachedPageMixin(WorkshopMixin):
-    """A public page kept in the page cache (see page_cache.py, which also serves it)."""
+class PublicPageMixin(WorkshopMixin):
+    """A page the same for every visitor: the page cache serves and stores it
+    (lorainne/page_cache.py)."""
 
-    @classmethod
-    def page_cache_parts(cls, request) -> tuple:
-        """What else the page shows that is not content (the home page: seats left)."""
-        return ()
-
-    def dispatch(self, request, *args, **kwargs):
-        response = super().dispatch(request, *args, **kwargs)
-        if request.method in ("GET", "HEAD"):
-            page_cache.store(response, page_cache.page_key(request, self.page_cache_parts(request)))
-        return response
+    public_page = True
 
 
-class HomeView(CachedPageMixin, TemplateView):
+class HomeView(PublicPageMixin, TemplateView):
     template_name = "program/home.html"
-
-    @classmethod
-    def page_cache_parts(cls, request) -> tuple:
-        return (cls.registration(request),)
-
-    @staticmethod
-    def registration(request):
-        """Seats left and state, looked up once per request."""
-        if not hasattr(request, "_registration_status"):
-            request._registration_status = registration_status(current_workshop(request))
-        return request._registration_status
 
     def get_context_data(self, **kwargs):
         organizers = list(self.workshop.organizers.all())
         return super().get_context_data(
             speakers=Speaker.objects.filter(workshop=self.workshop, talks__isnull=False).distinct(),
             organizers=organizers,
-            registration=self.registration(self.request),
             structured_data=exports.workshop_event(
                 self.workshop, base_url=site_url(self.request), organizers=organizers
             ),
@@ -75,7 +52,7 @@ class HomeView(CachedPageMixin, TemplateView):
         )
 
 
-class ProgramView(CachedPageMixin, TemplateView):
+class ProgramView(PublicPageMixin, TemplateView):
     template_name = "program/program.html"
 
     def get_context_data(self, **kwargs):
@@ -91,7 +68,7 @@ class ProgramView(CachedPageMixin, TemplateView):
         return super().get_context_data(days=days, unscheduled_talks=unscheduled, **kwargs)
 
 
-class TalkDetailView(CachedPageMixin, DetailView):
+class TalkDetailView(PublicPageMixin, DetailView):
     context_object_name = "talk"
 
     def get_queryset(self):
@@ -105,7 +82,7 @@ class TalkDetailView(CachedPageMixin, DetailView):
         return context
 
 
-class SpeakerListView(CachedPageMixin, ListView):
+class SpeakerListView(PublicPageMixin, ListView):
     context_object_name = "speakers"
 
     def get_queryset(self):
@@ -116,65 +93,68 @@ class SpeakerListView(CachedPageMixin, ListView):
         )
 
 
-class PosterListView(CachedPageMixin, ListView):
+class PosterListView(PublicPageMixin, ListView):
     context_object_name = "posters"
 
     def get_queryset(self):
         return Poster.objects.filter(workshop=self.workshop).prefetch_related("presenters")
 
 
-def calendar_response(request, body: bytes, *, filename: str, last_modified) -> HttpResponse:
-    """Serve an .ics body with validators, so a polling calendar gets 304 when nothing changed."""
-    etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
-    timestamp = int(last_modified.timestamp()) if last_modified else None
-    not_modified = get_conditional_response(request, etag=etag, last_modified=timestamp)
-    response = not_modified or HttpResponse(body, content_type="text/calendar; charset=utf-8")
+def calendar_response(request, workshop: Workshop, build, *, filename: str) -> HttpResponse:
+    """Serve the .ics body that `build()` returns, with validators that follow the workshop's
+    content version (program/triggers.py): a polling calendar gets 304 while nothing changed."""
+    identity = f"{workshop.pk}:{workshop.content_version}:{request.build_absolute_uri()}"
+    etag = quote_etag(hashlib.sha256(identity.encode()).hexdigest()[:32])
+    timestamp = int(workshop.content_changed_at.timestamp())
+    response = get_conditional_response(request, etag=etag, last_modified=timestamp)
+    if response is None:
+        response = HttpResponse(build(), content_type="text/calendar; charset=utf-8")
     response["ETag"] = etag
-    if timestamp:
-        response["Last-Modified"] = http_date(timestamp)
+    response["Last-Modified"] = http_date(timestamp)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     patch_cache_control(response, public=True, max_age=300)
     return response
 
 
-def _last_modified(sessions):
-    stamps = [s.updated_at for s in sessions]
-    stamps += [s.talk.updated_at for s in sessions if s.talk_id]
-    stamps += [sp.updated_at for s in sessions if s.talk_id for sp in s.talk.speakers.all()]
-    return max(stamps, default=None)
-
-
-class ProgramCalendarView(CachedPageMixin, View):
+class ProgramCalendarView(PublicPageMixin, View):
     """The whole timetable as iCalendar, to download or subscribe to (webcal://)."""
 
     def get(self, request):
-        sessions = list(Session.objects.filter(workshop=self.workshop).timetable())
-        body = build_calendar(self.workshop, sessions, base_url=site_url(request))
-        modified = max(filter(None, [_last_modified(sessions), self.workshop.updated_at]))
+        workshop = self.workshop
         return calendar_response(
-            request, body, filename=f"{self.workshop.slug}-program.ics", last_modified=modified
+            request,
+            workshop,
+            lambda: build_calendar(
+                workshop,
+                Session.objects.filter(workshop=workshop).timetable(),
+                base_url=site_url(request),
+            ),
+            filename=f"{workshop.slug}-program.ics",
         )
 
 
-class TalkCalendarView(CachedPageMixin, View):
+class TalkCalendarView(PublicPageMixin, View):
     """One talk as iCalendar ("add to calendar"); 404 while its time is to be announced."""
 
     def get(self, request, slug):
-        sessions = Session.objects.filter(workshop=self.workshop, talk__slug=slug).timetable()
-        session = get_object_or_404(sessions)
-        body = build_calendar(
-            self.workshop,
-            [session],
-            base_url=site_url(request),
-            name=f"{self.workshop.acronym}: {session.display_title}",
+        workshop = self.workshop
+        session = get_object_or_404(
+            Session.objects.filter(workshop=workshop, talk__slug=slug).timetable()
         )
-        modified = max(filter(None, [_last_modified([session]), self.workshop.updated_at]))
         return calendar_response(
-            request, body, filename=f"{self.workshop.slug}-{slug}.ics", last_modified=modified
+            request,
+            workshop,
+            lambda: build_calendar(
+                workshop,
+                [session],
+                base_url=site_url(request),
+                name=f"{workshop.acronym}: {session.display_title}",
+            ),
+            filename=f"{workshop.slug}-{slug}.ics",
         )
 
 
-class ProgramJSONView(CachedPageMixin, View):
+class ProgramJSONView(PublicPageMixin, View):
     """The program as JSON for schedule apps and scripts (format in the README)."""
 
     def get(self, request):

@@ -2,15 +2,8 @@
 
 from django.db import migrations, models
 
-from program import triggers
-
-
-def install_triggers(apps, schema_editor):
-    triggers.install(schema_editor.connection)
-
-
-def uninstall_triggers(apps, schema_editor):
-    triggers.uninstall(schema_editor.connection)
+# The triggers that raise content_version were installed here once; they are now installed after
+# every `migrate` (program/apps.py), so that no migration depends on today's code.
 
 
 class Migration(migrations.Migration):
@@ -40,6 +33,4 @@ class Migration(migrations.Migration):
             name="content_version",
             field=models.PositiveBigIntegerField(default=0, editable=False),
         ),
-        # After every change of the tables above: a rebuilt SQLite table loses its triggers.
-        migrations.RunPython(install_triggers, uninstall_triggers),
     ]

@@ -5,9 +5,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.test import RequestFactory
 
-from program import page_cache
+from lorainne import page_cache
 from program.models import Session, Talk, Workshop
 from tests.factories import (
     PosterFactory,
@@ -132,7 +131,7 @@ def test_current_workshop_is_the_one_that_starts_last(seeded):
     WorkshopFactory(starts_on=dt.date(2025, 11, 25))
 
     assert Workshop.objects.current() == later
-    assert page_cache.current_workshop(RequestFactory().get("/")) == later  # what pages show
+    assert page_cache.RequestEdition().workshop == later  # what pages show
 
 
 def test_unscheduled_talks_are_those_without_a_session(seeded):

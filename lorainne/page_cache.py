@@ -1,0 +1,183 @@
+"""The workshop of each request, and the public pages' cache.
+
+One statement per request tells which workshop the site shows, its content version and how many
+people hold a seat or wait for one. Database triggers raise the content version in the same
+transaction as any change to the workshop or its content, from the admin or anywhere else
+(program/triggers.py), so the next request, in any process, sees it.
+
+PublicPageCacheMiddleware runs before sessions, CSRF, authentication, messages and routing. It
+hangs the workshop on the request (`request.workshop`, lazy, as `request.user` is), answers public
+pages (views with `public_page = True`) from the cache, and stores what they render. A page's key
+holds the content version, the registration status (seats left, open or closed at this instant),
+the scheme, host and path: a cached page costs that one statement.
+
+The project, not an app, holds this: it reads both the program and the registrations.
+"""
+
+import dataclasses
+import functools
+import hashlib
+import weakref
+
+from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
+from django.db import connection, models
+from django.db.models.functions import Coalesce
+from django.urls import Resolver404, resolve
+from django.utils.cache import get_conditional_response
+from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.http import parse_http_date_safe
+
+from program.models import Workshop
+from registration.models import Registration
+from registration.services import registration_status_from_counts
+
+TIMEOUT_SECONDS = 600
+CACHE_ALIAS = "pages"  # settings.CACHES
+
+
+def _cache():
+    return caches[CACHE_ALIAS]
+
+
+@dataclasses.dataclass(frozen=True)
+class Edition:
+    """What the one statement tells of the workshop the site shows."""
+
+    pk: int
+    content_version: int
+    seats_taken: int
+    waiting: int
+
+
+def _count(status: str):
+    registrations = (
+        Registration.objects.filter(workshop=models.OuterRef("pk"), status=status)
+        .order_by()
+        .values("workshop")
+        .annotate(count=models.Count("pk"))
+        .values("count")
+    )
+    return Coalesce(models.Subquery(registrations), 0)
+
+
+@functools.cache
+def _edition_sql() -> tuple[str, tuple]:
+    """The current workshop (Workshop.objects.current()) with its counts, as SQL and params."""
+    rows = (
+        Workshop.objects.latest_first()
+        .annotate(
+            seats_taken=_count(Registration.Status.CONFIRMED),
+            waiting=_count(Registration.Status.WAITLISTED),
+        )
+        .values_list("id", "content_version", "seats_taken", "waiting")
+    )
+    return rows[:1].query.sql_with_params()
+
+
+# PostgreSQL connections on which the statement is prepared (planning it each time cost as much
+# as running it). A new connection is not in the set, and prepares it again.
+_prepared_on = weakref.WeakSet()
+PREPARED_NAME = "lorainne_current_edition"
+
+
+def read_edition() -> Edition | None:
+    """The current workshop's version and seat counts (None without a workshop): one statement.
+
+    A plain cursor, no model: this runs before every cached page and is most of its cost.
+    """
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            if connection.connection not in _prepared_on:
+                statement = cursor.mogrify(*_edition_sql()).decode()  # constants only
+                cursor.execute(f"PREPARE {PREPARED_NAME} AS {statement}")
+                _prepared_on.add(connection.connection)
+            cursor.execute(f"EXECUTE {PREPARED_NAME}")
+        else:
+            cursor.execute(*_edition_sql())
+        row = cursor.fetchone()
+    return Edition(*row) if row else None
+
+
+def workshop_of(edition: Edition | None) -> Workshop | None:
+    """The workshop row, from the cache when this content version's row is there.
+
+    Exact: any change to the workshop row raises its content version.
+    """
+    if edition is None:
+        return None
+    key = f"workshop:{edition.pk}:{edition.content_version}"
+    workshop = _cache().get(key)
+    if workshop is None:
+        workshop = Workshop.objects.filter(pk=edition.pk).first()
+        if workshop is not None:
+            _cache().set(key, workshop, timeout=TIMEOUT_SECONDS)
+    return workshop
+
+
+class RequestEdition:
+    """The current workshop of one request, read at most once."""
+
+    @cached_property
+    def edition(self) -> Edition | None:
+        return read_edition()
+
+    @cached_property
+    def workshop(self) -> Workshop | None:
+        return workshop_of(self.edition)
+
+    def page_key(self, request) -> str | None:
+        """The cache key of the public page `request` asks for (None: not a cached page)."""
+        if self.workshop is None:
+            return None
+        status = registration_status_from_counts(
+            self.workshop, seats_taken=self.edition.seats_taken, waiting=self.edition.waiting
+        )
+        identity = (
+            dataclasses.astuple(self.edition),
+            status.state,
+            request.scheme,
+            request.get_host(),
+            request.get_full_path(),
+        )
+        return "page:" + hashlib.sha256(repr(identity).encode()).hexdigest()
+
+
+def cached_response(request, key: str):
+    """The stored page, or 304 when the client's copy is current; None if nothing is stored."""
+    cached = _cache().get(key)
+    if cached is None:
+        return None
+    last_modified = parse_http_date_safe(cached.get("Last-Modified") or "")
+    return get_conditional_response(
+        request, etag=cached.get("ETag"), last_modified=last_modified, response=cached
+    )
+
+
+def is_public_page(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    try:
+        match = resolve(request.path_info)
+        request.get_host()
+    except (Resolver404, DisallowedHost):
+        return False  # the ordinary stack answers (404, redirect, 400)
+    return getattr(getattr(match.func, "view_class", None), "public_page", False)
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        current = RequestEdition()
+        request.workshop = SimpleLazyObject(lambda: current.workshop)
+        # The key is taken before the view runs: a change made meanwhile gives a newer key.
+        key = current.page_key(request) if is_public_page(request) else None
+        if key is not None and (cached := cached_response(request, key)) is not None:
+            return cached
+        response = self.get_response(request)
+        if key is not None and response.status_code == 200 and not response.cookies:
+            _cache().set(key, response, timeout=TIMEOUT_SECONDS)
+        return response

@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from program.models import Workshop
 
@@ -18,22 +19,23 @@ from . import services
 from .forms import RegistrationForm
 from .models import EmailKind, Registration
 
+# The export's columns; their headers are the fields' verbose names.
 CSV_COLUMNS = [
-    ("first_name", "First name"),
-    ("last_name", "Last name"),
-    ("email", "Email"),
-    ("affiliation", "Affiliation"),
-    ("position", "Position"),
-    ("status", "Status"),
-    ("attends_day_one", "Day 1"),
-    ("attends_day_two", "Day 2"),
-    ("attends_cocktail", "Cocktail and posters"),
-    ("attends_lunch", "Lunch"),
-    ("dietary_requirements", "Dietary requirements"),
-    ("listed_publicly", "Public list"),
-    ("created_at", "Registered at"),
-    ("email_sent_at", "Email sent at"),
-    ("email_error", "Email error"),
+    "first_name",
+    "last_name",
+    "email",
+    "affiliation",
+    "position",
+    "status",
+    "attends_day_one",
+    "attends_day_two",
+    "attends_cocktail",
+    "attends_lunch",
+    "dietary_requirements",
+    "listed_publicly",
+    "created_at",
+    "email_sent_at",
+    "email_error",
 ]
 
 
@@ -247,10 +249,12 @@ class RegistrationAdmin(admin.ModelAdmin):
             "\ufeff"
         )  # a byte-order mark, so that spreadsheets read UTF-8 (André, Иштева)
         writer = csv.writer(response)
-        writer.writerow([label for _, label in CSV_COLUMNS])
+        writer.writerow(
+            [capfirst(Registration._meta.get_field(name).verbose_name) for name in CSV_COLUMNS]
+        )
         for registration in queryset.order_by("created_at", "pk"):
             row = []
-            for name, _ in CSV_COLUMNS:
+            for name in CSV_COLUMNS:
                 value = getattr(registration, name)
                 if isinstance(value, bool):
                     value = "yes" if value else "no"

@@ -67,10 +67,10 @@ class Registration(models.Model):
     privacy_consent_at = models.DateTimeField(
         help_text="When the person accepted the privacy notice."
     )
-    listed_publicly = models.BooleanField("appears in the participant list", default=False)
+    listed_publicly = models.BooleanField("public participant list", default=False)
     status = models.CharField(max_length=20, choices=Status, default=Status.CONFIRMED)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("registered at", auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     waitlisted_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -129,7 +129,20 @@ def test_export_csv_is_utf8_with_bom_and_defuses_formulas(
     assert response["Content-Disposition"] == 'attachment; filename="registrations-2024-10-15.csv"'
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:6] == ["First name", "Last name", "Email", "Affiliation", "Position", "Status"]
+    assert rows[0][:6] == [
+        "First name",
+        "Last name",
+        "Email",
+        "Affiliation",
+        "Position or career stage",
+        "Status",
+    ]
+    assert rows[0][-4:] == [
+        "Public participant list",
+        "Registered at",
+        "Email sent at",
+        "Last email error",
+    ]
     assert rows[1][:6] == [
         "André",
         "Lefèvre",

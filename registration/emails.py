@@ -25,6 +25,9 @@ def build_email(registration: Registration, kind: EmailKind) -> EmailMultiAltern
         "registration": registration,
         "workshop": workshop,
         "kind": kind,
+        # The kind's opening sentence, shared by the text and the HTML body: one line without a
+        # final newline (the text body sets the blank lines around it).
+        "opening_template": f"registration/email/kinds/{kind}.html",
         "site_url": settings.SITE_URL,
         "manage_url": settings.SITE_URL + registration.get_absolute_url(),
         "waiting_list_position": registration.waiting_list_position(),

@@ -5,12 +5,15 @@ committed before the email is even tried, as in production.
 """
 
 import datetime as dt
+import html
+import re
 
 import pytest
 from django.core import mail
 from django_tasks_db.models import DBTaskResult
 
 from registration import services
+from registration.emails import build_email
 from registration.models import EmailKind, Registration
 
 from .conftest import DATABASE_TASKS, LOCMEM_MAILERS, NOW
@@ -54,6 +57,21 @@ def test_send_link_again_emails_the_personal_link_and_the_current_state(full_wor
     assert message.subject == "LoRAINNe'24: your registration"
     assert "you are on the waiting list, in place 2. We received a new registration" in message.body
     assert f"{settings.SITE_URL}/registration/{waiting.token}/" in message.body
+
+
+@pytest.mark.parametrize("kind", EmailKind)
+def test_email_text_and_html_open_with_the_same_sentence_of_their_kind(full_workshop, kind):
+    waiting = full_workshop.registrations.get(email="person-5@example.org")
+
+    message = build_email(waiting, kind)
+
+    opening = message.body.split("\n\n")[1]
+    assert message.body.startswith(f"Dear Person 5,\n\n{opening}\n\nWhat:  LoRAINNe'24, ")
+    html_opening = re.search(
+        r"<p>Dear Person 5,</p>\n<p>(.+)</p>\n<table", message.alternatives[0].content
+    )[1]
+    assert "<strong>" in html_opening
+    assert html.unescape(re.sub(r"</?strong>", "", html_opening)) == opening
 
 
 @pytest.mark.django_db(transaction=True)

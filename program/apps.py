@@ -1,13 +1,15 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
 from django.db import connections
 from django.db.models.signals import post_migrate
 
 from . import triggers  # no models: safe to import before the app registry is ready
 
 
-def install_triggers(sender, *, using, apps, **kwargs) -> None:
-    """After every `migrate` (and `flush`), put the content triggers in place, or take them away
-    when the database was migrated back to before the columns they keep."""
+def install_triggers(sender, *, using, apps=global_apps, **kwargs) -> None:
+    """After every `migrate` (and `flush`, which gives no `apps`), put the content triggers in
+    place, or take them away when the database was migrated back to before the columns they
+    keep."""
     try:
         workshop = apps.get_model("program", "Workshop")
     except LookupError:  # migrated back to before the program existed

@@ -88,7 +88,7 @@ def _postgresql() -> list[str]:
     statements = []
     for table, columns in SEQUENCED_COLUMNS.items():
         version = (
-            "NEW.content_version := OLD.content_version + 1; NEW.content_changed_at := now();"
+            "NEW.content_version := OLD.content_version + 1; NEW.content_changed_at := clock_timestamp();"
             if table == WORKSHOP_TABLE
             else ""
         )

@@ -1,4 +1,4 @@
-"""The pages show what the workshop's original page says (shared/seed/lorainne24-website.md).
+"""The pages show what the workshop's original page says (tests/data/lorainne24-website.md).
 
 Every expectation here is read from the seed file at test time (tests/seed.py), then looked for
 on the pages of the site loaded with the `lorainne24` fixture.

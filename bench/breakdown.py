@@ -1,7 +1,7 @@
 """Where a cached page's time goes, measured in-process on the bench database.
 
-A cached public page costs the content version's query (page_cache.content_version, the cache
-key) plus what runs before the page cache middleware and the cache read. This times each part
+A cached public page costs the one statement of the current edition (page_cache.read_edition:
+its content version and seat counts, the cache key) plus what runs before the page cache middleware and the cache read. This times each part
 over many requests and saves a cProfile of the whole request (sorted by cumulative time) beside
 the results.
 Imported only after `django.setup()`.
@@ -12,7 +12,6 @@ import io
 import os
 import pstats
 import time
-import types
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from program import page_cache
+from lorainne import page_cache
 from program.models import Workshop
 
 REPEAT = 200
@@ -56,8 +55,8 @@ def cached_request(path: str, *, profile_to: Path) -> dict:
     client = Client(HTTP_HOST="127.0.0.1", headers={"X-Forwarded-Proto": "https"})
     client.get(path)  # into the cache
 
-    def version_lookup() -> tuple | None:
-        return page_cache.content_version(types.SimpleNamespace())  # a new "request" each time
+    def version_lookup() -> page_cache.Edition | None:
+        return page_cache.read_edition()
 
     def plain_lookup() -> Workshop | None:
         return Workshop.objects.current()

@@ -165,6 +165,10 @@ def prepare(today: dt.date) -> list:
     return [workload.load_lorainne(today=today), workload.build_large_workshop(today=today)]
 
 
+# Each page's rate against the static copy of the program page (targets in report.py).
+RATIOS = {"ratio": "program /program/", "home_ratio": "home /"}
+
+
 def measure_pages(*, port: int, editions: list, load: throughput.Load) -> dict:
     """wrk on each workshop's program page, its static copy, the home, a talk and the iCal feed."""
     from bench import workload
@@ -187,11 +191,9 @@ def measure_pages(*, port: int, editions: list, load: throughput.Load) -> dict:
             throughput.warm_up(url, headers=headers)
             figures[name] = throughput.measure(url, load=load, headers=headers)
             print(f"  {edition.label} {name}: {figures[name]['requests_per_second']:.0f} req/s")
-        figures["ratio"] = round(
-            figures["program /program/"]["requests_per_second"]
-            / figures["static copy of /program/"]["requests_per_second"],
-            3,
-        )
+        static = figures["static copy of /program/"]["requests_per_second"]
+        for ratio, page in RATIOS.items():
+            figures[ratio] = round(figures[page]["requests_per_second"] / static, 3)
         results[edition.label] = figures
     return results
 
@@ -274,7 +276,7 @@ def failures(results: dict) -> list[str]:
         found.append(f"burst had {burst['errors']} errors")
     for label, pages in results["throughput"].items():
         for name, figures in pages.items():
-            if name != "ratio" and figures["errors"]["status"]:
+            if name not in RATIOS and figures["errors"]["status"]:
                 found.append(f"{label} {name}: {figures['errors']['status']} non-2xx/3xx responses")
     return found
 

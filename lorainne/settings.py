@@ -167,7 +167,7 @@ TASKS = {
 CACHES = {
     # Rate limits and login lockouts: shared by every web process in production (.env.example).
     "default": env.cache("CACHE_URL", default="locmemcache://"),
-    # Rendered public pages (program/page_cache.py). Per process by default: the keys hold the
+    # Rendered public pages (lorainne/page_cache.py). Per process by default: the keys hold the
     # content version read from the database, so no process serves a stale page, and a hit
     # costs no second round trip. Room for every page of a workshop of 500 talks.
     "pages": env.cache("PAGE_CACHE_URL", default="locmemcache://lorainne-pages"),

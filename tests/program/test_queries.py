@@ -159,3 +159,22 @@ def test_cached_page_costs_one_query_with_production_caches(
         again = client.get("/program/")
 
     assert again.content == first.content
+
+
+@pytest.mark.parametrize("url", ["/register/", "/participants/", "/privacy/", "/program/"])
+def test_current_workshop_is_read_once_per_request(client, seeded, url):
+    """`request.workshop` is resolved once, lazily: one statement reads which workshop, and its
+    row comes from the cache after the first request."""
+    client.get(url)  # the workshop's row is now cached for this content version
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+
+    assert response.status_code == 200
+    reading_workshop = [q["sql"] for q in captured if "content_version" in q["sql"]]
+    assert len(reading_workshop) == 1
+
+
+def test_healthz_never_reads_the_workshop(client, seeded, django_assert_num_queries):
+    with django_assert_num_queries(1):  # SELECT 1
+        assert client.get("/healthz").status_code == 200

@@ -1,0 +1,132 @@
+"""Imports run one way: the project (lorainne) above the apps, registration above program, and
+no circle between modules, not even through an import hidden inside a function."""
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+BASE = Path(settings.BASE_DIR)
+PACKAGES = ["lorainne", "program", "registration"]
+# Which top-level packages each may import: a package never reaches one above it.
+ALLOWED = {
+    "program": {"program"},
+    "registration": {"registration", "program"},
+    "lorainne": {"lorainne", "program", "registration"},
+}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(BASE).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(path: Path) -> list[tuple[str, bool]]:
+    """(module imported, inside a function?) for each import of our packages in `path`."""
+    module = _module_name(path)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    tree = ast.parse(path.read_text(), filename=str(path))
+    nested = {
+        id(node)
+        for function in ast.walk(tree)
+        if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef)
+        for node in ast.walk(function)
+    }
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                prefix = ".".join(base + ([node.module] if node.module else []))
+            else:
+                prefix = node.module or ""
+            # `from . import services` imports the module program.services.
+            names = [f"{prefix}.{alias.name}" for alias in node.names] + [prefix]
+        else:
+            continue
+        for name in names:
+            if name.split(".")[0] in PACKAGES:
+                found.append((name, id(node) in nested))
+    return found
+
+
+def _graph() -> dict[str, set[str]]:
+    """Module → the modules of ours it imports (migrations left out: they are history)."""
+    files = [
+        path
+        for package in PACKAGES
+        for path in (BASE / package).rglob("*.py")
+        if "migrations" not in path.parts
+    ]
+    modules = {_module_name(path): path for path in files}
+    graph = {}
+    for name, path in modules.items():
+        graph[name] = {
+            target
+            for imported, _ in _imports(path)
+            for target in (imported, imported.rpartition(".")[0])
+            if target in modules and target != name
+        }
+    return graph
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import circle, if there is any (depth-first search)."""
+    state: dict[str, str] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = "open"
+        stack.append(node)
+        for target in sorted(graph[node]):
+            if state.get(target) == "open":
+                return stack[stack.index(target) :] + [target]
+            if target not in state and (found := visit(target)):
+                return found
+        state[node] = "done"
+        stack.pop()
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+def test_modules_import_no_circle():
+    assert _cycle(_graph()) is None
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_packages_import_only_what_sits_below_them(package):
+    reached = {
+        (str(path.relative_to(BASE)), imported)
+        for path in (BASE / package).rglob("*.py")
+        if "migrations" not in path.parts
+        for imported, _ in _imports(path)
+        if imported.split(".")[0] not in ALLOWED[package]
+    }
+    assert reached == set()
+
+
+def test_no_import_hides_inside_a_function():
+    hidden = {
+        (str(path.relative_to(BASE)), imported)
+        for package in PACKAGES
+        for path in (BASE / package).rglob("*.py")
+        if "migrations" not in path.parts
+        for imported, inside in _imports(path)
+        if inside
+    }
+    assert hidden == set()
+
+
+def test_cycle_finder_finds_a_circle():
+    """The checks above can fail: a circle of three is found, a chain is not."""
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None

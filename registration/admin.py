@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from program import admin as program_admin
 from program.models import Workshop
 
 from . import services
@@ -312,3 +313,22 @@ class RegistrationAdmin(admin.ModelAdmin):
 def _defuse_formula(value: str) -> str:
     """Spreadsheets run cells that start with = + - @ as formulas: make them text."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+admin.site.unregister(Workshop)
+
+
+@admin.register(Workshop)
+class WorkshopAdmin(program_admin.WorkshopAdmin):
+    """The program's workshop admin, plus what a capacity change does to registrations."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            # More seats: the waiting list moves up at once, under the registration lock.
+            promoted = services.fill_free_seats(obj)
+            if promoted:
+                names = ", ".join(registration.full_name for registration in promoted)
+                self.message_user(
+                    request, f"Promoted from the waiting list: {names}.", messages.SUCCESS
+                )

@@ -86,20 +86,24 @@ def registration_status(
     workshop: Workshop, *, now: dt.datetime | None = None
 ) -> RegistrationStatus:
     """Where registration stands at `now` (default: the current time). One query, no lock."""
-    now = now or timezone.now()
     counts = workshop.registrations.aggregate(
-        confirmed=models.Count("pk", filter=models.Q(status=Registration.Status.CONFIRMED)),
+        seats_taken=models.Count("pk", filter=models.Q(status=Registration.Status.CONFIRMED)),
         waiting=models.Count("pk", filter=models.Q(status=Registration.Status.WAITLISTED)),
     )
-    state = _timed_state(workshop, now)
+    return registration_status_from_counts(workshop, **counts, now=now)
+
+
+def registration_status_from_counts(
+    workshop: Workshop, *, seats_taken: int, waiting: int, now: dt.datetime | None = None
+) -> RegistrationStatus:
+    """Where registration stands at `now`, from counts of confirmed and waiting people that the
+    caller read (the page cache reads them with the workshop's content version). No query."""
+    state = _timed_state(workshop, now or timezone.now())
     if state is None:
-        full = counts["confirmed"] >= workshop.capacity
+        full = seats_taken >= workshop.capacity
         state = RegistrationState.FULL if full else RegistrationState.OPEN
     return RegistrationStatus(
-        state=state,
-        capacity=workshop.capacity,
-        seats_taken=counts["confirmed"],
-        waiting=counts["waiting"],
+        state=state, capacity=workshop.capacity, seats_taken=seats_taken, waiting=waiting
     )
 
 

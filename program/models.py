@@ -111,6 +111,12 @@ class Workshop(models.Model):
         return self.registration_closes_at - dt.timedelta(seconds=1)
 
     @property
+    def days(self) -> list[dt.date]:
+        """Every day of the edition, first to last."""
+        count = (self.ends_on - self.starts_on).days + 1
+        return [self.starts_on + dt.timedelta(days=n) for n in range(count)]
+
+    @property
     def starts_at(self) -> dt.datetime:
         return dt.datetime.combine(self.starts_on, dt.time.min, tzinfo=self.tzinfo)
 

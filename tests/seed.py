@@ -1,8 +1,10 @@
-"""The workshop's original page (shared/seed/lorainne24-website.md), read as data.
+"""The workshop's original page (tests/data/lorainne24-website.md), read as data.
 
-The content tests compare the site with this file itself, not with a copy of its text, so a
-typo fixed in one place and not the other shows up. The parser knows this one page's layout;
-where the page is ambiguous or wrong, the choice is written next to the code.
+The file is the organizers' reference copy, kept in the repository (tests/data/README.md) so a
+clone needs nothing beside it. The content tests compare the site with this file itself, not
+with its text copied into the tests, so a typo fixed in one place and not the other shows up.
+The parser knows this one page's layout; where the page is ambiguous or wrong, the choice is
+written next to the code.
 """
 
 from __future__ import annotations
@@ -12,26 +14,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
-
 from .pages import fold, normalise
 
-SEED_NAME = "lorainne24-website.md"
+SEED_PATH = Path(__file__).resolve().parent / "data" / "lorainne24-website.md"
 
 _LINK = re.compile(r"\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]*)\)")
 _TIMES = re.compile(r"^(?P<start>\d{1,2}:\d{2})\s*-\s*(?P<end>\d{1,2}:\d{2})$")
-
-
-def seed_path() -> Path:
-    """Where the seed file is: `shared/seed/` beside the clone (or beside any folder above it)."""
-    base = Path(settings.BASE_DIR).resolve()
-    candidates = [folder / "shared" / "seed" / SEED_NAME for folder in [base, *base.parents]]
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(
-        f"{SEED_NAME} not found; looked in: " + ", ".join(str(path) for path in candidates)
-    )
 
 
 def plain(markdown: str) -> str:
@@ -238,8 +226,9 @@ def _organizers(lines: list[str]) -> tuple[list[OrganizerEntry], str]:
     return organizers, contact
 
 
-def read_seed(path: Path | None = None) -> SeedContent:
-    text = (path or seed_path()).read_text(encoding="utf-8")
+def read_seed(path: Path = SEED_PATH) -> SeedContent:
+    """The page at `path` (by default the copy kept in the repository, tests/data/), parsed."""
+    text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
     title = next(line for line in lines if line.startswith("# "))
     acronym, name = (part.strip() for part in title.removeprefix("# ").split(":", 1))

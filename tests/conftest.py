@@ -4,7 +4,17 @@ from django.core.management import call_command
 
 from program.models import Workshop
 
+from . import checkout_guard
 from .seed import SeedContent, read_seed
+
+
+def pytest_configure(config):
+    """From here to the end of the session, nothing opens a file outside the checkout."""
+    checkout_guard.install()
+
+
+def pytest_unconfigure(config):
+    checkout_guard.remove_session_tempdir()
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,8 @@
 """The workshop of each request, and the public pages' cache.
 
-One statement per request tells which workshop the site shows, its content version and how many
-people hold a seat or wait for one. Database triggers raise the content version in the same
+One statement per request tells which workshop the request is about (the edition its address
+names, /<edition>/…, or else the current one: the published edition that starts last), its
+content version and how many people hold a seat or wait for one. Database triggers raise the content version in the same
 transaction as any change to the workshop or its content, from the admin or anywhere else
 (program/triggers.py), so the next request, in any process, sees it.
 
@@ -46,6 +47,7 @@ class Edition:
 
     pk: int
     content_version: int
+    published: bool
     seats_taken: int
     waiting: int
 
@@ -62,40 +64,42 @@ def _count(status: str):
 
 
 @functools.cache
-def _edition_sql() -> tuple[str, tuple]:
-    """The current workshop (Workshop.objects.current()) with its counts, as SQL and params."""
-    rows = (
-        Workshop.objects.latest_first()
-        .annotate(
-            seats_taken=_count(Registration.Status.CONFIRMED),
-            waiting=_count(Registration.Status.WAITLISTED),
-        )
-        .values_list("id", "content_version", "seats_taken", "waiting")
-    )
+def _edition_sql(*, by_slug: bool) -> tuple[str, tuple]:
+    """The current workshop (Workshop.objects.current()), or the one of a slug (its parameter
+    last), with its counts, as SQL and params."""
+    workshops = Workshop.objects.filter(slug="") if by_slug else Workshop.objects.published()
+    rows = workshops.annotate(
+        seats_taken=_count(Registration.Status.CONFIRMED),
+        waiting=_count(Registration.Status.WAITLISTED),
+    ).values_list("id", "content_version", "published", "seats_taken", "waiting")
     return rows[:1].query.sql_with_params()
 
 
-# PostgreSQL connections on which the statement is prepared (planning it each time cost as much
-# as running it). A new connection is not in the set, and prepares it again.
+# PostgreSQL connections on which the current edition's statement is prepared (planning it each
+# time cost as much as running it). A new connection is not in the set, and prepares it again.
 _prepared_on = weakref.WeakSet()
 PREPARED_NAME = "lorainne_current_edition"
 
 
-def read_edition() -> Edition | None:
-    """The current workshop's version and seat counts (None without a workshop): one statement.
+def read_edition(slug: str | None = None) -> Edition | None:
+    """The version and seat counts of the edition of `slug`, or of the current one (None without
+    one): one statement.
 
     A plain cursor, no model: this runs before every cached page and is most of its cost.
     """
     connection.ensure_connection()
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if slug is not None:
+            sql, params = _edition_sql(by_slug=True)
+            cursor.execute(sql, (*params[:-1], slug))
+        elif connection.vendor == "postgresql":
             if connection.connection not in _prepared_on:
-                statement = cursor.mogrify(*_edition_sql()).decode()  # constants only
+                statement = cursor.mogrify(*_edition_sql(by_slug=False)).decode()  # constants
                 cursor.execute(f"PREPARE {PREPARED_NAME} AS {statement}")
                 _prepared_on.add(connection.connection)
             cursor.execute(f"EXECUTE {PREPARED_NAME}")
         else:
-            cursor.execute(*_edition_sql())
+            cursor.execute(*_edition_sql(by_slug=False))
         row = cursor.fetchone()
     return Edition(*row) if row else None
 
@@ -117,19 +121,24 @@ def workshop_of(edition: Edition | None) -> Workshop | None:
 
 
 class RequestEdition:
-    """The current workshop of one request, read at most once."""
+    """The workshop of one request, read at most once: the edition its address names, or else
+    the current one."""
+
+    def __init__(self, slug: str | None = None):
+        self.slug = slug
 
     @cached_property
     def edition(self) -> Edition | None:
-        return read_edition()
+        return read_edition(self.slug)
 
     @cached_property
     def workshop(self) -> Workshop | None:
         return workshop_of(self.edition)
 
     def page_key(self, request) -> str | None:
-        """The cache key of the public page `request` asks for (None: not a cached page)."""
-        if self.workshop is None:
+        """The cache key of the public page `request` asks for (None: not a cached page, such as
+        a draft's, which only organizers see)."""
+        if self.workshop is None or not self.edition.published:
             return None
         status = registration_status_from_counts(
             self.workshop, seats_taken=self.edition.seats_taken, waiting=self.edition.waiting
@@ -155,15 +164,13 @@ def cached_response(request, key: str):
     )
 
 
-def is_public_page(request) -> bool:
-    if request.method not in ("GET", "HEAD"):
-        return False
+def _resolve(request):
+    """The view the address leads to (None: the ordinary stack answers: 404, redirect, 400)."""
     try:
-        match = resolve(request.path_info)
         request.get_host()
+        return resolve(request.path_info)
     except (Resolver404, DisallowedHost):
-        return False  # the ordinary stack answers (404, redirect, 400)
-    return getattr(getattr(match.func, "view_class", None), "public_page", False)
+        return None
 
 
 class PublicPageCacheMiddleware:
@@ -171,10 +178,13 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        current = RequestEdition()
+        match = _resolve(request)
+        current = RequestEdition(match.kwargs.get("edition") if match else None)
         request.workshop = SimpleLazyObject(lambda: current.workshop)
-        # The key is taken before the view runs: a change made meanwhile gives a newer key.
-        key = current.page_key(request) if is_public_page(request) else None
+        # Views with `public_page = True` show the same to every visitor. The key is taken before
+        # the view runs: a change made meanwhile gives a newer key.
+        public = match and getattr(getattr(match.func, "view_class", None), "public_page", False)
+        key = current.page_key(request) if public and request.method in ("GET", "HEAD") else None
         if key is not None and (cached := cached_response(request, key)) is not None:
             return cached
         response = self.get_response(request)

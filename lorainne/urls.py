@@ -8,8 +8,9 @@ from . import health
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
-    path("", include("program.urls")),
+    # Registration first: the program's /<edition>/ would otherwise take /register/ for an edition.
     path("", include("registration.urls")),
+    path("", include("program.urls")),
 ]
 
 if settings.DEBUG:

@@ -2,6 +2,8 @@
 
 from collections.abc import Iterable
 
+from django.urls import reverse
+
 from .models import Poster, Session, Speaker, Talk, Workshop
 
 
@@ -45,11 +47,11 @@ def workshop_event(workshop: Workshop, *, base_url: str, organizers: Iterable = 
             "price": "0",
             "priceCurrency": "EUR",
             "availability": "https://schema.org/LimitedAvailability",
-            "url": base_url + "/register/",
+            "url": base_url + reverse("registration:register", kwargs={"edition": workshop.slug}),
             "validThrough": workshop.last_registration_moment.isoformat(),
         },
         "maximumAttendeeCapacity": workshop.capacity,
-        "url": base_url + "/",
+        "url": base_url + workshop.get_absolute_url(),
     }
 
 
@@ -61,7 +63,11 @@ def talk_event(talk: Talk, workshop: Workshop, *, base_url: str) -> dict:
         "url": base_url + talk.get_absolute_url(),
         "location": _place(workshop),
         "performer": [_person(speaker) for speaker in talk.speakers.all()],
-        "superEvent": {"@type": "Event", "name": workshop.acronym, "url": base_url + "/"},
+        "superEvent": {
+            "@type": "Event",
+            "name": workshop.acronym,
+            "url": base_url + workshop.get_absolute_url(),
+        },
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
     }
     if talk.abstract:
@@ -112,8 +118,8 @@ def program_document(
                 "directions": workshop.venue_directions_url,
             },
             "registration_deadline": workshop.last_registration_moment.isoformat(),
-            "url": base_url + "/",
-            "calendar": base_url + "/program/calendar.ics",
+            "url": base_url + workshop.get_absolute_url(),
+            "calendar": base_url + reverse("program:calendar", kwargs={"edition": workshop.slug}),
         },
         "sessions": [
             {

@@ -4,7 +4,7 @@ import datetime as dt
 import uuid
 import zoneinfo
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -21,13 +21,41 @@ def validate_timezone(value: str) -> None:
         )
 
 
+# An edition's pages live under /<slug>/: a slug must not take the name of a site-wide address.
+RESERVED_SLUGS = {
+    "admin",
+    "healthz",
+    "media",
+    "participants",
+    "posters",
+    "privacy",
+    "program",
+    "register",
+    "registration",
+    "speakers",
+    "static",
+}
+
+
+def validate_edition_slug(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            "“%(value)s” is an address of the site itself; choose another, such as the year.",
+            params={"value": value},
+        )
+
+
 class WorkshopQuerySet(models.QuerySet):
-    def latest_first(self) -> "WorkshopQuerySet":
-        """The edition the public site shows comes first: the one that starts last."""
-        return self.order_by("-starts_on", "-pk")
+    def published(self) -> "WorkshopQuerySet":
+        """The edition the public site shows comes first: the published one that starts last."""
+        return self.filter(published=True).order_by("-starts_on", "-pk")
 
     def current(self) -> "Workshop | None":
-        return self.latest_first().first()
+        return self.published().first()
+
+    def past_editions(self, current: "Workshop") -> "WorkshopQuerySet":
+        """Published editions other than `current`, the latest first."""
+        return self.published().exclude(pk=current.pk)
 
 
 class Workshop(models.Model):
@@ -35,7 +63,17 @@ class Workshop(models.Model):
 
     name = models.CharField(max_length=200)
     acronym = models.CharField(max_length=50)
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(
+        unique=True,
+        validators=[validate_edition_slug],
+        help_text="The edition's address on the site: /<slug>/, e.g. 2025. Never change it once "
+        "published: links and calendars point to it.",
+    )
+    published = models.BooleanField(
+        default=False,
+        help_text="Drafts are seen only by organizers, at their address. The site's home page "
+        "shows the published edition that starts last.",
+    )
     description = models.TextField(
         help_text="What the workshop is about. Blank lines separate paragraphs."
     )
@@ -93,7 +131,7 @@ class Workshop(models.Model):
         return self.acronym
 
     def get_absolute_url(self):
-        return reverse("program:home")
+        return reverse("program:home", kwargs={"edition": self.slug})
 
     @cached_property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
@@ -166,12 +204,15 @@ class Speaker(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("program:speaker-list") + f"#speaker-{self.pk}"
+        return (
+            reverse("program:speaker-list", kwargs={"edition": self.workshop.slug})
+            + f"#speaker-{self.pk}"
+        )
 
 
 class TalkQuerySet(models.QuerySet):
     def with_speakers(self):
-        return self.prefetch_related(
+        return self.select_related("workshop").prefetch_related(
             models.Prefetch("speakers", queryset=Speaker.objects.order_by("sort_name", "name"))
         )
 
@@ -215,7 +256,9 @@ class Talk(models.Model):
         return self.display_title
 
     def get_absolute_url(self):
-        return reverse("program:talk-detail", kwargs={"slug": self.slug})
+        return reverse(
+            "program:talk-detail", kwargs={"edition": self.workshop.slug, "slug": self.slug}
+        )
 
     @property
     def display_title(self) -> str:
@@ -225,11 +268,16 @@ class Talk(models.Model):
 class SessionQuerySet(models.QuerySet):
     def timetable(self):
         """Slots in time order with their talk and its speakers, in a fixed number of queries."""
-        return self.select_related("talk").prefetch_related(
+        return self.select_related("workshop", "talk__workshop").prefetch_related(
             models.Prefetch(
                 "talk__speakers", queryset=Speaker.objects.order_by("sort_name", "name")
             )
         )
+
+    def overlapping(self, starts_at: dt.datetime, ends_at: dt.datetime) -> "SessionQuerySet":
+        """Slots that share some time with starts_at–ends_at. Slots that only touch (one ends at
+        15:15, the next starts at 15:15) do not overlap."""
+        return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
 
 
 class Session(models.Model):
@@ -279,11 +327,72 @@ class Session(models.Model):
     def get_absolute_url(self):
         if self.talk_id:
             return self.talk.get_absolute_url()
-        return reverse("program:program") + f"#session-{self.pk}"
+        program = reverse("program:program", kwargs={"edition": self.workshop.slug})
+        return program + f"#session-{self.pk}"
+
+    # Slots saved in the same form as this one (program.forms.TimetableFormSet): their stored
+    # times are about to change, so clean() leaves them out and the formset compares their new
+    # times instead. That lets an organizer move a block of slots at once.
+    saved_with: frozenset[int] = frozenset()
 
     def clean(self):
+        """The timetable's rules: a slot lies within the edition's days (00:00 of the first to
+        24:00 of the last, in the edition's time zone) and overlaps no other slot of the edition.
+        One room and one track: no two slots may share time (no parallel tracks yet). A slot
+        that ends at or before its start is refused by the constraint below."""
+        errors = {}
         if self.talk_id and self.workshop_id and self.talk.workshop_id != self.workshop_id:
-            raise ValidationError({"talk": "This talk belongs to another workshop."})
+            errors["talk"] = "This talk belongs to another workshop."
+        try:
+            workshop = self.workshop
+            zone = workshop.tzinfo
+        except (Workshop.DoesNotExist, zoneinfo.ZoneInfoNotFoundError, ValueError):
+            # No edition yet, or one with a wrong time zone: the edition's form says so, and
+            # nothing is saved until it is right.
+            workshop = zone = None
+        checkable = (
+            zone
+            and workshop.starts_on
+            and workshop.ends_on
+            and self.starts_at
+            and self.ends_at
+            and self.starts_at < self.ends_at
+        )
+        if checkable:
+            days = f"{workshop.starts_on:%A} {workshop.starts_on.day} {workshop.starts_on:%B %Y}"
+            if workshop.ends_on != workshop.starts_on:
+                days += f" to {workshop.ends_on:%A} {workshop.ends_on.day} {workshop.ends_on:%B %Y}"
+            outside = f"This slot is outside the edition's days, {days} ({zone} time)."
+            if not workshop.starts_at <= self.starts_at < workshop.ends_at:
+                errors["starts_at"] = outside
+            elif self.ends_at > workshop.ends_at:
+                errors["ends_at"] = outside
+            if workshop.pk:
+                others = (
+                    Session.objects.filter(workshop=workshop)
+                    .overlapping(self.starts_at, self.ends_at)
+                    .exclude(pk__in=[self.pk, *self.saved_with])
+                    .select_related("talk")
+                )
+                if clashes := self.overlap_errors(others):
+                    errors[NON_FIELD_ERRORS] = clashes
+        if errors:
+            raise ValidationError(errors)
+
+    def overlap_errors(self, others) -> list[str]:
+        """One message for each of `others` (slots of the same edition) this slot overlaps, naming
+        it by its title, day and times in the edition's time zone. Touching is not overlapping."""
+        zone = self.workshop.tzinfo
+        messages = []
+        for other in others:
+            if other.starts_at < self.ends_at and self.starts_at < other.ends_at:
+                starts = timezone.localtime(other.starts_at, zone)
+                ends = timezone.localtime(other.ends_at, zone)
+                messages.append(
+                    f"This slot overlaps “{other.display_title}” "
+                    f"({starts:%A} {starts.day} {starts:%B}, {starts:%H:%M}–{ends:%H:%M})."
+                )
+        return messages
 
     @property
     def display_title(self) -> str:
@@ -313,4 +422,5 @@ class Poster(models.Model):
         return self.title or f"Poster {self.number}"
 
     def get_absolute_url(self):
-        return reverse("program:poster-list") + f"#poster-{self.number}"
+        posters = reverse("program:poster-list", kwargs={"edition": self.workshop.slug})
+        return posters + f"#poster-{self.number}"

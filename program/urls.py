@@ -1,10 +1,13 @@
-from django.urls import path
+"""The program's pages, twice: at the short addresses, which show the current edition, and at
+each edition's own addresses under /<edition>/, which never change."""
+
+from django.urls import include, path
 
 from . import views
 
 app_name = "program"
 
-urlpatterns = [
+edition_pages = [
     path("", views.HomeView.as_view(), name="home"),
     path("program/", views.ProgramView.as_view(), name="program"),
     path("program/calendar.ics", views.ProgramCalendarView.as_view(), name="calendar"),
@@ -18,3 +21,5 @@ urlpatterns = [
     path("speakers/", views.SpeakerListView.as_view(), name="speaker-list"),
     path("posters/", views.PosterListView.as_view(), name="poster-list"),
 ]
+
+urlpatterns = [*edition_pages, path("<slug:edition>/", include(edition_pages))]

@@ -3,8 +3,10 @@
 import hashlib
 import itertools
 
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
@@ -12,7 +14,7 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 
 from . import exports
 from .ical import build_calendar
-from .models import Poster, Session, Speaker, Talk, Workshop
+from .models import Talk, Workshop
 
 
 def site_url(request) -> str:
@@ -21,13 +23,29 @@ def site_url(request) -> str:
 
 
 class WorkshopMixin:
-    """Views of the workshop the request is about (`request.workshop`); a 404 while there is none."""
+    """Views of the edition the request is about (`request.workshop`: the one its address names,
+    or the current one). A 404 while there is none, and for a draft unless an organizer asks."""
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        if not request.workshop:
-            raise Http404("No workshop has been set up yet.")
-        self.workshop = request.workshop
+        workshop = request.workshop
+        if not workshop or not (workshop.published or request.user.is_staff):
+            raise Http404("No such workshop.")
+        self.workshop = workshop
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            workshop=self.workshop, canonical_url=self.canonical_url(), **kwargs
+        )
+
+    def canonical_url(self) -> str | None:
+        """This page at the edition's own address (/<edition>/…), which never changes."""
+        match = self.request.resolver_match
+        try:
+            path = reverse(match.view_name, kwargs={**match.kwargs, "edition": self.workshop.slug})
+        except NoReverseMatch:  # a page that exists only once (a personal page)
+            return None
+        return self.request.build_absolute_uri(path)
 
 
 class PublicPageMixin(WorkshopMixin):
@@ -42,9 +60,12 @@ class HomeView(PublicPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         organizers = list(self.workshop.organizers.all())
+        editions = Workshop.objects.published()
         return super().get_context_data(
-            speakers=Speaker.objects.filter(workshop=self.workshop, talks__isnull=False).distinct(),
+            speakers=self.workshop.speakers.filter(talks__isnull=False).distinct(),
             organizers=organizers,
+            past_editions=editions.filter(starts_on__lt=self.workshop.starts_on),
+            current_edition=editions.first(),
             structured_data=exports.workshop_event(
                 self.workshop, base_url=site_url(self.request), organizers=organizers
             ),
@@ -56,7 +77,7 @@ class ProgramView(PublicPageMixin, TemplateView):
     template_name = "program/program.html"
 
     def get_context_data(self, **kwargs):
-        sessions = Session.objects.filter(workshop=self.workshop).timetable()
+        sessions = self.workshop.sessions.timetable()
         tz = self.workshop.tzinfo
         days = [
             (day, list(slots))
@@ -64,15 +85,41 @@ class ProgramView(PublicPageMixin, TemplateView):
                 sessions, key=lambda s: timezone.localtime(s.starts_at, tz).date()
             )
         ]
-        unscheduled = Talk.objects.filter(workshop=self.workshop).unscheduled().with_speakers()
+        unscheduled = self.workshop.talks.unscheduled().with_speakers()
         return super().get_context_data(days=days, unscheduled_talks=unscheduled, **kwargs)
 
 
-class TalkDetailView(PublicPageMixin, DetailView):
+class FromPastEditionsMixin:
+    """At a short address (/program/talks/<slug>/…), a talk of an earlier edition answers with a
+    permanent redirect to its edition's own address: no address that worked stops working."""
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except Http404:
+            if "edition" in kwargs:
+                raise
+            talk = (
+                Talk.objects.filter(slug=kwargs["slug"], workshop__published=True)
+                .exclude(workshop=self.workshop)
+                .select_related("workshop")
+                .order_by("-workshop__starts_on")
+                .first()
+            )
+            if talk is None:
+                raise
+            view_name = request.resolver_match.view_name
+            return redirect(
+                reverse(view_name, kwargs={**kwargs, "edition": talk.workshop.slug}),
+                permanent=True,
+            )
+
+
+class TalkDetailView(FromPastEditionsMixin, PublicPageMixin, DetailView):
     context_object_name = "talk"
 
     def get_queryset(self):
-        return Talk.objects.filter(workshop=self.workshop).select_related("session").with_speakers()
+        return self.workshop.talks.select_related("session").with_speakers()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -87,9 +134,11 @@ class SpeakerListView(PublicPageMixin, ListView):
 
     def get_queryset(self):
         return (
-            Speaker.objects.filter(workshop=self.workshop, talks__isnull=False)
+            self.workshop.speakers.filter(talks__isnull=False)
             .distinct()
-            .prefetch_related("talks__session")
+            .prefetch_related(
+                Prefetch("talks", queryset=Talk.objects.select_related("session", "workshop"))
+            )
         )
 
 
@@ -97,7 +146,7 @@ class PosterListView(PublicPageMixin, ListView):
     context_object_name = "posters"
 
     def get_queryset(self):
-        return Poster.objects.filter(workshop=self.workshop).prefetch_related("presenters")
+        return self.workshop.posters.prefetch_related("presenters")
 
 
 def calendar_response(request, workshop: Workshop, build, *, filename: str) -> HttpResponse:
@@ -119,28 +168,26 @@ def calendar_response(request, workshop: Workshop, build, *, filename: str) -> H
 class ProgramCalendarView(PublicPageMixin, View):
     """The whole timetable as iCalendar, to download or subscribe to (webcal://)."""
 
-    def get(self, request):
+    def get(self, request, **kwargs):
         workshop = self.workshop
         return calendar_response(
             request,
             workshop,
             lambda: build_calendar(
                 workshop,
-                Session.objects.filter(workshop=workshop).timetable(),
+                workshop.sessions.timetable(),
                 base_url=site_url(request),
             ),
             filename=f"{workshop.slug}-program.ics",
         )
 
 
-class TalkCalendarView(PublicPageMixin, View):
+class TalkCalendarView(FromPastEditionsMixin, PublicPageMixin, View):
     """One talk as iCalendar ("add to calendar"); 404 while its time is to be announced."""
 
-    def get(self, request, slug):
+    def get(self, request, slug, **kwargs):
         workshop = self.workshop
-        session = get_object_or_404(
-            Session.objects.filter(workshop=workshop, talk__slug=slug).timetable()
-        )
+        session = get_object_or_404(workshop.sessions.filter(talk__slug=slug).timetable())
         return calendar_response(
             request,
             workshop,
@@ -157,13 +204,13 @@ class TalkCalendarView(PublicPageMixin, View):
 class ProgramJSONView(PublicPageMixin, View):
     """The program as JSON for schedule apps and scripts (format in the README)."""
 
-    def get(self, request):
+    def get(self, request, **kwargs):
         workshop = self.workshop
         document = exports.program_document(
             workshop,
-            Session.objects.filter(workshop=workshop).timetable(),
-            Talk.objects.filter(workshop=workshop).select_related("session").with_speakers(),
-            Poster.objects.filter(workshop=workshop).prefetch_related("presenters"),
+            workshop.sessions.timetable(),
+            workshop.talks.select_related("session").with_speakers(),
+            workshop.posters.prefetch_related("presenters"),
             base_url=site_url(request),
         )
         response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})

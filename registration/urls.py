@@ -1,15 +1,23 @@
-from django.urls import path
+"""Registration's pages. Those of an edition exist at the short addresses (the current edition)
+and under /<edition>/; personal pages are reached by their token alone."""
+
+from django.urls import include, path
 
 from . import views
 
 app_name = "registration"
 
-urlpatterns = [
+edition_pages = [
     path("register/", views.RegisterView.as_view(), name="register"),
     path("register/submitted/", views.SubmittedView.as_view(), name="submitted"),
+    path("privacy/", views.PrivacyView.as_view(), name="privacy"),
+    path("participants/", views.ParticipantListView.as_view(), name="participant-list"),
+]
+
+urlpatterns = [
+    *edition_pages,
     path("registration/<str:token>/", views.ManageView.as_view(), name="manage"),
     path("registration/<str:token>/cancel/", views.CancelView.as_view(), name="cancel"),
     path("registration/<str:token>/rejoin/", views.RejoinView.as_view(), name="rejoin"),
-    path("privacy/", views.PrivacyView.as_view(), name="privacy"),
-    path("participants/", views.ParticipantListView.as_view(), name="participant-list"),
+    path("<slug:edition>/", include(edition_pages)),
 ]

@@ -28,6 +28,7 @@ class WorkshopFactory(DjangoModelFactory):
     name = "Workshop on Low-Rank Approximations and their Interactions with Neural Networks"
     acronym = factory.Sequence(lambda n: f"LoRAINNe'{(26 + n) % 100:02}")
     slug = factory.Sequence(lambda n: f"lorainne-{2026 + n}")
+    published = True
     description = (
         "This workshop explores low-rank matrix and tensor decompositions and their interactions "
         "with neural networks and machine learning at large."

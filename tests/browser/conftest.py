@@ -182,7 +182,6 @@ def move_workshop(workshop: Workshop, starts_on: dt.date, *, deadline: dt.date) 
         starts_on=starts_on,
         ends_on=workshop.ends_on + days,
         registration_deadline=deadline,
-        updated_at=timezone.now(),
     )
     workshop.refresh_from_db()
     return workshop

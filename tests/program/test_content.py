@@ -27,7 +27,9 @@ def _iso(day: dt.date, time: dt.time) -> str:
 
 def _talk_pages(element: Element) -> list[str]:
     """The links to talk pages inside `element` (not to a talk's calendar file)."""
-    return [href for href in element.links() if re.fullmatch(r"/program/talks/[\w-]+/", href)]
+    return [
+        href for href in element.links() if re.fullmatch(r"/lorainne24/program/talks/[\w-]+/", href)
+    ]
 
 
 def _talk_url(program: Element, speaker: str) -> str:

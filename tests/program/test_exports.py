@@ -56,8 +56,8 @@ def test_program_json_has_version_and_workshop_facts(client, seeded):
             "directions": seeded.venue_directions_url,
         },
         "registration_deadline": "2024-11-11T23:59:59+01:00",
-        "url": f"{SITE}/",
-        "calendar": f"{SITE}/program/calendar.ics",
+        "url": f"{SITE}/lorainne24/",
+        "calendar": f"{SITE}/lorainne24/program/calendar.ics",
     }
 
 
@@ -129,7 +129,7 @@ def test_program_json_talks_have_speakers_and_times(client, seeded):
         ],
         "start": "2024-11-27T10:30:00+01:00",
         "end": "2024-11-27T11:00:00+01:00",
-        "url": f"{SITE}/program/talks/{COHEN}/",
+        "url": f"{SITE}/lorainne24/program/talks/{COHEN}/",
     }
     assert (talks[PENKE]["start"], talks[PENKE]["end"]) == (None, None)
     assert [speaker["name"] for speaker in talks[PENKE]["speakers"]] == ["Carolin Penke"]

@@ -35,6 +35,7 @@ from tests.registration.html_forms import form_data
 pytestmark = pytest.mark.django_db
 
 FEED_URL = "/program/calendar.ics"
+EDITION_FEED_URL = "/lorainne24/program/calendar.ics"
 SITE = "http://testserver"
 VENUE = "IDMC (Institut des Sciences du Digital), Nancy, France"
 SEEDED_SLOTS = 18
@@ -249,8 +250,8 @@ def test_program_calendar_talk_event_describes_speakers_abstract_and_page(client
     assert description.startswith("Jérémy Cohen (CNRS-CREATIS, Lyon)\n\n")
     assert cohen.abstract.startswith("Regularized nonnegative low-rank approximations")
     assert f"\n\n{cohen.abstract}\n\n" in description
-    assert description.endswith(f"\n{SITE}/program/talks/{COHEN}/")
-    assert str(event["URL"]) == f"{SITE}/program/talks/{COHEN}/"
+    assert description.endswith(f"\n{SITE}/lorainne24/program/talks/{COHEN}/")
+    assert str(event["URL"]) == f"{SITE}/lorainne24/program/talks/{COHEN}/"
     assert [str(category) for category in event.categories] == ["Invited talk"]
     # Derived from the talk's stored identifier, not from its slot or its position.
     assert str(event["UID"]).startswith(f"{cohen.uid}@")
@@ -602,7 +603,7 @@ def test_talk_page_links_its_calendar_when_scheduled(client, seeded):
     page = get_page(client, f"/program/talks/{COHEN}/")
 
     assert _calendar_links(page) == {
-        f"/program/talks/{COHEN}/calendar.ics": f"Add to calendar: {cohen.title} (.ics)"
+        f"/lorainne24/program/talks/{COHEN}/calendar.ics": f"Add to calendar: {cohen.title} (.ics)"
     }
 
 
@@ -616,8 +617,9 @@ def test_talk_page_without_slot_has_no_calendar_link(client, seeded):
 def test_program_page_links_the_feed_to_download_and_to_subscribe(client, seeded):
     page = get_page(client, "/program/")
 
-    download = page.find("a", href=FEED_URL)
-    subscribe = page.find("a", href=f"webcal://testserver{FEED_URL}")
+    # The edition's own feed: a subscription never moves to the next edition's program.
+    download = page.find("a", href=EDITION_FEED_URL)
+    subscribe = page.find("a", href=f"webcal://testserver{EDITION_FEED_URL}")
 
     assert "download" in download.attrs
     assert download.text == "Download the program as a calendar file (.ics)"
@@ -654,7 +656,7 @@ def test_confirmation_email_attaches_the_program_calendar(
     assert [zone["TZID"] for zone in calendar.walk("VTIMEZONE")] == ["Europe/Paris"]
     cohen = Talk.objects.get(slug=COHEN)
     (event,) = [event for event in events if str(event["UID"]).startswith(f"{cohen.uid}@")]
-    assert str(event["URL"]) == f"{settings.SITE_URL}/program/talks/{COHEN}/"
+    assert str(event["URL"]) == f"{settings.SITE_URL}/lorainne24/program/talks/{COHEN}/"
 
 
 # --- The builder ---------------------------------------------------------------------------------

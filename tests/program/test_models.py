@@ -116,7 +116,10 @@ def test_session_title_falls_back_from_talk_to_title_to_kind():
     titles = [session.display_title for session in (with_talk, placeholder, lunch)]
 
     assert titles == ["Low-rank adaptation", "Invited talk", "Meal"]
-    assert placeholder.get_absolute_url() == f"/program/#session-{placeholder.pk}"
+    assert (
+        placeholder.get_absolute_url()
+        == f"/{placeholder.workshop.slug}/program/#session-{placeholder.pk}"
+    )
     assert with_talk.get_absolute_url() == with_talk.talk.get_absolute_url()
 
 

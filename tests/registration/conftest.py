@@ -44,6 +44,7 @@ def make_workshop(**fields) -> Workshop:
         "name": "Workshop on Low-Rank Approximations and their Interactions with Neural Networks",
         "acronym": "LoRAINNe'24",
         "slug": "lorainne24",
+        "published": True,
         "description": "Low-rank matrix and tensor decompositions, and neural networks.",
         "starts_on": dt.date(2024, 11, 26),
         "ends_on": dt.date(2024, 11, 27),

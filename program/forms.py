@@ -1,0 +1,147 @@
+"""The organizers' forms: an edition's time zone picked from a list, and timetable slots typed as
+on the site (a day and 24-hour times such as 15:15) in the edition's time zone."""
+
+import zoneinfo
+
+from django import forms
+from django.contrib.admin.widgets import AdminDateWidget
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from .models import Session, Workshop
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+def zone_of(workshop: Workshop | None) -> zoneinfo.ZoneInfo | None:
+    """The edition's time zone, or None when there is no edition or its zone is not a real one."""
+    if workshop is None:
+        return None
+    try:
+        return workshop.tzinfo
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+class WorkshopAdminForm(forms.ModelForm):
+    # A list, not free text: "Paris" is refused here, before the edition (whose slots are shown
+    # in its zone) ever holds it.
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        choices=time_zone_choices,
+        help_text=(
+            f"{Workshop._meta.get_field('timezone').help_text} "
+            "The timetable's times are typed in it too."
+        ),
+        error_messages={
+            "invalid_choice": (
+                "“%(value)s” is not a known time zone; use a name such as Europe/Paris."
+            )
+        },
+    )
+
+    class Meta:
+        model = Workshop
+        fields = ["timezone"]  # the admin adds the others, from its fieldsets
+
+
+class SlotTimeWidget(forms.SplitDateTimeWidget):
+    """A day (with the admin's calendar) and a 24-hour time without seconds, shown in `zone`
+    (None: the site's time zone)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.widgets = [
+            AdminDateWidget(attrs={"aria-label": "Day"}),
+            forms.TimeInput(
+                format="%H:%M",
+                attrs={"size": 5, "placeholder": "15:15", "aria-label": "Time, 24-hour clock"},
+            ),
+        ]
+        self.zone = None
+
+    def decompress(self, value):
+        if value:
+            value = timezone.localtime(value, self.zone)
+            return [value.date(), value.time()]
+        return [None, None]
+
+
+class SlotTimeField(forms.SplitDateTimeField):
+    """The day and time typed, read in `zone` (None: the site's time zone)."""
+
+    widget = SlotTimeWidget
+    zone = None
+
+    def compress(self, data_list):
+        if self.zone is None:
+            return super().compress(data_list)
+        with timezone.override(self.zone):
+            return super().compress(data_list)
+
+
+class SessionForm(forms.ModelForm):
+    """A timetable slot, its times in its edition's time zone. The timetable's rules are the
+    model's (Session.clean)."""
+
+    starts_at = SlotTimeField(label="Starts")
+    ends_at = SlotTimeField(label="Ends")
+
+    class Meta:
+        model = Session
+        fields = ["workshop", "starts_at", "ends_at", "kind", "title", "talk"]
+
+    def __init__(self, *args, workshop: Workshop | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        zone = zone_of(workshop or self._chosen_workshop())
+        zone_name = str(zone or timezone.get_current_timezone())
+        for name in ("starts_at", "ends_at"):
+            field = self.fields[name]
+            field.zone = field.widget.zone = zone
+            field.help_text = f"{zone_name} time, 24-hour clock (15:15)."
+
+    def _chosen_workshop(self) -> Workshop | None:
+        if "workshop" not in self.fields:
+            return self.instance.workshop if self.instance.workshop_id else None
+        try:
+            return self.fields["workshop"].clean(self["workshop"].value())
+        except ValidationError:
+            return None
+
+
+class TimetableFormSet(forms.BaseInlineFormSet):
+    """All the slots of one edition, edited at once: each is checked against the stored slots
+    (Session.clean) and against the new times of the others in the form, so that two rows that
+    overlap each other are refused too, and a block of slots can move together."""
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "workshop": self.instance}
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.saved_with = frozenset(slot.pk for slot in self.get_queryset())
+        return form
+
+    def clean(self):
+        super().clean()
+        if zone_of(self.instance) is None:
+            return  # the edition's form reports its time zone
+        forms_kept = [
+            form
+            for form in self.forms
+            if form.is_valid()
+            and not self._should_delete_form(form)
+            and form.instance.starts_at
+            and form.instance.ends_at
+        ]
+        forms_kept.sort(key=lambda form: (form.instance.starts_at, form.instance.ends_at))
+        for index, later in enumerate(forms_kept):
+            for earlier in forms_kept[:index]:
+                # The row the organizer edited is told, naming the one it now overlaps.
+                refused, named = later, earlier
+                if earlier.has_changed() and not later.has_changed():
+                    refused, named = earlier, later
+                for message in refused.instance.overlap_errors([named.instance]):
+                    refused.add_error(None, message)

@@ -1,15 +1,21 @@
 """The program's back office. What changed is recorded by the database (triggers.py): no save
 hook here keeps calendars or cached pages in step."""
 
-from django.contrib import admin
+import datetime as dt
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import QueryDict
+from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import pluralize
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from .forms import SessionForm, TimetableFormSet, WorkshopAdminForm
+from . import services
+from .forms import NextEditionForm, SessionForm, TimetableFormSet, WorkshopAdminForm
 from .models import Organizer, Poster, Session, Speaker, Talk, Workshop
 
 
@@ -51,6 +57,7 @@ class WorkshopAdmin(admin.ModelAdmin):
     list_display = [
         "acronym",
         "name",
+        "published",
         "starts_on",
         "ends_on",
         "venue_name",
@@ -64,7 +71,7 @@ class WorkshopAdmin(admin.ModelAdmin):
     readonly_fields = ["timetable"]
     # What organizers change most (seats, deadline) comes first; the long texts come last.
     fieldsets = [
-        (None, {"fields": ["name", "acronym", "slug"]}),
+        (None, {"fields": ["name", "acronym", "slug", "published"]}),
         (
             "Registration",
             {
@@ -93,6 +100,71 @@ class WorkshopAdmin(admin.ModelAdmin):
         ("On the home page", {"fields": ["description", "schedule_note"]}),
         ("Contact", {"fields": ["contact_email"]}),
     ]
+
+    actions = ["start_next_edition", "publish", "unpublish"]
+
+    @admin.action(description="Publish the selected editions")
+    def publish(self, request, queryset):
+        count = queryset.update(published=True)
+        self.message_user(request, f"{count} edition(s) published.", messages.SUCCESS)
+
+    @admin.action(description="Make the selected editions drafts again (hidden from the public)")
+    def unpublish(self, request, queryset):
+        count = queryset.update(published=False)
+        self.message_user(request, f"{count} edition(s) hidden.", messages.SUCCESS)
+    change_form_template = "admin/program/workshop/change_form.html"
+
+    @admin.action(description="Start the next edition from the selected one")
+    def start_next_edition(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Select one edition to start from.", messages.WARNING)
+            return None
+        return redirect("admin:program_workshop_next", queryset.get().pk)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.next_edition_view)
+        return [path("<int:pk>/next/", view, name="program_workshop_next"), *super().get_urls()]
+
+    def next_edition_view(self, request, pk):
+        """Ask for the new name, acronym, address and first day; copy the rest (a draft)."""
+        source = get_object_or_404(Workshop, pk=pk)
+        if not self.has_add_permission(request):
+            return redirect("admin:program_workshop_change", pk)
+        initial = {
+            "name": source.name,
+            "acronym": services.suggest_next(source.acronym),
+            "slug": services.suggest_next(source.slug),
+            "starts_on": source.starts_on.replace(year=source.starts_on.year + 1)
+            if (source.starts_on.month, source.starts_on.day) != (2, 29)
+            else source.starts_on + dt.timedelta(days=365),
+        }
+        form = NextEditionForm(request.POST or None, initial=initial)
+        if form.is_valid():
+            try:
+                edition = services.start_next_edition(source, **form.cleaned_data)
+            except ValidationError as invalid:
+                form.add_error(None, invalid)
+            else:
+                self.edition_started(source, edition)
+                self.message_user(
+                    request,
+                    f"{edition.acronym} is ready as a draft, copied from {source.acronym}: "
+                    "check it, fill in its program, then publish it.",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:program_workshop_change", edition.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Start the next edition from {source.acronym}",
+            "source": source,
+            "form": form,
+            "opts": self.model._meta,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/program/workshop/next_edition.html", context)
+
+    def edition_started(self, source: Workshop, edition: Workshop) -> None:
+        """What else to copy into a new edition (the registration side adds its options)."""
 
     @admin.display(description="timetable")
     def timetable(self, workshop):

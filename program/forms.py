@@ -145,3 +145,28 @@ class TimetableFormSet(forms.BaseInlineFormSet):
                     refused, named = earlier, later
                 for message in refused.instance.overlap_errors([named.instance]):
                     refused.add_error(None, message)
+
+
+class NextEditionForm(forms.Form):
+    """What the next edition does not take from this one."""
+
+    name = forms.CharField(max_length=200)
+    acronym = forms.CharField(max_length=50, help_text="For example LoRAINNe'25.")
+    slug = forms.SlugField(
+        help_text="The edition's address on the site, /<slug>/: for example 2025 or lorainne25."
+    )
+    starts_on = forms.DateField(label="First day", widget=AdminDateWidget)
+    copy_speakers = forms.BooleanField(
+        required=False, label="Copy the speakers (names, affiliations, homepages)"
+    )
+    copy_timetable = forms.BooleanField(
+        required=False,
+        label="Copy the shape of the timetable (its slots, moved to the new days; talks to be "
+        "filled in)",
+    )
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        if Workshop.objects.filter(slug=slug).exists():
+            raise ValidationError("Another edition has this address already.")
+        return slug

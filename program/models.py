@@ -1,6 +1,7 @@
 """The workshop's content: the edition, its speakers, talks, timetable and posters."""
 
 import datetime as dt
+import re
 import uuid
 import zoneinfo
 
@@ -8,7 +9,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.functional import cached_property
 from django.utils.timezone import now
 
@@ -45,6 +46,20 @@ def validate_edition_slug(value: str) -> None:
         )
 
 
+# Texts that mention a date name it by a placeholder, filled from the edition's row when shown:
+# a text copied into the next edition cannot keep last year's dates.
+DATE_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+DATE_PLACEHOLDERS = {
+    "first_day": "the first day, e.g. 26 November",
+    "last_day": "the last day, e.g. 27 November",
+    "deadline": "the registration deadline's day, e.g. 11 November",
+    "dates": "the dates, e.g. 26–27 November 2024",
+}
+DATE_TEXT_HELP = "Write dates as placeholders, filled from this edition: " + ", ".join(
+    f"{{{name}}} ({meaning})" for name, meaning in DATE_PLACEHOLDERS.items()
+)
+
+
 class WorkshopQuerySet(models.QuerySet):
     def published(self) -> "WorkshopQuerySet":
         """The edition the public site shows comes first: the published one that starts last."""
@@ -79,7 +94,9 @@ class Workshop(models.Model):
     )
     schedule_note = models.TextField(
         blank=True,
-        help_text="A word on the timetable shown above it, e.g. when it starts and ends.",
+        help_text="A word on the timetable shown above it, e.g. when it starts and ends. "
+        + DATE_TEXT_HELP
+        + ".",
     )
     starts_on = models.DateField()
     ends_on = models.DateField()
@@ -102,7 +119,7 @@ class Workshop(models.Model):
             "time zone."
         )
     )
-    registration_terms = models.TextField()
+    registration_terms = models.TextField(help_text=DATE_TEXT_HELP + ".")
     # Kept by database triggers (triggers.py), whatever writes: the calendar SEQUENCE part that
     # every event shares (name, venue, time zone), and the version and time of the last change to
     # the workshop or its content (page cache keys, the calendar's ETag and Last-Modified).
@@ -132,6 +149,49 @@ class Workshop(models.Model):
 
     def get_absolute_url(self):
         return reverse("program:home", kwargs={"edition": self.slug})
+
+    def clean(self):
+        errors = {}
+        for field in ("schedule_note", "registration_terms"):
+            unknown = sorted(
+                set(DATE_PLACEHOLDER.findall(getattr(self, field))) - set(DATE_PLACEHOLDERS)
+            )
+            if unknown:
+                errors[field] = ValidationError(
+                    "Unknown placeholder %(unknown)s. " + DATE_TEXT_HELP + ".",
+                    params={"unknown": ", ".join(f"{{{name}}}" for name in unknown)},
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def date_range(self) -> str:
+        """“26–27 November 2024”, “30 November – 2 December 2024”, “15 December 2025”."""
+        first, last = self.starts_on, self.ends_on
+        if first == last:
+            return dateformat.format(first, "j F Y")
+        if (first.year, first.month) == (last.year, last.month):
+            return f"{first.day}–{dateformat.format(last, 'j F Y')}"
+        start = dateformat.format(first, "j F" if first.year == last.year else "j F Y")
+        return f"{start} – {dateformat.format(last, 'j F Y')}"
+
+    def with_dates(self, text: str) -> str:
+        """`text` with its date placeholders ({first_day}, {deadline}…) filled from this row."""
+        values = {
+            "first_day": dateformat.format(self.starts_on, "j F"),
+            "last_day": dateformat.format(self.ends_on, "j F"),
+            "deadline": dateformat.format(self.registration_deadline, "j F"),
+            "dates": self.date_range,
+        }
+        return DATE_PLACEHOLDER.sub(lambda match: values.get(match[1], match[0]), text)
+
+    @property
+    def schedule_note_text(self) -> str:
+        return self.with_dates(self.schedule_note)
+
+    @property
+    def registration_terms_text(self) -> str:
+        return self.with_dates(self.registration_terms)
 
     @cached_property
     def tzinfo(self) -> zoneinfo.ZoneInfo:

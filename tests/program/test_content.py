@@ -77,7 +77,10 @@ def test_home_shows_about_schedule_note_and_registration_terms_as_in_seed(client
     main = _main(client, "/")
 
     assert seed.description in main.section("About").text
-    assert seed.schedule_note in main.section("Schedule").text
+    # The note's dates are filled from the edition's row ({first_day}, {last_day}): the seed's
+    # "the 27th" reads "27 November" (README, "Choices made").
+    schedule_note = seed.schedule_note.replace("on the 27th", "on 27 November")
+    assert schedule_note in main.section("Schedule").text
     assert seed.registration_terms in main.section("Registration").text
 
 

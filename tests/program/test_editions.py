@@ -1,0 +1,266 @@
+"""Editions: every LoRAINNe on one site. The next one is started from the last in the admin,
+stays a draft until published, and no address of an earlier edition ever stops working."""
+
+import datetime as dt
+import zoneinfo
+from urllib.parse import urlsplit
+
+import icalendar
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from program import services
+from program.models import Session, Talk, Workshop
+from tests.factories import (
+    OrganizerFactory,
+    SessionFactory,
+    TalkFactory,
+    WorkshopFactory,
+)
+from tests.pages import get_page
+
+pytestmark = pytest.mark.django_db
+
+EDITION = "/lorainne24/"
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+
+
+def paris_time(moment: dt.datetime) -> dt.datetime:
+    """The wall-clock time in Paris."""
+    return moment.astimezone(PARIS).replace(tzinfo=None)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _addresses_of_2024(seeded: Workshop) -> list[str]:
+    """Every public address of LoRAINNe'24: its own pages, and the short talk addresses that
+    its pages, emails and calendars gave out before it had its own."""
+    pages = ["", "program/", "program/calendar.ics", "program.json", "speakers/", "posters/"]
+    pages += ["register/", "participants/", "privacy/"]
+    addresses = [EDITION + page for page in pages]
+    for talk in seeded.talks.select_related("session"):
+        addresses += [f"{EDITION}program/talks/{talk.slug}/", f"/program/talks/{talk.slug}/"]
+        if getattr(talk, "session", None):
+            addresses += [
+                f"{EDITION}program/talks/{talk.slug}/calendar.ics",
+                f"/program/talks/{talk.slug}/calendar.ics",
+            ]
+    return addresses
+
+
+def _follow_once(client: Client, address: str):
+    """The page at `address`, through at most one permanent redirect."""
+    response = client.get(address)
+    if response.status_code == 301:
+        response = client.get(urlsplit(response["Location"]).path)
+    return response
+
+
+def _uids(body: bytes) -> list[str]:
+    return sorted(str(event["UID"]) for event in icalendar.Calendar.from_ical(body).walk("VEVENT"))
+
+
+def _start_2025(admin_client, seeded, **options) -> Workshop:
+    response = admin_client.post(
+        f"/admin/program/workshop/{seeded.pk}/next/",
+        {
+            "name": seeded.name,
+            "acronym": "LoRAINNe'25",
+            "slug": "lorainne25",
+            "starts_on": "2025-11-25",
+            **options,
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    return Workshop.objects.get(slug="lorainne25")
+
+
+def _publish(admin_client, workshop: Workshop) -> None:
+    response = admin_client.post(
+        "/admin/program/workshop/",
+        {"action": "publish", "_selected_action": [workshop.pk]},
+    )
+    assert response.status_code == 302
+
+
+def test_every_2024_address_still_answers_with_2024_content_once_2025_is_current(
+    client, admin_client, seeded
+):
+    addresses = _addresses_of_2024(seeded)
+    before = {address: client.get(address) for address in addresses}
+    assert {address: r.status_code for address, r in before.items()} == dict.fromkeys(
+        addresses, 200
+    )
+    uids = _uids(before[EDITION + "program/calendar.ics"].content)
+
+    edition = _start_2025(admin_client, seeded, copy_speakers="on", copy_timetable="on")
+    _publish(admin_client, edition)
+    assert "LoRAINNe'25" in client.get("/").content.decode()  # 2025 is current
+
+    for address in addresses:
+        response = _follow_once(client, address)
+        assert response.status_code == 200, address
+        body = response.content.decode()
+        assert "LoRAINNe'24" in body or "lorainne24" in body, address
+        assert "LoRAINNe'25" not in body.split("</main>")[0].split("<main")[-1], address
+    assert client.get("/program/talks/cohen-implicit-regularization/").status_code == 301
+    after = client.get(EDITION + "program/calendar.ics").content
+    assert _uids(after) == uids
+    assert f"{EDITION}program/talks/cohen-implicit-regularization/" in after.decode()
+
+
+def test_next_edition_copies_the_edition_with_every_date_moved(admin_client, seeded):
+    edition = _start_2025(admin_client, seeded, copy_speakers="on", copy_timetable="on")
+
+    assert not edition.published
+    assert (edition.starts_on, edition.ends_on) == (dt.date(2025, 11, 25), dt.date(2025, 11, 26))
+    assert edition.registration_deadline == dt.date(2025, 11, 10)
+    assert (edition.venue_name, edition.capacity, edition.timezone) == (
+        seeded.venue_name,
+        seeded.capacity,
+        seeded.timezone,
+    )
+    assert [o.name for o in edition.organizers.all()] == [o.name for o in seeded.organizers.all()]
+    assert sorted(s.name for s in edition.speakers.all()) == sorted(
+        s.name for s in seeded.speakers.all()
+    )
+    assert edition.talks.count() == 0
+    assert not edition.registrations.exists()
+    old = [(paris_time(s.starts_at), s.kind) for s in seeded.sessions.all()]
+    new = [(paris_time(s.starts_at), s.kind) for s in edition.sessions.all()]
+    assert [(moment + dt.timedelta(days=364), kind) for moment, kind in old] == new
+    # Texts with dates are filled from the new row: nothing to retype, nothing stale.
+    assert "by 10 November at the latest" in edition.registration_terms_text
+    assert "on 25 November and should finish on 26 November" in edition.schedule_note_text
+
+
+def test_next_edition_without_speakers_or_timetable_copies_neither(admin_client, seeded):
+    edition = _start_2025(admin_client, seeded)
+
+    assert (edition.speakers.count(), edition.sessions.count()) == (0, 0)
+    assert edition.organizers.count() == seeded.organizers.count()
+
+
+def test_next_edition_form_suggests_the_next_names_and_refuses_a_taken_address(
+    admin_client, seeded
+):
+    page = admin_client.get(f"/admin/program/workshop/{seeded.pk}/next/").content.decode()
+    assert 'value="LoRAINNe&#x27;25"' in page
+    assert 'value="lorainne25"' in page
+
+    response = admin_client.post(
+        f"/admin/program/workshop/{seeded.pk}/next/",
+        {"name": "X", "acronym": "X", "slug": "lorainne24", "starts_on": "2025-11-25"},
+    )
+
+    assert response.status_code == 200
+    assert "Another edition has this address already." in response.content.decode()
+    assert Workshop.objects.count() == 1
+
+
+def test_draft_is_hidden_from_the_public_and_previewed_by_organizers(client, admin_client, seeded):
+    edition = _start_2025(admin_client, seeded)
+
+    assert client.get("/lorainne25/").status_code == 404
+    assert client.get("/lorainne25/register/").status_code == 404
+    preview = admin_client.get("/lorainne25/").content.decode()
+    assert "Only organizers see this edition" in preview
+    assert "LoRAINNe'25" in preview
+    assert "LoRAINNe'24" in client.get("/").content.decode()  # still the current edition
+    assert edition.pk not in [w.pk for w in Workshop.objects.published()]
+
+
+def test_new_edition_hides_empty_sections(client, admin_client, seeded):
+    edition = _start_2025(admin_client, seeded)
+    edition.organizers.all().delete()
+    _publish(admin_client, edition)
+
+    main = get_page(client, "/").find("main")
+
+    headings = [h.text for h in main.find_all("h2")]
+    assert "Confirmed speakers" not in headings
+    assert "Organizing committee:" not in main.text
+    assert "Past editions" in headings
+    assert "LoRAINNe'24" in main.section("Past editions").text
+
+
+def test_short_addresses_carry_a_canonical_link_to_the_edition_address(client, seeded):
+    for short, own in [("/", EDITION), ("/program/", EDITION + "program/")]:
+        page = get_page(client, short)
+        [canonical] = [link for link in page.find_all("link") if link.attrs["rel"] == "canonical"]
+        assert canonical.attrs["href"] == "http://testserver" + own
+
+
+def test_unknown_talk_of_no_edition_is_still_404(client, seeded):
+    assert client.get("/program/talks/no-such-talk/").status_code == 404
+    assert client.get(EDITION + "program/talks/no-such-talk/").status_code == 404
+
+
+def test_reserved_slug_is_refused(seeded):
+    seeded.slug = "program"
+
+    with pytest.raises(Exception, match="address of the site itself"):
+        seeded.full_clean()
+
+
+def test_unknown_date_placeholder_is_refused_naming_it(seeded):
+    seeded.registration_terms = "Register by {deadlin}."
+
+    with pytest.raises(Exception, match=r"Unknown placeholder \{deadlin\}"):
+        seeded.full_clean()
+
+
+def test_suggest_next_raises_the_last_number():
+    assert services.suggest_next("LoRAINNe'24") == "LoRAINNe'25"
+    assert services.suggest_next("lorainne-2099") == "lorainne-2100"
+    assert services.suggest_next("2009") == "2010"
+    assert services.suggest_next("spring") == "spring"
+
+
+def test_shift_keeps_the_wall_clock_time_across_summer_time(seeded):
+    summer = WorkshopFactory(starts_on=dt.date(2025, 6, 3), ends_on=dt.date(2025, 6, 4))
+    slot = seeded.sessions.get(title="Registration")  # 13:45 Paris, winter time
+
+    moved = services.shift(slot.starts_at, seeded, summer)
+
+    assert paris_time(moved) == dt.datetime(2025, 6, 3, 13, 45)
+
+
+@pytest.mark.parametrize("url", ["/", "/program/", "/speakers/", "/program/calendar.ics"])
+def test_query_count_is_the_same_with_three_editions(client, url):
+    """Cold pages of the current edition cost as many queries with other editions beside it."""
+
+    def build(starts_on: dt.date) -> Workshop:
+        workshop = WorkshopFactory(starts_on=starts_on, ends_on=starts_on + dt.timedelta(days=1))
+        OrganizerFactory(workshop=workshop)
+        talk = TalkFactory(workshop=workshop)
+        SessionFactory(workshop=workshop, talk=talk)
+        return workshop
+
+    build(dt.date(2030, 11, 26))
+    client.get(url)
+    counts = []
+    for _ in range(2):
+        caches["pages"].clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured))
+        build(dt.date(2020 + len(counts), 11, 26))
+        build(dt.date(2024 + len(counts), 11, 26))
+    assert counts[0] == counts[1]
+
+
+def test_slot_of_a_talk_copied_as_a_placeholder_titled_by_its_kind(admin_client, seeded):
+    edition = _start_2025(admin_client, seeded, copy_timetable="on")
+    cohen = Session.objects.get(workshop=seeded, talk__slug="cohen-implicit-regularization")
+
+    copy = edition.sessions.get(starts_at=services.shift(cohen.starts_at, seeded, edition))
+
+    assert copy.talk is None
+    assert copy.title == Talk.Kind(cohen.talk.kind).label

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from playwright.sync_api import expect
 
-from program.models import Poster, Session, Speaker, Talk
+from program.models import Poster, Session, Speaker, Talk, Workshop
 from registration import services
 from registration.models import Registration
 
@@ -400,3 +400,39 @@ def test_a_missing_browser_or_axe_fails_in_ci_and_skips_elsewhere(monkeypatch):
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception):
         skip_or_fail("Chromium not found")
+
+
+def test_organizer_starts_the_next_edition_and_publishes_it(
+    page, workshop, organizer, browser_errors
+):
+    admin = f"/{settings.ADMIN_URL}"
+    page.goto(admin)
+    page.get_by_label("Username").fill("orga")
+    page.get_by_label("Password").fill("a long password for the test")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#user-tools")).to_contain_text("orga")
+
+    page.goto(f"{admin}program/workshop/{workshop.pk}/change/")
+    page.get_by_role("link", name="Start the next edition from this one").click()
+    expect(page.get_by_label("Acronym")).to_have_value("LoRAINNe'25")  # suggested
+    page.get_by_label("First day").fill("2025-11-25")
+    page.get_by_label("Copy the speakers").check()
+    page.get_by_label("Copy the shape of the timetable").check()
+    page.get_by_role("button", name="Start LoRAINNe'25 as a draft").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("LoRAINNe'25 is ready as a draft")
+    edition = Workshop.objects.get(slug="lorainne25")
+    assert (edition.published, edition.sessions.count()) == (False, workshop.sessions.count())
+
+    page.goto(f"{admin}program/workshop/")
+    page.locator(f"input[name=_selected_action][value='{edition.pk}']").check()
+    page.locator("select[name=action]").select_option("publish")
+    page.locator("button[name=index]").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("1 edition(s) published")
+
+    page.goto("/")
+    expect(page.locator("h1")).to_contain_text("LoRAINNe'25")
+    expect(page.locator("#past-editions")).to_be_visible()
+    page.get_by_role("link", name="LoRAINNe'24").click()
+    expect(page).to_have_url(f"{page.url.split('/lorainne24/')[0]}/lorainne24/")
+    expect(page.locator("h1")).to_contain_text("LoRAINNe'24")
+    assert browser_errors == []

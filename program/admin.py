@@ -102,6 +102,7 @@ class WorkshopAdmin(admin.ModelAdmin):
     ]
 
     actions = ["start_next_edition", "publish", "unpublish"]
+    change_form_template = "admin/program/workshop/change_form.html"
 
     @admin.action(description="Publish the selected editions")
     def publish(self, request, queryset):
@@ -112,7 +113,6 @@ class WorkshopAdmin(admin.ModelAdmin):
     def unpublish(self, request, queryset):
         count = queryset.update(published=False)
         self.message_user(request, f"{count} edition(s) hidden.", messages.SUCCESS)
-    change_form_template = "admin/program/workshop/change_form.html"
 
     @admin.action(description="Start the next edition from the selected one")
     def start_next_edition(self, request, queryset):

@@ -19,12 +19,13 @@ from .forms import NextEditionForm, SessionForm, TimetableFormSet, WorkshopAdmin
 from .models import Organizer, Poster, Session, Speaker, Talk, Workshop
 
 
-def slot_time(session: Session) -> str:
-    """A slot's day and 24-hour times in its edition's time zone, as the site shows them."""
+def slot_day_and_time(session: Session) -> tuple[str, str]:
+    """A slot's day and its 24-hour times in its edition's time zone, as the site shows them:
+    ("Wed 27 Nov 2024", "10:30–11:00")."""
     zone = session.workshop.tzinfo
     starts = timezone.localtime(session.starts_at, zone)
     ends = timezone.localtime(session.ends_at, zone)
-    return f"{starts:%a %d %b %Y}, {starts:%H:%M}–{ends:%H:%M}"
+    return f"{starts:%a %d %b %Y}", f"{starts:%H:%M}–{ends:%H:%M}"
 
 
 def timetable_url(workshop: Workshop) -> str:
@@ -35,6 +36,7 @@ def timetable_url(workshop: Workshop) -> str:
 class OrganizerInline(admin.TabularInline):
     model = Organizer
     extra = 0
+    classes = ["collapse"]  # set once per edition: folded, like the timetable
 
 
 class SessionInline(admin.TabularInline):
@@ -214,7 +216,7 @@ class TalkAdmin(admin.ModelAdmin):
     @admin.display(description="time", ordering="session__starts_at")
     def slot(self, obj):
         session = getattr(obj, "session", None)
-        return slot_time(session) if session else "to be announced"
+        return ", ".join(slot_day_and_time(session)) if session else "to be announced"
 
 
 @admin.register(Session)
@@ -222,8 +224,8 @@ class SessionAdmin(admin.ModelAdmin):
     """The timetable's own page: filtered by edition (the link on the edition's page), by day."""
 
     form = SessionForm
-    list_display = ["when", "what", "kind", "workshop"]
-    list_display_links = ["when", "what"]
+    list_display = ["day", "time", "what", "kind", "workshop"]
+    list_display_links = ["time", "what"]
     list_filter = ["workshop", "kind"]
     search_fields = ["title", "talk__title", "talk__speakers__name"]
     autocomplete_fields = ["talk"]
@@ -231,9 +233,13 @@ class SessionAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     ordering = ["starts_at"]
 
-    @admin.display(description="when", ordering="starts_at")
-    def when(self, session):
-        return slot_time(session)
+    @admin.display(description="day", ordering="starts_at")
+    def day(self, session):
+        return slot_day_and_time(session)[0]
+
+    @admin.display(description="time", ordering="starts_at")
+    def time(self, session):
+        return slot_day_and_time(session)[1]
 
     @admin.display(description="what")
     def what(self, session):

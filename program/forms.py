@@ -48,13 +48,14 @@ class WorkshopAdminForm(forms.ModelForm):
 
 
 class SlotTimeWidget(forms.SplitDateTimeWidget):
-    """A day (with the admin's calendar) and a 24-hour time without seconds, shown in `zone`
-    (None: the site's time zone)."""
+    """A day and a 24-hour time without seconds, shown in `zone` (None: the site's time zone).
+    No admin calendar: its script adds a note about the server's time zone, wrong for an edition
+    in another zone; the field's help names the edition's zone."""
 
     def __init__(self, attrs=None):
         super().__init__(attrs)
         self.widgets = [
-            AdminDateWidget(attrs={"aria-label": "Day"}),
+            forms.DateInput(attrs={"size": 10, "placeholder": "27/11/2024", "aria-label": "Day"}),
             forms.TimeInput(
                 format="%H:%M",
                 attrs={"size": 5, "placeholder": "15:15", "aria-label": "Time, 24-hour clock"},

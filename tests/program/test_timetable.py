@@ -246,13 +246,18 @@ def _new_rows(data: dict, workshop, *rows: tuple[str, str, str]) -> dict:
     return data | added
 
 
-def _row_errors(response) -> dict[str, list[str]]:
-    """The errors of the timetable's rows that have some, by row prefix."""
+def _timetable_formset(response):
     (formset,) = [
         inline.formset
         for inline in response.context["inline_admin_formsets"]
         if inline.formset.prefix == "sessions"
     ]
+    return formset
+
+
+def _row_errors(response) -> dict[str, list[str]]:
+    """The errors of the timetable's rows that have some, by row prefix."""
+    formset = _timetable_formset(response)
     return {form.prefix: form.non_field_errors() for form in formset.forms if form.errors}
 
 
@@ -327,3 +332,20 @@ def test_edition_timetable_gives_a_deleted_slot_time_to_its_neighbour(admin_clie
     talk.refresh_from_db()
     assert talk.ends_at == paris_time(wednesday, 11, 30)
     assert not Session.objects.filter(pk=coffee_break.pk).exists()
+
+
+def test_edition_shortened_away_from_its_slots_is_refused_on_those_rows(admin_client, seeded):
+    url, data = _edition_form(admin_client, seeded)
+
+    response = admin_client.post(url, data | {"starts_on": "27/11/2024"})
+
+    assert response.status_code == 200
+    formset = _timetable_formset(response)
+    refused = [form.instance.title or form.instance.talk.slug for form in formset if form.errors]
+    assert refused[:2] == ["Registration", "Opening remarks"]
+    assert len(refused) == 8  # every slot of Tuesday 26 November
+    assert formset.forms[0].errors["starts_at"] == [
+        "This slot is outside the edition's days, Wednesday 27 November 2024 (Europe/Paris time)."
+    ]
+    seeded.refresh_from_db()
+    assert seeded.starts_on == dt.date(2024, 11, 26)

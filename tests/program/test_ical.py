@@ -335,12 +335,12 @@ def test_session_moved_in_workshop_inline_raises_talk_sequence(admin_client, see
         admin_client,
         "workshop",
         seeded.pk,
-        **{f"sessions-{index}-starts_at_1": "14:30:00", f"sessions-{index}-ends_at_1": "15:30:00"},
+        **{f"sessions-{index}-starts_at_1": "17:00", f"sessions-{index}-ends_at_1": "18:00"},
     )
 
     body = _feed(admin_client)
     event = _event_of(body, cerisara)
-    assert _utc(event, "DTSTART") == dt.datetime(2024, 11, 27, 13, 30, tzinfo=dt.UTC)
+    assert _utc(event, "DTSTART") == dt.datetime(2024, 11, 27, 16, 0, tzinfo=dt.UTC)
     assert _sequences(body) == before | {str(event["UID"]): before[str(event["UID"])] + 1}
 
 

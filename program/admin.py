@@ -81,6 +81,8 @@ class WorkshopAdmin(admin.ModelAdmin):
                     "capacity",
                     "registration_deadline",
                     "registration_opens_at",
+                    "changes_deadline",
+                    "reminder_days_before",
                     "registration_terms",
                 ]
             },

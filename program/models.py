@@ -120,6 +120,20 @@ class Workshop(models.Model):
         )
     )
     registration_terms = models.TextField(help_text=DATE_TEXT_HELP + ".")
+    changes_deadline = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The last day on which participants can change their choices on their personal "
+        "page, until 23:59:59 in the workshop's time zone. Blank: the day before the workshop.",
+    )
+    reminder_days_before = models.PositiveSmallIntegerField(
+        "reminder",
+        null=True,
+        blank=True,
+        default=3,
+        help_text="How many days before the first day every confirmed participant gets a "
+        "reminder (when, where, their choices, the program). Blank: no reminder.",
+    )
     # Kept by database triggers (triggers.py), whatever writes: the calendar SEQUENCE part that
     # every event shares (name, venue, time zone), and the version and time of the last change to
     # the workshop or its content (page cache keys, the calendar's ETag and Last-Modified).
@@ -207,6 +221,19 @@ class Workshop(models.Model):
     def last_registration_moment(self) -> dt.datetime:
         """23:59:59 on the deadline day, in the workshop's zone: the time to show to people."""
         return self.registration_closes_at - dt.timedelta(seconds=1)
+
+    @property
+    def changes_close_at(self) -> dt.datetime:
+        """The first instant at which participants can no longer change their choices."""
+        last_day = self.changes_deadline or self.starts_on - dt.timedelta(days=1)
+        return dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min, tzinfo=self.tzinfo)
+
+    @property
+    def reminder_due_on(self) -> dt.date | None:
+        """The day the reminder goes out (None: no reminder)."""
+        if self.reminder_days_before is None:
+            return None
+        return self.starts_on - dt.timedelta(days=self.reminder_days_before)
 
     @property
     def days(self) -> list[dt.date]:

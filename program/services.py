@@ -60,6 +60,8 @@ def start_next_edition(
             venue_directions_url=source.venue_directions_url,
             capacity=source.capacity,
             registration_deadline=source.registration_deadline + days,
+            changes_deadline=source.changes_deadline + days if source.changes_deadline else None,
+            reminder_days_before=source.reminder_days_before,
             registration_terms=source.registration_terms,
             contact_email=source.contact_email,
         )

@@ -1,11 +1,15 @@
 """The emails a registrant receives, rendered from templates/registration/email/."""
 
+from email.utils import formataddr, parseaddr
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
 from django.template.loader import render_to_string
 
 from program.ical import build_calendar
-from program.models import Session
+from program.models import Session, Workshop
 
 from .models import EmailKind, Registration
 
@@ -16,6 +20,22 @@ SUBJECTS = {
     EmailKind.CANCELLED: "your registration is cancelled",
     EmailKind.LINK: "your registration",
 }
+
+
+def sender(workshop: Workshop) -> str:
+    """The edition writes: “LoRAINNe'24 <the address of DEFAULT_FROM_EMAIL>”."""
+    _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((workshop.acronym, address))
+
+
+def reply_to(workshop: Workshop) -> list[str] | None:
+    """Replies go to the edition's contact address, unless it is not an address (a pattern such
+    as “firstname.lastname at univ-lorraine.fr”): then to DEFAULT_REPLY_TO, if set."""
+    try:
+        validate_email(workshop.contact_email)
+    except ValidationError:
+        return [settings.DEFAULT_REPLY_TO] if settings.DEFAULT_REPLY_TO else None
+    return [workshop.contact_email]
 
 
 def build_email(registration: Registration, kind: EmailKind) -> EmailMultiAlternatives:
@@ -35,8 +55,9 @@ def build_email(registration: Registration, kind: EmailKind) -> EmailMultiAltern
     message = EmailMultiAlternatives(
         subject=f"{workshop.acronym}: {SUBJECTS[kind]}",
         body=render_to_string("registration/email/message.txt", context),
+        from_email=sender(workshop),
         to=[registration.email],
-        reply_to=[settings.DEFAULT_REPLY_TO] if settings.DEFAULT_REPLY_TO else None,
+        reply_to=reply_to(workshop),
     )
     message.attach_alternative(
         render_to_string("registration/email/message.html", context), "text/html"

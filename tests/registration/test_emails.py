@@ -74,6 +74,59 @@ def test_email_text_and_html_open_with_the_same_sentence_of_their_kind(full_work
     assert html.unescape(re.sub(r"</?strong>", "", html_opening)) == opening
 
 
+def test_email_comes_from_the_edition_with_the_address_of_the_settings(
+    open_workshop, register_data, settings, django_capture_on_commit_callbacks
+):
+    settings.DEFAULT_FROM_EMAIL = "LoRAINNe <noreply@lorainne.example.org>"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register(open_workshop, **register_data)
+
+    [message] = mail.outbox
+    assert message.from_email == "LoRAINNe'24 <noreply@lorainne.example.org>"
+    assert message.message()["From"] == "LoRAINNe'24 <noreply@lorainne.example.org>"
+    assert message.subject.startswith("LoRAINNe'24: ")
+
+
+def test_email_from_an_edition_with_accents_and_commas_in_its_acronym_stays_readable(
+    open_workshop, register_data, settings
+):
+    settings.DEFAULT_FROM_EMAIL = "noreply@lorainne.example.org"
+    open_workshop.acronym = "École, d'été 2025"
+    open_workshop.save()
+    registration = services.register(open_workshop, **register_data)
+
+    sent = build_email(registration, EmailKind.CONFIRMED).message()
+
+    assert sent["From"].addresses[0].display_name == "École, d'été 2025"
+    assert sent["From"].addresses[0].addr_spec == "noreply@lorainne.example.org"
+
+
+def test_email_replies_go_to_the_editions_contact_address(open_workshop, sign_up, settings):
+    settings.DEFAULT_REPLY_TO = "organizers@example.org"
+
+    message = build_email(sign_up(open_workshop), EmailKind.CONFIRMED)
+
+    assert message.reply_to == ["lorainne-orga@univ-lorraine.fr"]
+
+
+@pytest.mark.parametrize(
+    ("default_reply_to", "reply_to"),
+    [("organizers@example.org", ["organizers@example.org"]), ("", [])],
+)
+def test_email_replies_when_the_contact_is_not_an_address_go_to_the_default(
+    open_workshop, sign_up, settings, default_reply_to, reply_to
+):
+    settings.DEFAULT_REPLY_TO = default_reply_to
+    open_workshop.contact_email = "firstname.lastname at univ-lorraine.fr"
+    open_workshop.save()
+
+    message = build_email(sign_up(open_workshop), EmailKind.CONFIRMED)
+
+    assert message.reply_to == reply_to
+    assert ("Reply-To" in message.message()) == bool(reply_to)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_register_when_smtp_is_down_commits_and_records_the_error(
     open_workshop, register_data, smtp_down

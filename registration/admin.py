@@ -285,12 +285,20 @@ class RegistrationAdmin(admin.ModelAdmin):
     @admin.action(description="Cancel selected registrations (frees their seats)")
     def cancel_registrations(self, request, queryset):
         selected = list(queryset)
+        cancelled = 0
         promoted_ids = set()
         for registration in selected:
-            promoted_ids |= {r.pk for r in services.cancel(registration)}
+            try:
+                promoted_ids |= {r.pk for r in services.cancel(registration)}
+            except services.RegistrationError as refused:
+                self.message_user(request, refused.message, messages.ERROR)
+            else:
+                cancelled += 1
+        if not cancelled:
+            return
         # Someone promoted by an early cancellation may be among those cancelled next.
         promoted = Registration.objects.confirmed().filter(pk__in=promoted_ids)
-        message = f"{len(selected)} registration(s) cancelled."
+        message = f"{cancelled} registration(s) cancelled."
         if promoted:
             message += (
                 " Promoted from the waiting list: " + ", ".join(r.full_name for r in promoted) + "."

@@ -55,6 +55,10 @@ class NoSeatLeft(RegistrationError):
     pass
 
 
+class WorkshopOver(RegistrationError):
+    pass
+
+
 @dataclasses.dataclass(frozen=True)
 class RegistrationStatus:
     state: RegistrationState
@@ -123,6 +127,13 @@ def _check_open(workshop: Workshop, now: dt.datetime) -> None:
         )
 
 
+def _check_not_over(workshop: Workshop, now: dt.datetime, change: str) -> None:
+    if now >= workshop.ends_at:
+        raise WorkshopOver(
+            f"{workshop.acronym} is over: its registrations can no longer be {change}."
+        )
+
+
 def _lock(workshop: Workshop) -> Workshop:
     """Lock the workshop row until the transaction ends, and return it fresh."""
     return Workshop.objects.select_for_update().get(pk=workshop.pk)
@@ -142,8 +153,12 @@ def _take_seat_or_wait(workshop: Workshop, registration: Registration, now: dt.d
         registration.waitlisted_at = now
 
 
-def _fill_free_seats(workshop: Workshop) -> list[Registration]:
-    """Promote the earliest people on the waiting list into free seats. Caller holds the lock."""
+def _fill_free_seats(workshop: Workshop, now: dt.datetime) -> list[Registration]:
+    """Promote the earliest people on the waiting list into free seats. Caller holds the lock.
+
+    Once the workshop is over nobody is promoted: a seat for a past event is no news."""
+    if now >= workshop.ends_at:
+        return []
     free = workshop.capacity - workshop.registrations.confirmed().count()
     if free <= 0:
         return []
@@ -210,8 +225,9 @@ def resend_email(registration: Registration, kind: EmailKind) -> None:
 def cancel(registration: Registration, *, now: dt.datetime | None = None) -> list[Registration]:
     """Cancel a registration and give its seat to the waiting list.
 
-    Locks the workshop row. Cancelling twice changes nothing. Sends the cancellation email, and
-    the promotion emails of those who got the seat, after commit. Returns those promoted.
+    Locks the workshop row. Cancelling twice changes nothing. Raises WorkshopOver once the
+    workshop has ended. Sends the cancellation email, and the promotion emails of those who got
+    the seat, after commit. Returns those promoted.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -219,18 +235,20 @@ def cancel(registration: Registration, *, now: dt.datetime | None = None) -> lis
         registration = Registration.objects.get(pk=registration.pk)
         if registration.status == Registration.Status.CANCELLED:
             return []
+        _check_not_over(workshop, now, "cancelled")
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = now
         registration.waitlisted_at = None
         registration.save(update_fields=["status", "cancelled_at", "waitlisted_at", "updated_at"])
         _queue_email(registration, EmailKind.CANCELLED)
-        return _fill_free_seats(workshop)
+        return _fill_free_seats(workshop, now)
 
 
 def rejoin(registration: Registration, *, now: dt.datetime | None = None) -> Registration:
     """Take a cancelled registration back while registration is open: a seat or the waiting list.
 
-    Locks the workshop row; sends the confirmation or waiting-list email after commit.
+    Locks the workshop row. Raises WorkshopOver once the workshop has ended, RegistrationClosed
+    outside the registration period. Sends the confirmation or waiting-list email after commit.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -238,6 +256,7 @@ def rejoin(registration: Registration, *, now: dt.datetime | None = None) -> Reg
         registration = Registration.objects.get(pk=registration.pk)
         if registration.status != Registration.Status.CANCELLED:
             return registration
+        _check_not_over(workshop, now, "renewed")
         _check_open(workshop, now)
         registration.cancelled_at = None
         _take_seat_or_wait(workshop, registration, now)
@@ -275,7 +294,7 @@ def fill_free_seats(workshop: Workshop) -> list[Registration]:
     Locks the workshop row; sends the promotion emails after commit.
     """
     with transaction.atomic():
-        return _fill_free_seats(_lock(workshop))
+        return _fill_free_seats(_lock(workshop), timezone.now())
 
 
 def forget(registrations: Iterable[Registration]) -> int:
@@ -291,7 +310,7 @@ def forget(registrations: Iterable[Registration]) -> int:
             workshop = _lock(Workshop(pk=workshop_id))
             ids = [r.pk for r in registrations if r.workshop_id == workshop_id]
             deleted += Registration.objects.filter(pk__in=ids).delete()[0]
-            _fill_free_seats(workshop)
+            _fill_free_seats(workshop, timezone.now())
     return deleted
 
 

@@ -98,14 +98,23 @@ class CancelView(RegistrationByTokenMixin, TemplateView):
     template_name = "registration/cancel.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(registration=self.get_registration(), **kwargs)
+        registration = self.get_registration()
+        return super().get_context_data(
+            registration=registration,
+            status=services.registration_status(registration.workshop),
+            **kwargs,
+        )
 
     def post(self, request, *args, **kwargs):
         registration = self.get_registration()
         if registration.status == Registration.Status.CANCELLED:
             messages.info(request, "This registration was already cancelled.")
-        else:
+            return redirect(registration.get_absolute_url())
+        try:
             services.cancel(registration)
+        except services.RegistrationError as refused:
+            messages.error(request, refused.message)
+        else:
             messages.success(
                 request, "Your registration is cancelled. We have sent you an email to confirm it."
             )

@@ -2,6 +2,7 @@
 through the same services (and the same capacity) as the public form."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -13,7 +14,7 @@ from program.models import Workshop
 from registration import services
 from registration.models import Registration
 
-from .conftest import LOCMEM_MAILERS, make_workshop
+from .conftest import LOCMEM_MAILERS, PARIS, make_workshop
 from .html_forms import form_data
 
 pytestmark = pytest.mark.django_db
@@ -210,6 +211,22 @@ def test_cancel_action_frees_the_seats_and_promotes(
     assert full_workshop.registrations.get(email="person-4@example.org").status == "confirmed"
     assert full_workshop.registrations.confirmed().count() == 3
     assert sorted(m.to[0] for m in mail.outbox) == ["person-2@example.org", "person-4@example.org"]
+
+
+def test_cancel_action_after_the_workshop_refuses_with_a_message(
+    admin_client, full_workshop, clock, django_capture_on_commit_callbacks
+):
+    clock.move_to(dt.datetime(2024, 11, 28, 9, 0, tzinfo=PARIS))
+    leaving = full_workshop.registrations.filter(email="person-2@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _action(admin_client, "cancel_registrations", leaving, follow=True)
+
+    assert _messages(response) == [
+        "LoRAINNe'24 is over: its registrations can no longer be cancelled."
+    ]
+    assert leaving.get().status == "confirmed"
+    assert mail.outbox == []
 
 
 def test_promote_action_when_full_refuses_with_a_message(admin_client, full_workshop):

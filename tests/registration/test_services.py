@@ -496,6 +496,60 @@ def test_rejoin_after_the_deadline_raises_registration_closed(open_workshop, sig
     assert registration.status == Registration.Status.CANCELLED
 
 
+# After the workshop.
+
+
+def test_cancel_after_the_workshop_raises_workshop_over(open_workshop, sign_up, clock):
+    registration = sign_up(open_workshop)
+    clock.move_to(dt.datetime(2024, 11, 28, 0, 0, tzinfo=PARIS))
+
+    with pytest.raises(services.WorkshopOver) as refused:
+        services.cancel(registration)
+
+    assert refused.value.message == (
+        "LoRAINNe'24 is over: its registrations can no longer be cancelled."
+    )
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CONFIRMED
+
+
+def test_cancel_on_the_last_evening_is_accepted(open_workshop, sign_up, clock):
+    registration = sign_up(open_workshop)
+    clock.move_to(dt.datetime(2024, 11, 27, 23, 59, 59, tzinfo=PARIS))
+
+    services.cancel(registration)
+
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CANCELLED
+
+
+def test_rejoin_after_the_workshop_raises_workshop_over(open_workshop, sign_up, clock):
+    registration = sign_up(open_workshop)
+    services.cancel(registration)
+    clock.move_to(dt.datetime(2024, 11, 28, 9, 0, tzinfo=PARIS))
+
+    with pytest.raises(services.WorkshopOver) as refused:
+        services.rejoin(registration)
+
+    assert (
+        refused.value.message == "LoRAINNe'24 is over: its registrations can no longer be renewed."
+    )
+
+
+def test_forget_after_the_workshop_promotes_nobody_and_emails_nobody(
+    full_workshop, clock, django_capture_on_commit_callbacks
+):
+    clock.move_to(dt.datetime(2024, 11, 28, 9, 0, tzinfo=PARIS))
+    leaving = full_workshop.registrations.filter(email="person-1@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deleted = services.forget(leaving)
+
+    assert deleted == 1
+    assert full_workshop.registrations.waitlisted().count() == 2
+    assert mail.outbox == []
+
+
 # Personal data.
 
 

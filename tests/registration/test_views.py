@@ -532,6 +532,83 @@ def test_rejoin_post_after_the_deadline_says_registration_is_closed(
     assert registration.status == Registration.Status.CANCELLED
 
 
+# After the workshop.
+
+
+def test_manage_page_after_the_workshop_says_it_is_over_and_offers_no_change(
+    client, open_workshop, sign_up, clock
+):
+    registration = sign_up(open_workshop)
+    clock.move_to(dt.datetime(2024, 11, 28, 0, 0, tzinfo=PARIS))
+
+    response = client.get(f"/registration/{registration.token}/")
+
+    html = _html(response)
+    assert response.status_code == 200
+    assert "<strong>LoRAINNe&#x27;24 is over.</strong>" in html
+    assert "This registration can no longer be cancelled or renewed." in html
+    assert "Your seat is confirmed." not in html
+    assert "/cancel/" not in html
+    assert "/rejoin/" not in html
+    assert "<dd>Person 1 Test</dd>" in html
+
+
+def test_manage_page_of_a_cancelled_registration_after_the_workshop_offers_no_rejoin(
+    client, open_workshop, sign_up, clock
+):
+    registration = sign_up(open_workshop)
+    services.cancel(registration)
+    clock.move_to(dt.datetime(2024, 11, 28, 0, 0, tzinfo=PARIS))
+
+    html = _html(client.get(f"/registration/{registration.token}/"))
+
+    assert "<strong>LoRAINNe&#x27;24 is over.</strong>" in html
+    assert "Register again" not in html
+
+
+def test_cancel_page_after_the_workshop_offers_no_form(client, open_workshop, sign_up, clock):
+    registration = sign_up(open_workshop)
+    clock.move_to(dt.datetime(2024, 11, 28, 0, 0, tzinfo=PARIS))
+
+    html = _html(client.get(f"/registration/{registration.token}/cancel/"))
+
+    assert "LoRAINNe&#x27;24 is over: its registrations can no longer be cancelled." in html
+    assert "<form" not in html.split("<main", 1)[1]
+
+
+def test_cancel_post_after_the_workshop_refuses_with_a_message(
+    client, open_workshop, sign_up, clock
+):
+    registration = sign_up(open_workshop)
+    clock.move_to(dt.datetime(2024, 11, 28, 0, 0, tzinfo=PARIS))
+
+    response = client.post(f"/registration/{registration.token}/cancel/", follow=True)
+
+    assert response.redirect_chain == [(f"/registration/{registration.token}/", 302)]
+    assert "LoRAINNe&#x27;24 is over: its registrations can no longer be cancelled." in _html(
+        response
+    )
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CONFIRMED
+
+
+def test_rejoin_post_after_the_workshop_refuses_with_a_message(
+    client, open_workshop, sign_up, clock
+):
+    registration = sign_up(open_workshop)
+    services.cancel(registration)
+    clock.move_to(dt.datetime(2024, 11, 28, 0, 0, tzinfo=PARIS))
+
+    response = client.post(f"/registration/{registration.token}/rejoin/", follow=True)
+
+    assert response.status_code == 200
+    assert "LoRAINNe&#x27;24 is over: its registrations can no longer be renewed." in _html(
+        response
+    )
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CANCELLED
+
+
 def test_privacy_page_says_how_long_data_is_kept_and_whom_to_ask(client, open_workshop, settings):
     settings.REGISTRATION_RETENTION_DAYS = 90
 

@@ -415,7 +415,7 @@ def test_register_post_without_csrf_token_is_a_403_in_the_site_style(open_worksh
     assert response.status_code == 403
     assert "<h1>This form has expired</h1>" in html
     assert '<link rel="stylesheet" href="/static/css/site.css">' in html
-    assert '<a href="/register/">Open the registration form again</a>' in html
+    assert '<a href="/lorainne24/register/">Open the registration form again</a>' in html
     assert Registration.objects.count() == 0
 
 

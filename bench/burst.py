@@ -21,9 +21,10 @@ from urllib.parse import urlencode
 from tests.http_browser import Browser
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+DAY = re.compile(r'name="days" value="([^"]+)"')
 
 
-def form_fields(n: int, token: str) -> dict[str, str]:
+def form_fields(n: int, token: str, days: list[str]) -> dict[str, str | list[str]]:
     return {
         "csrfmiddlewaretoken": token,
         "first_name": f"Person{n}",
@@ -31,8 +32,7 @@ def form_fields(n: int, token: str) -> dict[str, str]:
         "email": f"person{n}@bench.example.org",
         "affiliation": f"Laboratory {n % 17}",
         "position": "phd",
-        "attends_day_one": "on",
-        "attends_day_two": "on",
+        "days": days,  # every day of the edition, as the form ticks them
         "privacy_consent": "on",
     }
 
@@ -53,10 +53,12 @@ def run(*, port: int, people: int) -> dict:
     def person(n: int) -> None:
         browser = Browser(port, user_agent="lorainne-bench", timeout=120)
         token = None
+        days: list[str] = []
         try:
             response, page = browser.request("GET", "/register/")
             status = response.status
             token = TOKEN.search(page)
+            days = DAY.findall(page)
             if status != 200 or token is None:
                 raise RuntimeError(f"GET /register/ answered {status} without a form")
         except (OSError, http.client.HTTPException, RuntimeError) as error:
@@ -71,7 +73,9 @@ def run(*, port: int, people: int) -> dict:
         start = time.perf_counter()
         try:
             response, _ = browser.request(
-                "POST", "/register/", body=urlencode(form_fields(n, token.group(1)))
+                "POST",
+                "/register/",
+                body=urlencode(form_fields(n, token.group(1), days), doseq=True),
             )
             status = response.status
         except (OSError, http.client.HTTPException) as error:

@@ -5,33 +5,34 @@ form, so no admin path exceeds the capacity.
 """
 
 import csv
+import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
-from django.http import HttpResponse
-from django.utils import timezone
+from django.http import HttpResponse, HttpResponseRedirect
+from django.utils import dateformat, timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import capfirst
 
 from program import admin as program_admin
-from program.models import Workshop
+from program.models import Session, Workshop
 
 from . import services
-from .forms import RegistrationForm
-from .models import EmailKind, Registration
+from .forms import ANSWERS, day_label
+from .models import AttendedDay, EmailKind, Option, Registration
 
-# The export's columns; their headers are the fields' verbose names.
-CSV_COLUMNS = [
+# The export's columns around the days and options of the editions exported; the headers are
+# the fields' verbose names.
+CSV_COLUMNS_BEFORE_CHOICES = [
     "first_name",
     "last_name",
     "email",
     "affiliation",
     "position",
     "status",
-    "attends_day_one",
-    "attends_day_two",
-    "attends_cocktail",
-    "attends_lunch",
+]
+CSV_COLUMNS_AFTER_CHOICES = [
     "dietary_requirements",
     "listed_publicly",
     "created_at",
@@ -57,7 +58,88 @@ class EmailStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DayFilter(admin.SimpleListFilter):
+    """Who comes on a day: the days someone registered for."""
+
+    title = "day"
+    parameter_name = "day"
+
+    def lookups(self, request, model_admin):
+        days = AttendedDay.objects.order_by("day").values_list("day", flat=True).distinct()
+        return [(day.isoformat(), dateformat.format(day, "l j F Y")) for day in days]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            try:
+                day = dt.date.fromisoformat(self.value())
+            except ValueError:
+                return queryset.none()
+            return queryset.filter(attended_days__day=day)
+        return queryset
+
+
+class OptionFilter(admin.SimpleListFilter):
+    """Who chose an option (with the edition's acronym when several editions have options)."""
+
+    title = "option"
+    parameter_name = "option"
+
+    def lookups(self, request, model_admin):
+        options = list(Option.objects.select_related("workshop").order_by("-workshop__starts_on"))
+        several = len({option.workshop_id for option in options}) > 1
+        return [(str(option.pk), _option_name(option, several)) for option in options]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            if not self.value().isdigit():
+                return queryset.none()
+            return queryset.filter(options__pk=self.value())
+        return queryset
+
+
+def _option_name(option: Option, with_workshop: bool) -> str:
+    return f"{option.label} ({option.workshop.acronym})" if with_workshop else option.label
+
+
+class OptionsChoice(forms.ModelMultipleChoiceField):
+    """Options named with their edition: an added registration may be of any edition."""
+
+    def label_from_instance(self, option):
+        return _option_name(option, with_workshop=True)
+
+
 class RegistrationAdminForm(forms.ModelForm):
+    days = forms.TypedMultipleChoiceField(
+        coerce=dt.date.fromisoformat,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one day."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        days = self.fields["days"]
+        options = self.fields.get("options")
+        if self.instance.pk:  # editing: the registration's own edition
+            workshop = self.instance.workshop
+            days.choices = [(day.isoformat(), day_label(day)) for day in workshop.days]
+            days.initial = [day.isoformat() for day in self.instance.days]
+            if options is not None:
+                options.queryset = workshop.options.all()
+        else:  # adding: the days and options of every edition, checked against the one chosen
+            workshops = Workshop.objects.order_by("-starts_on")
+            days.choices = [
+                (w.acronym, [(day.isoformat(), day_label(day)) for day in w.days])
+                for w in workshops
+            ]
+            if options is not None:
+                self.fields["options"] = OptionsChoice(
+                    queryset=Option.objects.select_related("workshop").order_by(
+                        "-workshop__starts_on", "position", "pk"
+                    ),
+                    widget=forms.CheckboxSelectMultiple,
+                    required=False,
+                )
+
     def clean(self):
         cleaned = super().clean()
         email = cleaned.get("email")
@@ -72,7 +154,62 @@ class RegistrationAdminForm(forms.ModelForm):
                 self.add_error(
                     "email", "This email address is already registered for this workshop."
                 )
+        if workshop is not None:
+            self._clean_choices(workshop, cleaned.get("days") or [], cleaned.get("options") or [])
         return cleaned
+
+    def _clean_choices(self, workshop, days, options):
+        """The days and options are the edition's; an option added has room (the service checks
+        again under the lock)."""
+        if outside := [day for day in days if day not in workshop.days]:
+            self.add_error(
+                "days",
+                f"{', '.join(day_label(day) for day in outside)}: not a day of {workshop.acronym}.",
+            )
+        if foreign := [option for option in options if option.workshop_id != workshop.pk]:
+            self.add_error(
+                "options",
+                f"{', '.join(o.label for o in foreign)}: not an option of {workshop.acronym}.",
+            )
+        held = set(self.instance.options.all()) if self.instance.pk else set()
+        cancelled = self.instance.status == Registration.Status.CANCELLED
+        added = [option for option in options if option not in held]
+        if added and not cancelled:
+            for option in services.full_options(added):
+                self.add_error(
+                    "options", f"{option.label} is full: all {option.capacity} places are taken."
+                )
+
+
+@admin.register(Option)
+class OptionAdmin(admin.ModelAdmin):
+    list_display = ["label", "workshop", "session", "capacity", "position"]
+    list_filter = ["workshop"]
+    list_select_related = ["workshop", "session__workshop", "session__talk"]
+    ordering = ["-workshop__starts_on", "position", "pk"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "session":
+            kwargs["queryset"] = Session.objects.select_related("workshop", "talk").order_by(
+                "-workshop__starts_on", "starts_at"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class OptionInline(admin.TabularInline):
+    """An edition's options, to edit with the edition (WorkshopAdmin.inlines)."""
+
+    model = Option
+    fields = ["label", "session", "capacity", "position"]
+    extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # Only the slots of this edition's timetable, read once for every row.
+        formset.form.base_fields["session"].queryset = Session.objects.filter(
+            workshop=obj
+        ).select_related("workshop", "talk")
+        return formset
 
 
 @admin.register(Registration)
@@ -95,10 +232,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         "status",
         EmailStateFilter,
         "position",
-        "attends_day_one",
-        "attends_day_two",
-        "attends_cocktail",
-        "attends_lunch",
+        DayFilter,
+        OptionFilter,
         "listed_publicly",
     ]
     search_fields = ["first_name", "last_name", "email", "affiliation", "dietary_requirements"]
@@ -133,18 +268,7 @@ class RegistrationAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (
-            "Attending",
-            {
-                "fields": [
-                    "attends_day_one",
-                    "attends_day_two",
-                    "attends_cocktail",
-                    "attends_lunch",
-                    "dietary_requirements",
-                ]
-            },
-        ),
+        ("Attending", {"fields": ["days", "options", "dietary_requirements"]}),
         ("Privacy", {"fields": ["listed_publicly", "privacy_consent_at"]}),
         (
             "History and email",
@@ -162,7 +286,11 @@ class RegistrationAdmin(admin.ModelAdmin):
         ),
     ]
 
-    # Seats at a glance, above the list.
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("attended_days", "options")
+
+    # Seats at a glance above the list; then, for the edition the list is filtered on (else the
+    # current one), who comes each day and to each option, and what the caterer must know.
     def changelist_view(self, request, extra_context=None):
         workshops = Workshop.objects.annotate(
             confirmed=Count(
@@ -172,9 +300,18 @@ class RegistrationAdmin(admin.ModelAdmin):
                 "registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)
             ),
         ).order_by("-starts_on")
-        return super().changelist_view(
-            request, {"seat_summary": workshops, **(extra_context or {})}
-        )
+        filtered = request.GET.get("workshop__id__exact", "")
+
+        def attendance():
+            if filtered.isdigit():
+                workshop = Workshop.objects.filter(pk=filtered).first()
+            else:
+                workshop = Workshop.objects.current()
+            return services.attendance(workshop) if workshop else None
+
+        # Read when the page shows it, not when an action answers instead.
+        context = {"seat_summary": workshops, "attendance": SimpleLazyObject(attendance)}
+        return super().changelist_view(request, context | (extra_context or {}))
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:  # adding: the service decides the status
@@ -187,7 +324,7 @@ class RegistrationAdmin(admin.ModelAdmin):
                 (
                     None,
                     {
-                        "fields": ["workshop", *RegistrationForm.Meta.fields],
+                        "fields": ["workshop", *ANSWERS],
                         "description": "The person gets a seat if one is free, else a place on the waiting list, and an email.",
                     },
                 )
@@ -200,11 +337,16 @@ class RegistrationAdmin(admin.ModelAdmin):
             del form.base_fields["privacy_consent_at"]
         return form
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "options":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
             return
-        answers = {name: form.cleaned_data[name] for name in RegistrationForm.Meta.fields}
+        answers = {name: form.cleaned_data[name] for name in ANSWERS}
         try:
             registration = services.register(
                 form.cleaned_data["workshop"], enforce_deadline=False, **answers
@@ -213,6 +355,10 @@ class RegistrationAdmin(admin.ModelAdmin):
             # The form's own constraint check normally catches this first.
             registration = already.registration
             self.message_user(request, f"{registration} was already registered.", messages.WARNING)
+        except services.RegistrationError as refused:
+            # An option filled up between the form's check and the lock: nothing was added.
+            self.message_user(request, refused.message, messages.ERROR)
+            return
         obj.pk = registration.pk
         obj.status = registration.status
         if registration.status == Registration.Status.WAITLISTED:
@@ -221,6 +367,28 @@ class RegistrationAdmin(admin.ModelAdmin):
                 f"The workshop is full: {registration.full_name} is on the waiting list.",
                 messages.WARNING,
             )
+
+    def save_related(self, request, form, formsets, change):
+        if not change:  # register() saved the days and options with the registration
+            return
+        try:
+            services.change_choices(
+                form.instance,
+                days=form.cleaned_data["days"],
+                options=form.cleaned_data["options"],
+            )
+        except services.RegistrationError as refused:
+            self.message_user(request, refused.message, messages.ERROR)
+
+    def log_addition(self, request, obj, message):
+        if obj.pk is not None:
+            return super().log_addition(request, obj, message)
+        return None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if obj.pk is None:  # refused by the service (see save_model): back to the empty form
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_add(request, obj, post_url_continue)
 
     def delete_model(self, request, obj):
         services.forget([obj])
@@ -242,6 +410,15 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export selected registrations as CSV")
     def export_csv(self, request, queryset):
+        registrations = list(queryset.select_related("workshop").order_by("created_at", "pk"))
+        workshops = sorted({r.workshop for r in registrations}, key=lambda w: w.starts_on)
+        several = len(workshops) > 1
+        days = sorted({day for workshop in workshops for day in workshop.days})
+        options = list(
+            Option.objects.filter(workshop__in=workshops)
+            .select_related("workshop")
+            .order_by("workshop__starts_on", "position", "pk")
+        )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="registrations-{timezone.localdate():%Y-%m-%d}.csv"'
@@ -251,22 +428,28 @@ class RegistrationAdmin(admin.ModelAdmin):
         )  # a byte-order mark, so that spreadsheets read UTF-8 (André, Иштева)
         writer = csv.writer(response)
         writer.writerow(
-            [capfirst(Registration._meta.get_field(name).verbose_name) for name in CSV_COLUMNS]
+            [_header(name) for name in CSV_COLUMNS_BEFORE_CHOICES]
+            + [dateformat.format(day, "l j F Y") for day in days]
+            + [_option_name(option, several) for option in options]
+            + [_header(name) for name in CSV_COLUMNS_AFTER_CHOICES]
         )
-        for registration in queryset.order_by("created_at", "pk"):
-            row = []
-            for name in CSV_COLUMNS:
-                value = getattr(registration, name)
-                if isinstance(value, bool):
-                    value = "yes" if value else "no"
-                elif hasattr(value, "isoformat"):
-                    value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-                elif value is None:
-                    value = ""
-                elif name in ("status", "position"):
-                    value = getattr(registration, f"get_{name}_display")()
-                row.append(_defuse_formula(str(value)))
-            writer.writerow(row)
+        for registration in registrations:
+            # A day or an option of another edition than the person's is left blank.
+            chosen_days = set(registration.days)
+            chosen_options = set(registration.options.all())
+            row = [_csv_value(registration, name) for name in CSV_COLUMNS_BEFORE_CHOICES]
+            row += [
+                _yes_no(day in chosen_days) if day in registration.workshop.days else ""
+                for day in days
+            ]
+            row += [
+                _yes_no(option in chosen_options)
+                if option.workshop_id == registration.workshop_id
+                else ""
+                for option in options
+            ]
+            row += [_csv_value(registration, name) for name in CSV_COLUMNS_AFTER_CHOICES]
+            writer.writerow([_defuse_formula(value) for value in row])
         return response
 
     @admin.action(description="Resend the email of their current state")
@@ -316,6 +499,27 @@ class RegistrationAdmin(admin.ModelAdmin):
                 self.message_user(
                     request, f"{registration.full_name} now has a seat.", messages.SUCCESS
                 )
+
+
+def _header(name: str) -> str:
+    return capfirst(Registration._meta.get_field(name).verbose_name)
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _csv_value(registration: Registration, name: str) -> str:
+    value = getattr(registration, name)
+    if isinstance(value, bool):
+        return _yes_no(value)
+    if hasattr(value, "isoformat"):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if value is None:
+        return ""
+    if name in ("status", "position"):
+        return getattr(registration, f"get_{name}_display")()
+    return str(value)
 
 
 def _defuse_formula(value: str) -> str:

@@ -1,29 +1,84 @@
+import datetime as dt
+
 from django import forms
 from django.utils import dateformat, timezone
 
 from program.models import Session, Workshop
 
-from .models import Registration
+from .models import Option, Registration
+
+# What a person answers, in the form's order: the keyword arguments of services.register().
+ANSWERS = [
+    "first_name",
+    "last_name",
+    "email",
+    "affiliation",
+    "position",
+    "days",
+    "options",
+    "dietary_requirements",
+    "listed_publicly",
+]
+
+
+def day_label(day: dt.date) -> str:
+    """“Tuesday 26 November”: a day of the edition, as people read it."""
+    return dateformat.format(day, "l j F")
+
+
+def slot_text(session: Session, workshop: Workshop) -> str:
+    """“Lunch break: Wednesday 27 November, 12:30–14:00”, in the workshop's time zone."""
+    starts = timezone.localtime(session.starts_at, workshop.tzinfo)
+    ends = timezone.localtime(session.ends_at, workshop.tzinfo)
+    when = f"{dateformat.format(starts, 'l j F, H:i')}–{dateformat.format(ends, 'H:i')}"
+    return f"{session.display_title}: {when}"
+
+
+class DescribedCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes of which each may carry a description (`descriptions`: value → text), tied to
+    its box by aria-describedby. templates/registration/choices.html shows them."""
+
+    def __init__(self, *args, descriptions: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.descriptions = descriptions or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        description = self.descriptions.get(str(value))
+        if description and "id" in option["attrs"]:
+            option["description"] = description
+            option["description_id"] = f"{option['attrs']['id']}_description"
+            option["attrs"]["aria-describedby"] = option["description_id"]
+        return option
+
+
+class OptionsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, option: Option) -> str:
+        return option.label
 
 
 class RegistrationForm(forms.ModelForm):
     # The form's sections, in order: a legend and the names of the fields under it. The template
-    # shows these and nothing else, but for the honeypot.
+    # shows these and nothing else, but for the honeypot; a field the edition does not need (no
+    # options) is left out.
     fieldsets = [
         ("About you", ["first_name", "last_name", "email", "affiliation", "position"]),
-        (
-            "What you will attend",
-            [
-                "attends_day_one",
-                "attends_day_two",
-                "attends_cocktail",
-                "attends_lunch",
-                "dietary_requirements",
-            ],
-        ),
+        ("What you will attend", ["days", "options", "dietary_requirements"]),
         ("Privacy", ["listed_publicly", "privacy_consent"]),
     ]
 
+    days = forms.TypedMultipleChoiceField(
+        label="Days",
+        coerce=dt.date.fromisoformat,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one day."},
+    )
+    options = OptionsField(
+        label="Meals and events",
+        queryset=Option.objects.none(),
+        required=False,
+        help_text="Tick what you will come to, so that we plan for you.",
+    )
     privacy_consent = forms.BooleanField(
         label="I have read the privacy notice and agree that my data is used to organize this workshop.",
         error_messages={
@@ -35,20 +90,7 @@ class RegistrationForm(forms.ModelForm):
 
     class Meta:
         model = Registration
-        # What a person answers: the keyword arguments of services.register().
-        fields = [
-            "first_name",
-            "last_name",
-            "email",
-            "affiliation",
-            "position",
-            "attends_day_one",
-            "attends_day_two",
-            "attends_cocktail",
-            "attends_lunch",
-            "dietary_requirements",
-            "listed_publicly",
-        ]
+        fields = [name for name in ANSWERS if name != "days"]  # days are not a column
         labels = {
             "email": "Email address",
             "dietary_requirements": "Dietary requirements",
@@ -79,28 +121,23 @@ class RegistrationForm(forms.ModelForm):
         super().__init__(*args, label_suffix="", **kwargs)
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         self.fields["position"].choices = [("", "Choose…"), *Registration.Position.choices]
-        tz = workshop.tzinfo
-        self.fields[
-            "attends_day_one"
-        ].label = f"Day 1, {dateformat.format(workshop.starts_on, 'l j F')}"
-        self.fields[
-            "attends_day_two"
-        ].label = f"Day 2, {dateformat.format(workshop.ends_on, 'l j F')}"
-        self.fields["attends_cocktail"].label = "Cocktail and posters"
-        self.fields["attends_lunch"].label = "Lunch"
-        # Say when the cocktail and the lunch are, from the timetable.
-        slots = Session.objects.filter(
-            workshop=workshop, kind__in=[Session.Kind.SOCIAL, Session.Kind.MEAL]
+        # One box per day of the edition, all ticked at first.
+        days = self.fields["days"]
+        days.choices = [(day.isoformat(), day_label(day)) for day in workshop.days]
+        days.initial = [day.isoformat() for day in workshop.days]
+        # One box per option, described by its slot in the timetable.
+        options = workshop.options.select_related("session__talk")
+        if not options:
+            del self.fields["options"]
+            return
+        self.fields["options"].widget = DescribedCheckboxes(
+            descriptions={
+                str(option.pk): slot_text(option.session, workshop)
+                for option in options
+                if option.session
+            }
         )
-        for slot in slots:
-            field = "attends_cocktail" if slot.kind == Session.Kind.SOCIAL else "attends_lunch"
-            starts, ends = (
-                timezone.localtime(slot.starts_at, tz),
-                timezone.localtime(slot.ends_at, tz),
-            )
-            self.fields[
-                field
-            ].help_text = f"{slot.display_title}: {dateformat.format(starts, 'l j F, H:i')}–{dateformat.format(ends, 'H:i')}"
+        self.fields["options"].queryset = options  # after the widget: it gives it the choices
 
     def clean_email(self) -> str:
         """Spaces trimmed and the domain lower-cased: the same person, however they type it."""
@@ -110,8 +147,11 @@ class RegistrationForm(forms.ModelForm):
 
     def bound_fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
         """The fieldsets with their bound fields, for the template to loop over."""
-        return [(legend, [self[name] for name in names]) for legend, names in self.fieldsets]
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in self.fieldsets
+        ]
 
     def registration_data(self) -> dict:
         """The cleaned answers, as keyword arguments of services.register()."""
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return {name: self.cleaned_data[name] for name in ANSWERS if name in self.fields}

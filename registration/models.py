@@ -1,17 +1,64 @@
 """Who registered for which workshop, and where their seat stands."""
 
+import datetime as dt
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import dateformat
 
-from program.models import Workshop
+from program.models import Session, Workshop
 
 
 def new_token() -> str:
     """256 random bits, URL-safe: the key to a registrant's personal page."""
     return secrets.token_urlsafe(32)
+
+
+class Option(models.Model):
+    """Something people choose besides their days, so that organizers plan for it: a lunch, the
+    cocktail, a dinner. Each edition has its own, added by the organizers."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="options")
+    label = models.CharField(
+        max_length=100, help_text="As people see it, e.g. “Lunch” or “Cocktail and posters”."
+    )
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registration_options",
+        verbose_name="timetable slot",
+        help_text="When it happens: the registration form shows it beside the label.",
+    )
+    capacity = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="How many people can choose it (waiting list included). Blank: no limit.",
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Options are listed by this number."
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "label"],
+                name="option_label_unique_per_workshop",
+                violation_error_message="This workshop already has an option with this label.",
+            )
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def clean(self):
+        if self.session_id and self.workshop_id and self.session.workshop_id != self.workshop_id:
+            raise ValidationError({"session": "Choose a slot of this workshop's timetable."})
 
 
 class RegistrationQuerySet(models.QuerySet):
@@ -59,10 +106,8 @@ class Registration(models.Model):
     email = models.EmailField(max_length=254)
     affiliation = models.CharField(max_length=200)
     position = models.CharField("position or career stage", max_length=20, choices=Position)
-    attends_day_one = models.BooleanField("day 1", default=True)
-    attends_day_two = models.BooleanField("day 2", default=True)
-    attends_cocktail = models.BooleanField("cocktail and posters", default=False)
-    attends_lunch = models.BooleanField("lunch", default=False)
+    # The days attended are AttendedDay rows.
+    options = models.ManyToManyField(Option, related_name="registrations", blank=True)
     dietary_requirements = models.CharField(max_length=300, blank=True)
     privacy_consent_at = models.DateTimeField(
         help_text="When the person accepted the privacy notice."
@@ -88,11 +133,6 @@ class Registration(models.Model):
                 "workshop",
                 name="one_registration_per_email_per_workshop",
                 violation_error_message="This email address is already registered for this workshop.",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(attends_day_one=True) | models.Q(attends_day_two=True),
-                name="registration_attends_at_least_one_day",
-                violation_error_message="Choose at least one day.",
             ),
         ]
         indexes = [models.Index(fields=["workshop", "status"])]
@@ -123,9 +163,33 @@ class Registration(models.Model):
         return ahead.count() + 1
 
     @property
+    def days(self) -> list[dt.date]:
+        """The days the person attends, first to last (prefetch `attended_days` for lists)."""
+        return [attended.day for attended in self.attended_days.all()]
+
+    @property
     def parts(self) -> list[str]:
-        """The parts of the workshop the person attends, in the workshop's words."""
-        fields = ["attends_day_one", "attends_day_two", "attends_cocktail", "attends_lunch"]
-        return [
-            str(self._meta.get_field(name).verbose_name) for name in fields if getattr(self, name)
+        """What the person attends, in the workshop's words: the days ("Tuesday 26 November"),
+        then the options chosen ("Lunch"). Prefetch `attended_days` and `options` for lists."""
+        days = [dateformat.format(day, "l j F") for day in self.days]
+        return days + [option.label for option in self.options.all()]
+
+
+class AttendedDay(models.Model):
+    """A day of the edition that a registered person attends."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="attended_days"
+    )
+    day = models.DateField()
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "day"], name="attended_day_once_per_registration"
+            )
         ]
+
+    def __str__(self):
+        return dateformat.format(self.day, "l j F Y")

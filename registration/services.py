@@ -10,15 +10,21 @@ mail server that is down.
 import dataclasses
 import datetime as dt
 import functools
+from collections import Counter
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import dateformat, timezone
 
 from program.models import Workshop
 
-from .models import EmailKind, Registration
+from .models import AttendedDay, EmailKind, Option, Registration
 from .tasks import send_registration_email
+
+# Who holds a place in an option: someone on the waiting list keeps theirs, so that a promotion
+# never takes an option past its capacity.
+HOLDS_OPTIONS = [Registration.Status.CONFIRMED, Registration.Status.WAITLISTED]
 
 
 class RegistrationState(models.TextChoices):
@@ -53,6 +59,14 @@ class AlreadyRegistered(RegistrationError):
 
 class NoSeatLeft(RegistrationError):
     pass
+
+
+class OptionFull(RegistrationError):
+    def __init__(self, option: Option, advice: str):
+        super().__init__(
+            f"{option.label} is full: all {option.capacity} places are taken. {advice}"
+        )
+        self.option = option
 
 
 class WorkshopOver(RegistrationError):
@@ -108,6 +122,60 @@ def registration_status_from_counts(
         state = RegistrationState.FULL if full else RegistrationState.OPEN
     return RegistrationStatus(
         state=state, capacity=workshop.capacity, seats_taken=seats_taken, waiting=waiting
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Attendance:
+    """What the room and the caterer need to know: how many confirmed people come each day and to
+    each option, and their dietary requirements (the same words, whatever their case, grouped).
+    An option also has the places held (the waiting list's too), which its capacity limits."""
+
+    workshop: Workshop
+    days: list[tuple[dt.date, int]]
+    options: list[tuple[Option, int, int]]
+    dietary_requirements: list[tuple[str, int]]
+
+
+def attendance(workshop: Workshop) -> Attendance:
+    """Confirmed people per day, per option, per dietary requirement. Three queries, no lock."""
+    confirmed = models.Q(registration__status=Registration.Status.CONFIRMED)
+    per_day = dict(
+        AttendedDay.objects.filter(confirmed, registration__workshop=workshop)
+        .values_list("day")
+        .annotate(people=models.Count("pk"))
+        .order_by()
+    )
+    options = workshop.options.annotate(
+        people=models.Count(
+            "registrations",
+            filter=models.Q(registrations__status=Registration.Status.CONFIRMED),
+        ),
+        held=models.Count(
+            "registrations", filter=models.Q(registrations__status__in=HOLDS_OPTIONS)
+        ),
+    )
+    requirements = workshop.registrations.confirmed().exclude(dietary_requirements="")
+    spellings: dict[str, str] = {}  # the first way each requirement was written
+    counts: Counter[str] = Counter()
+    for text in requirements.order_by("created_at", "pk").values_list(
+        "dietary_requirements", flat=True
+    ):
+        words = " ".join(text.split()).rstrip(".")
+        if not words:
+            continue
+        key = words.casefold()
+        spellings.setdefault(key, words[:1].upper() + words[1:])
+        counts[key] += 1
+    return Attendance(
+        workshop=workshop,
+        # Days the edition no longer has (its dates moved) stay visible while people hold them.
+        days=[(day, per_day.get(day, 0)) for day in sorted({*workshop.days, *per_day})],
+        options=[(option, option.people, option.held) for option in options],
+        dietary_requirements=sorted(
+            ((spellings[key], people) for key, people in counts.items()),
+            key=lambda item: (-item[1], item[0].casefold()),
+        ),
     )
 
 
@@ -171,20 +239,88 @@ def _fill_free_seats(workshop: Workshop, now: dt.datetime) -> list[Registration]
     return promoted
 
 
+def full_options(options: Iterable[Option]) -> list[Option]:
+    """Those of `options` that have no place left for one more person, as the database has them
+    now. One query, no lock: the services check again under the workshop's lock."""
+    counted = Option.objects.filter(
+        pk__in=[option.pk for option in options], capacity__isnull=False
+    ).annotate(
+        taken=models.Count(
+            "registrations", filter=models.Q(registrations__status__in=HOLDS_OPTIONS)
+        )
+    )
+    return [option for option in counted if option.taken >= option.capacity]
+
+
+def _check_room(options: Iterable[Option], advice: str) -> None:
+    """Raise OptionFull for the first of `options` that is full. Caller holds the workshop's
+    lock, which every change of who holds an option takes."""
+    if full := full_options(options):
+        raise OptionFull(full[0], advice)
+
+
+def _clean_choices(
+    workshop: Workshop,
+    registration: Registration,
+    days: Iterable[dt.date] | None,
+    options: Iterable[Option],
+) -> tuple[list[dt.date], list[Option]]:
+    """`registration` validated, and the days and options checked against the edition: the days
+    (default: all of them) sorted, the options fresh from the database. Raises ValidationError
+    with every error of the answers, keyed by field name."""
+    errors: dict = {}
+    try:
+        registration.full_clean()
+    except ValidationError as invalid:
+        errors = invalid.update_error_dict(errors)
+    days = sorted(set(workshop.days if days is None else days))
+    outside = [day for day in days if day not in workshop.days]
+    if not days:
+        errors["days"] = ["Choose at least one day."]
+    elif outside:
+        errors["days"] = [
+            f"{dateformat.format(day, 'l j F Y')} is not a day of {workshop.acronym}."
+            for day in outside
+        ]
+    asked = {option.pk: option for option in options}
+    fresh = list(Option.objects.filter(pk__in=asked, workshop=workshop))
+    found = {option.pk for option in fresh}
+    if foreign := [option for pk, option in asked.items() if pk not in found]:
+        errors["options"] = [
+            f"{option.label} is not an option of {workshop.acronym}." for option in foreign
+        ]
+    if errors:
+        raise ValidationError(errors)
+    return days, fresh
+
+
+def _save_choices(registration: Registration, days: list[dt.date], options: list[Option]) -> None:
+    registration.attended_days.exclude(day__in=days).delete()
+    kept = set(registration.attended_days.values_list("day", flat=True))
+    AttendedDay.objects.bulk_create(
+        [AttendedDay(registration=registration, day=day) for day in days if day not in kept]
+    )
+    registration.options.set(options)
+
+
 def register(
     workshop: Workshop,
     *,
+    days: Iterable[dt.date] | None = None,
+    options: Iterable[Option] = (),
     enforce_deadline: bool = True,
     now: dt.datetime | None = None,
     **answers: str | bool,
 ) -> Registration:
-    """Register a person with their answers (the fields of RegistrationForm.Meta.fields, by name):
-    a seat if one is free, else the waiting list.
+    """Register a person with their answers (RegistrationForm's, by name; see forms.ANSWERS): a
+    seat if one is free, else the waiting list. `days`: the days of the edition they attend
+    (default: every day); `options`: the edition's options they choose.
 
     Locks the workshop row. Raises RegistrationNotOpen / RegistrationClosed outside the
     registration period (unless an organizer adds the person: enforce_deadline=False),
     AlreadyRegistered if the email is registered already (whatever its case), ValidationError on
-    bad input. After commit, sends the confirmation or waiting-list email.
+    bad input (no day, a day or an option of another edition), OptionFull when an option chosen
+    has no place left. After commit, sends the confirmation or waiting-list email.
     """
     now = now or timezone.now()
     email = answers.get("email", "")
@@ -197,9 +333,11 @@ def register(
             if existing is not None:
                 raise AlreadyRegistered(existing)
             registration = Registration(workshop=workshop, **answers, privacy_consent_at=now)
+            days, options = _clean_choices(workshop, registration, days, options)
+            _check_room(options, "Untick it to register.")
             _take_seat_or_wait(workshop, registration, now)
-            registration.full_clean()
             registration.save()
+            _save_choices(registration, days, options)
             confirmed = registration.status == Registration.Status.CONFIRMED
             _queue_email(registration, EmailKind.CONFIRMED if confirmed else EmailKind.WAITLISTED)
     except IntegrityError:
@@ -245,10 +383,12 @@ def cancel(registration: Registration, *, now: dt.datetime | None = None) -> lis
 
 
 def rejoin(registration: Registration, *, now: dt.datetime | None = None) -> Registration:
-    """Take a cancelled registration back while registration is open: a seat or the waiting list.
+    """Take a cancelled registration back while registration is open, with the days and options
+    it had: a seat or the waiting list.
 
     Locks the workshop row. Raises WorkshopOver once the workshop has ended, RegistrationClosed
-    outside the registration period. Sends the confirmation or waiting-list email after commit.
+    outside the registration period, OptionFull when one of its options has no place left. Sends
+    the confirmation or waiting-list email after commit.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -258,6 +398,10 @@ def rejoin(registration: Registration, *, now: dt.datetime | None = None) -> Reg
             return registration
         _check_not_over(workshop, now, "renewed")
         _check_open(workshop, now)
+        _check_room(
+            registration.options.all(),
+            "To register again without it, write to the organizers.",
+        )
         registration.cancelled_at = None
         _take_seat_or_wait(workshop, registration, now)
         registration.save()
@@ -288,6 +432,26 @@ def promote(registration: Registration) -> Registration:
     return registration
 
 
+def change_choices(
+    registration: Registration, *, days: Iterable[dt.date], options: Iterable[Option]
+) -> Registration:
+    """An organizer changes the days and options of a registration.
+
+    Locks the workshop row. Raises ValidationError for no day, or a day or an option of another
+    edition; OptionFull when an option added has no place left (those it holds it keeps). Sends
+    nothing.
+    """
+    with transaction.atomic():
+        workshop = _lock(registration.workshop)
+        registration = Registration.objects.get(pk=registration.pk)
+        days, options = _clean_choices(workshop, registration, days, options)
+        if registration.status in HOLDS_OPTIONS:
+            held = set(registration.options.all())
+            _check_room([o for o in options if o not in held], "Raise its capacity first.")
+        _save_choices(registration, days, options)
+    return registration
+
+
 def fill_free_seats(workshop: Workshop) -> list[Registration]:
     """After an organizer changed the capacity: promote from the waiting list into free seats.
 
@@ -309,7 +473,7 @@ def forget(registrations: Iterable[Registration]) -> int:
         with transaction.atomic():
             workshop = _lock(Workshop(pk=workshop_id))
             ids = [r.pk for r in registrations if r.workshop_id == workshop_id]
-            deleted += Registration.objects.filter(pk__in=ids).delete()[0]
+            deleted += _delete(Registration.objects.filter(pk__in=ids))
             _fill_free_seats(workshop, timezone.now())
     return deleted
 
@@ -317,5 +481,10 @@ def forget(registrations: Iterable[Registration]) -> int:
 def purge_personal_data(*, ended_before: dt.datetime) -> int:
     """Delete every registration of the workshops that ended before `ended_before`."""
     ended = [w for w in Workshop.objects.all() if w.ends_at <= ended_before]
-    deleted, _ = Registration.objects.filter(workshop__in=ended).delete()
-    return deleted
+    return _delete(Registration.objects.filter(workshop__in=ended))
+
+
+def _delete(registrations: models.QuerySet) -> int:
+    """Delete, with their days and options; how many registrations were deleted."""
+    _, per_model = registrations.delete()
+    return per_model.get(Registration._meta.label, 0)

@@ -49,6 +49,9 @@ class RegisterView(WorkshopMixin, FormView):
         except services.AlreadyRegistered as already:
             # Say nothing that tells whether the address was registered: send the link again.
             services.send_link_again(already.registration)
+        except services.OptionFull as full:
+            form.add_error("options", full.message)
+            return self.form_invalid(form)
         except services.RegistrationError as refused:
             form.add_error(None, refused.message)
             return self.form_invalid(form)

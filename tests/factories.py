@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from factory.django import DjangoModelFactory
 
 from program.models import Organizer, Poster, Session, Speaker, Talk, Workshop
+from registration.models import Option
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
@@ -148,3 +149,25 @@ class PosterFactory(DjangoModelFactory):
         if extracted is None:
             extracted = [SpeakerFactory(workshop=self.workshop)]
         self.presenters.add(*extracted)
+
+
+class OptionFactory(DjangoModelFactory):
+    """An option people may choose when they register: a lunch in the workshop's timetable
+    (12:00–13:30 on its first day, Europe/Paris time), with no limit of places."""
+
+    class Meta:
+        model = Option
+
+    workshop = factory.SubFactory(WorkshopFactory)
+    label = factory.Sequence(lambda n: f"Lunch {n + 1}")
+    session = factory.SubFactory(
+        SessionFactory,
+        workshop=factory.SelfAttribute("..workshop"),
+        kind=Session.Kind.MEAL,
+        title="Lunch",
+        talk=None,
+        starts_at=factory.LazyAttribute(lambda o: paris_time(o.workshop.starts_on, 12)),
+        ends_at=factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(minutes=90)),
+    )
+    capacity = None
+    position = factory.Sequence(lambda n: n + 1)

@@ -8,10 +8,12 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 from program.models import Poster, Session, Speaker, Talk, Workshop
 from registration import services
+from registration.forms import day_label
 from registration.models import Registration
 
 from ..factories import paris_time
@@ -202,6 +204,7 @@ def test_registration_after_the_deadline_shows_the_closed_message_and_no_form(
 
 
 def test_registration_with_the_keyboard_alone(page, open_workshop, browser_errors):
+    call_command("loaddata", "lorainne24_options", verbosity=0)  # the cocktail, the lunch
     page.goto("/register/")
     assert page.evaluate("document.activeElement === document.body")
 
@@ -220,12 +223,12 @@ def test_registration_with_the_keyboard_alone(page, open_workshop, browser_error
     page.keyboard.press("ArrowDown")  # Master's student
     page.keyboard.press("ArrowDown")  # PhD student
     expect(page.locator("#id_position")).to_have_value("phd")
-    press_tab_until(page, "#id_attends_day_one", limit=1)  # checked already: attends
-    press_tab_until(page, "#id_attends_day_two", limit=1)
+    press_tab_until(page, "#id_days_0", limit=1)  # checked already: attends
+    press_tab_until(page, "#id_days_1", limit=1)
     page.keyboard.press("Space")  # not on day 2
-    press_tab_until(page, "#id_attends_cocktail", limit=1)
+    press_tab_until(page, "#id_options_0", limit=1)  # the cocktail
     page.keyboard.press("Space")
-    press_tab_until(page, "#id_attends_lunch", limit=1)
+    press_tab_until(page, "#id_options_1", limit=1)  # the lunch: not ticked
     press_tab_until(page, "#id_dietary_requirements", limit=1)
     page.keyboard.type("Végétarien")
     press_tab_until(page, "#id_listed_publicly", limit=1)
@@ -243,10 +246,7 @@ def test_registration_with_the_keyboard_alone(page, open_workshop, browser_error
         registration.last_name,
         registration.affiliation,
         registration.position,
-        registration.attends_day_one,
-        registration.attends_day_two,
-        registration.attends_cocktail,
-        registration.attends_lunch,
+        registration.parts,
         registration.dietary_requirements,
         registration.listed_publicly,
     )
@@ -255,10 +255,7 @@ def test_registration_with_the_keyboard_alone(page, open_workshop, browser_error
         "Иштева",
         "Université de Lorraine, CRAN",
         Registration.Position.PHD,
-        True,
-        False,
-        True,
-        False,
+        [day_label(open_workshop.days[0]), "Cocktail and posters"],
         "Végétarien",
         True,
     )

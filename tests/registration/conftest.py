@@ -15,9 +15,11 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from program.models import Workshop
+from program.models import Session, Workshop
 from registration import services
-from registration.models import Registration
+from registration.models import Option, Registration
+
+from ..factories import OptionFactory
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 NOW = dt.datetime(2024, 10, 15, 10, 0, tzinfo=PARIS)
@@ -66,18 +68,41 @@ def open_workshop(db, clock) -> Workshop:
 
 
 @pytest.fixture
+def cocktail_and_lunch(open_workshop) -> tuple[Option, Option]:
+    """The open workshop's options, as the form shows them: the cocktail on the first evening,
+    lunch on the second day."""
+    cocktail = OptionFactory(
+        workshop=open_workshop,
+        label="Cocktail and posters",
+        position=1,
+        session__kind=Session.Kind.SOCIAL,
+        session__title="Cocktail and posters",
+        session__starts_at=dt.datetime(2024, 11, 26, 18, 0, tzinfo=PARIS),
+        session__ends_at=dt.datetime(2024, 11, 26, 20, 30, tzinfo=PARIS),
+    )
+    lunch = OptionFactory(
+        workshop=open_workshop,
+        label="Lunch",
+        position=2,
+        session__kind=Session.Kind.MEAL,
+        session__title="Lunch",
+        session__starts_at=dt.datetime(2024, 11, 27, 12, 0, tzinfo=PARIS),
+        session__ends_at=dt.datetime(2024, 11, 27, 13, 30, tzinfo=PARIS),
+    )
+    return cocktail, lunch
+
+
+@pytest.fixture
 def register_data() -> dict:
-    """Keyword arguments of services.register() for André, who attends everything but lunch."""
+    """Keyword arguments of services.register() for André, who attends both days (26 and 27
+    November 2024) and chooses no option (tests that need options add them)."""
     return {
         "first_name": "André",
         "last_name": "Lefèvre",
         "email": "andre@example.org",
         "affiliation": "Université de Lorraine, LORIA",
         "position": Registration.Position.PHD,
-        "attends_day_one": True,
-        "attends_day_two": True,
-        "attends_cocktail": True,
-        "attends_lunch": False,
+        "days": [dt.date(2024, 11, 26), dt.date(2024, 11, 27)],
         "dietary_requirements": "Vegetarian",
         "listed_publicly": False,
     }
@@ -86,14 +111,20 @@ def register_data() -> dict:
 @pytest.fixture
 def form_data(register_data) -> dict:
     """The same answers as the public form posts them (unchecked boxes are left out)."""
-    data = {name: value for name, value in register_data.items() if not isinstance(value, bool)}
+    data = {
+        name: value
+        for name, value in register_data.items()
+        if not isinstance(value, bool) and name != "days"
+    }
     data |= {name: "on" for name, value in register_data.items() if value is True}
+    data["days"] = [day.isoformat() for day in register_data["days"]]
     return data | {"privacy_consent": "on", "website": ""}
 
 
 @pytest.fixture
 def sign_up(register_data):
-    """sign_up(workshop, **answers): register one more person (person-1@example.org, …)."""
+    """sign_up(workshop, **answers): register one more person (person-1@example.org, …), for
+    every day of the workshop unless told."""
     counter = itertools.count(1)
 
     def sign_up(workshop: Workshop, **answers) -> Registration:
@@ -102,6 +133,7 @@ def sign_up(register_data):
             "first_name": f"Person {number}",
             "last_name": "Test",
             "email": f"person-{number}@example.org",
+            "days": workshop.days,
         }
         return services.register(workshop, **(values | answers))
 

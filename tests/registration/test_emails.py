@@ -127,6 +127,19 @@ def test_email_replies_when_the_contact_is_not_an_address_go_to_the_default(
     assert ("Reply-To" in message.message()) == bool(reply_to)
 
 
+def test_email_lists_the_days_and_options_chosen(
+    open_workshop, sign_up, cocktail_and_lunch, django_capture_on_commit_callbacks
+):
+    _, lunch = cocktail_and_lunch
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(open_workshop, days=[dt.date(2024, 11, 27)], options=[lunch])
+
+    [message] = mail.outbox
+    assert "- Attending: Wednesday 27 November, Lunch\n" in message.body
+    assert "<li>Attending: Wednesday 27 November, Lunch</li>" in message.alternatives[0].content
+
+
 @pytest.mark.django_db(transaction=True)
 def test_register_when_smtp_is_down_commits_and_records_the_error(
     open_workshop, register_data, smtp_down

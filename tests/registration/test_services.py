@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from program.models import Session
 from registration import services
-from registration.models import Registration
+from registration.models import AttendedDay, Registration
 from registration.services import RegistrationState
 
+from ..factories import OptionFactory
 from .conftest import NOW, PARIS, make_workshop
 
 pytestmark = pytest.mark.django_db
@@ -44,8 +45,9 @@ def test_register_when_seats_are_left_confirms_and_sends_the_confirmation(
 
 
 def test_register_confirmation_email_has_text_html_calendar_and_personal_link(
-    open_workshop, register_data, django_capture_on_commit_callbacks
+    open_workshop, register_data, cocktail_and_lunch, django_capture_on_commit_callbacks
 ):
+    cocktail, _ = cocktail_and_lunch
     Session.objects.create(
         workshop=open_workshop,
         kind=Session.Kind.OPENING,
@@ -55,13 +57,16 @@ def test_register_confirmation_email_has_text_html_calendar_and_personal_link(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        registration = services.register(open_workshop, **register_data)
+        registration = services.register(open_workshop, **register_data, options=[cocktail])
 
     [message] = mail.outbox
     personal_link = f"{settings.SITE_URL}/registration/{registration.token}/"
     assert "your registration for LoRAINNe'24 is confirmed: a seat is yours." in message.body
     assert personal_link in message.body
-    assert "- Attending: Day 1, day 2, cocktail and posters" in message.body
+    assert (
+        "- Attending: Tuesday 26 November, Wednesday 27 November, Cocktail and posters"
+        in message.body
+    )
     [(html, html_type)] = message.alternatives
     assert html_type == "text/html"
     assert "is <strong>confirmed</strong>" in html
@@ -71,6 +76,10 @@ def test_register_confirmation_email_has_text_html_calendar_and_personal_link(
     assert attachment.mimetype.split(";")[0] == "text/calendar"
     assert attachment.content.startswith("BEGIN:VCALENDAR")  # text/*: decoded to str
     assert "SUMMARY:Welcome and opening" in attachment.content
+    assert (
+        "<li>Attending: Tuesday 26 November, Wednesday 27 November, Cocktail and posters</li>"
+        in html
+    )
     assert "DTSTART;TZID=Europe/Paris:20241126T133000" in attachment.content
     # As sent: a text/calendar part beside the text and the HTML.
     content_types = [part.get_content_type() for part in message.message().walk()]
@@ -157,7 +166,8 @@ def test_registration_email_constraint_refuses_a_case_variant_in_the_database(
     open_workshop, register_data
 ):
     services.register(open_workshop, **register_data | {"email": "andre@example.org"})
-    duplicate = register_data | {"email": "ANDRE@Example.org", "privacy_consent_at": NOW}
+    columns = {name: value for name, value in register_data.items() if name != "days"}
+    duplicate = columns | {"email": "ANDRE@Example.org", "privacy_consent_at": NOW}
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Registration.objects.create(workshop=open_workshop, **duplicate)
@@ -172,10 +182,11 @@ def test_registration_email_constraint_refuses_a_case_variant_in_the_database(
         ({"first_name": "A" * 101}, "first_name", "at most 100 characters (it has 101)"),
         ({"first_name": ""}, "first_name", "This field cannot be blank."),
         ({"position": "nonsense"}, "position", "Value 'nonsense' is not a valid choice."),
+        ({"days": []}, "days", "Choose at least one day."),
         (
-            {"attends_day_one": False, "attends_day_two": False},
-            "__all__",
-            "Choose at least one day.",
+            {"days": [dt.date(2024, 11, 26), dt.date(2024, 11, 28)]},
+            "days",
+            "Thursday 28 November 2024 is not a day of LoRAINNe'24.",
         ),
     ],
 )
@@ -199,6 +210,110 @@ def test_register_without_an_email_raises_validation_error_and_creates_nothing(
 
     assert invalid.value.message_dict["email"] == ["This field cannot be blank."]
     assert Registration.objects.count() == 0
+
+
+# Days and options: data of the edition.
+
+
+def test_register_saves_the_days_and_options_chosen(
+    open_workshop, register_data, cocktail_and_lunch
+):
+    _, lunch = cocktail_and_lunch
+
+    registration = services.register(
+        open_workshop, **register_data | {"days": [dt.date(2024, 11, 27)]}, options=[lunch]
+    )
+
+    stored = Registration.objects.get(pk=registration.pk)
+    assert stored.days == [dt.date(2024, 11, 27)]
+    assert list(stored.options.all()) == [lunch]
+    assert stored.parts == ["Wednesday 27 November", "Lunch"]
+
+
+def test_register_without_days_attends_every_day_of_the_edition(open_workshop, register_data):
+    answers = {name: value for name, value in register_data.items() if name != "days"}
+
+    registration = services.register(open_workshop, **answers)
+
+    assert registration.days == [dt.date(2024, 11, 26), dt.date(2024, 11, 27)]
+
+
+def test_register_with_a_day_twice_keeps_it_once(open_workshop, register_data):
+    days = [dt.date(2024, 11, 27), dt.date(2024, 11, 26), dt.date(2024, 11, 27)]
+
+    registration = services.register(open_workshop, **register_data | {"days": days})
+
+    assert registration.days == [dt.date(2024, 11, 26), dt.date(2024, 11, 27)]
+
+
+def test_register_with_an_option_of_another_workshop_raises_validation_error(
+    open_workshop, register_data
+):
+    other = make_workshop(slug="lorainne25", acronym="LoRAINNe'25")
+    dinner = OptionFactory(workshop=other, label="Conference dinner")
+
+    with pytest.raises(ValidationError) as invalid:
+        services.register(open_workshop, **register_data, options=[dinner])
+
+    assert invalid.value.message_dict == {
+        "options": ["Conference dinner is not an option of LoRAINNe'24."]
+    }
+    assert Registration.objects.count() == 0
+
+
+def test_register_with_bad_fields_and_no_day_reports_every_error(open_workshop, register_data):
+    answers = register_data | {"email": "not-an-email", "days": []}
+
+    with pytest.raises(ValidationError) as invalid:
+        services.register(open_workshop, **answers)
+
+    assert invalid.value.message_dict == {
+        "email": ["Enter a valid email address."],
+        "days": ["Choose at least one day."],
+    }
+
+
+def test_register_when_an_option_is_full_raises_option_full_and_creates_nothing(
+    open_workshop, register_data, cocktail_and_lunch, sign_up
+):
+    cocktail, lunch = cocktail_and_lunch
+    lunch.capacity = 1
+    lunch.save()
+    sign_up(open_workshop, options=[lunch])
+
+    with pytest.raises(services.OptionFull) as refused:
+        services.register(open_workshop, **register_data, options=[cocktail, lunch])
+
+    assert refused.value.message == "Lunch is full: all 1 places are taken. Untick it to register."
+    assert refused.value.option == lunch
+    assert not Registration.objects.filter(email="andre@example.org").exists()
+
+
+def test_register_option_capacity_counts_the_waiting_list_but_not_the_cancelled(
+    full_workshop, sign_up, register_data
+):
+    dinner = OptionFactory(workshop=full_workshop, label="Conference dinner", capacity=2)
+    waiting = sign_up(full_workshop, options=[dinner])  # the sixth person: on the waiting list
+    leaving = sign_up(full_workshop, options=[dinner])
+    services.cancel(leaving)
+
+    services.register(full_workshop, **register_data, options=[dinner])
+
+    with pytest.raises(services.OptionFull):
+        sign_up(full_workshop, options=[dinner])
+    assert waiting.status == Registration.Status.WAITLISTED
+    assert dinner.registrations.count() == 3  # the cancelled one keeps its choice, not a place
+
+
+def test_register_option_without_capacity_has_no_limit(open_workshop, sign_up):
+    open_workshop.capacity = 10
+    open_workshop.save()
+    lunch = OptionFactory(workshop=open_workshop, capacity=None)
+
+    for _ in range(10):
+        sign_up(open_workshop, options=[lunch])
+
+    assert lunch.registrations.count() == 10
 
 
 # The deadline, to the second, in the workshop's time zone.
@@ -496,6 +611,34 @@ def test_rejoin_after_the_deadline_raises_registration_closed(open_workshop, sig
     assert registration.status == Registration.Status.CANCELLED
 
 
+def test_rejoin_keeps_the_days_and_options(open_workshop, sign_up, cocktail_and_lunch):
+    cocktail, _ = cocktail_and_lunch
+    registration = sign_up(open_workshop, days=[dt.date(2024, 11, 26)], options=[cocktail])
+    services.cancel(registration)
+
+    registration = services.rejoin(registration)
+
+    assert registration.status == Registration.Status.CONFIRMED
+    assert registration.parts == ["Tuesday 26 November", "Cocktail and posters"]
+
+
+def test_rejoin_when_an_option_filled_up_raises_option_full(open_workshop, sign_up):
+    lunch = OptionFactory(workshop=open_workshop, label="Lunch", capacity=1)
+    registration = sign_up(open_workshop, options=[lunch])
+    services.cancel(registration)
+    sign_up(open_workshop, options=[lunch])
+
+    with pytest.raises(services.OptionFull) as refused:
+        services.rejoin(registration)
+
+    assert refused.value.message == (
+        "Lunch is full: all 1 places are taken. "
+        "To register again without it, write to the organizers."
+    )
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CANCELLED
+
+
 # After the workshop.
 
 
@@ -548,6 +691,71 @@ def test_forget_after_the_workshop_promotes_nobody_and_emails_nobody(
     assert deleted == 1
     assert full_workshop.registrations.waitlisted().count() == 2
     assert mail.outbox == []
+
+
+# An organizer changes what someone attends.
+
+
+def test_change_choices_replaces_the_days_and_options(open_workshop, sign_up, cocktail_and_lunch):
+    cocktail, lunch = cocktail_and_lunch
+    registration = sign_up(open_workshop, options=[cocktail])
+
+    services.change_choices(registration, days=[dt.date(2024, 11, 27)], options=[lunch])
+
+    stored = Registration.objects.get(pk=registration.pk)
+    assert stored.parts == ["Wednesday 27 November", "Lunch"]
+    assert AttendedDay.objects.filter(registration=stored).count() == 1
+
+
+def test_change_choices_keeps_a_full_option_held_and_refuses_a_new_one(open_workshop, sign_up):
+    lunch = OptionFactory(workshop=open_workshop, label="Lunch", capacity=1)
+    dinner = OptionFactory(workshop=open_workshop, label="Dinner", capacity=1)
+    holder = sign_up(open_workshop, options=[lunch])
+    sign_up(open_workshop, options=[dinner])
+
+    services.change_choices(holder, days=[dt.date(2024, 11, 26)], options=[lunch])
+    with pytest.raises(services.OptionFull) as refused:
+        services.change_choices(holder, days=[dt.date(2024, 11, 26)], options=[lunch, dinner])
+
+    assert (
+        refused.value.message == "Dinner is full: all 1 places are taken. Raise its capacity first."
+    )
+    assert list(Registration.objects.get(pk=holder.pk).options.all()) == [lunch]
+
+
+def test_change_choices_without_a_day_raises_validation_error(open_workshop, sign_up):
+    registration = sign_up(open_workshop)
+
+    with pytest.raises(ValidationError) as invalid:
+        services.change_choices(registration, days=[], options=[])
+
+    assert invalid.value.message_dict == {"days": ["Choose at least one day."]}
+    assert registration.days == [dt.date(2024, 11, 26), dt.date(2024, 11, 27)]
+
+
+# What organizers plan for.
+
+
+def test_attendance_counts_confirmed_people_per_day_and_option_and_groups_diets(
+    open_workshop, sign_up, cocktail_and_lunch, django_assert_num_queries
+):
+    cocktail, lunch = cocktail_and_lunch
+    open_workshop.capacity = 4
+    open_workshop.save()
+    tuesday, wednesday = open_workshop.days
+    sign_up(open_workshop, options=[cocktail, lunch], dietary_requirements="Vegetarian")
+    sign_up(open_workshop, days=[tuesday], options=[lunch], dietary_requirements=" vegetarian. ")
+    sign_up(open_workshop, days=[wednesday], dietary_requirements="Halal")
+    sign_up(open_workshop, days=[wednesday], dietary_requirements="no nuts")
+    sign_up(open_workshop, options=[lunch], dietary_requirements="Vegan")  # waits
+    services.cancel(sign_up(open_workshop, options=[lunch], dietary_requirements="Kosher"))
+
+    with django_assert_num_queries(3):
+        attendance = services.attendance(open_workshop)
+
+    assert attendance.days == [(tuesday, 2), (wednesday, 3)]
+    assert attendance.options == [(cocktail, 1, 1), (lunch, 2, 3)]
+    assert attendance.dietary_requirements == [("Vegetarian", 2), ("Halal", 1), ("No nuts", 1)]
 
 
 # Personal data.

@@ -2,17 +2,19 @@
 
 import datetime as dt
 import os
-import re
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 
 from program.models import Session
 from registration import services
 from registration.models import Registration
 
-from .conftest import PARIS
+from ..factories import OptionFactory
+from ..pages import parse
+from .conftest import PARIS, make_workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -42,52 +44,145 @@ def test_register_page_when_open_shows_the_form_seats_left_and_deadline(client, 
     assert '<button type="submit" class="button">Register</button>' in html
 
 
-def test_register_page_shows_the_fields_in_their_fieldsets(client, open_workshop):
-    html = _html(client.get("/register/"))
+def test_register_page_shows_the_fields_in_their_fieldsets(
+    client, open_workshop, cocktail_and_lunch
+):
+    form = parse(client.get("/register/").content).find("form", class_="form")
 
-    fieldsets = re.findall(r"<fieldset>(.*?)</fieldset>", html, flags=re.DOTALL)
+    fieldsets = [child for child in form.children if getattr(child, "tag", "") == "fieldset"]
     shown = [
-        (re.search(r"<legend>(.*?)</legend>", fieldset)[1], re.findall(r' name="(\w+)"', fieldset))
+        (
+            fieldset.find_all("legend")[0].text,
+            list(dict.fromkeys(e.attrs["name"] for e in fieldset.iter() if "name" in e.attrs)),
+        )
         for fieldset in fieldsets
     ]
     assert shown == [
         ("About you", ["first_name", "last_name", "email", "affiliation", "position"]),
-        (
-            "What you will attend",
-            [
-                "attends_day_one",
-                "attends_day_two",
-                "attends_cocktail",
-                "attends_lunch",
-                "dietary_requirements",
-            ],
-        ),
+        ("What you will attend", ["days", "options", "dietary_requirements"]),
         ("Privacy", ["listed_publicly", "privacy_consent"]),
     ]
-    assert 'Read the <a href="/privacy/">privacy notice</a>' in fieldsets[2]
+    groups = [
+        group.find("legend").text
+        for group in fieldsets[1].find_all("fieldset", class_="field--check")
+    ]
+    assert groups == ["Days", "Meals and events"]
+    assert "Read the privacy notice" in fieldsets[2].text
+    assert fieldsets[2].find("a").attrs["href"] == "/privacy/"
 
 
-def test_register_page_says_when_the_cocktail_and_lunch_are(client, open_workshop):
-    Session.objects.create(
-        workshop=open_workshop,
-        kind=Session.Kind.SOCIAL,
-        title="Cocktail and posters",
-        starts_at=dt.datetime(2024, 11, 26, 18, 0, tzinfo=PARIS),
-        ends_at=dt.datetime(2024, 11, 26, 20, 30, tzinfo=PARIS),
-    )
-    Session.objects.create(
-        workshop=open_workshop,
-        kind=Session.Kind.MEAL,
-        title="Lunch",
-        starts_at=dt.datetime(2024, 11, 27, 12, 0, tzinfo=PARIS),
-        ends_at=dt.datetime(2024, 11, 27, 13, 30, tzinfo=PARIS),
-    )
+def test_register_page_without_options_shows_the_days_only(client, open_workshop):
+    form = parse(client.get("/register/").content).find("form", class_="form")
+
+    [group] = form.find_all("fieldset", class_="field--check")
+    assert group.find("legend").text == "Days"
+    assert form.find_all("input", name="options") == []
+
+
+def test_register_page_says_when_the_cocktail_and_lunch_are(
+    client, open_workshop, cocktail_and_lunch
+):
+    cocktail, _ = cocktail_and_lunch
 
     html = _html(client.get("/register/"))
 
-    assert "Cocktail and posters: Tuesday 26 November, 18:00–20:30" in html
-    assert "Lunch: Wednesday 27 November, 12:00–13:30" in html
-    assert "Day 1, Tuesday 26 November</label>" in html
+    assert (
+        f'<input type="checkbox" name="options" value="{cocktail.pk}" id="id_options_0" '
+        'aria-describedby="id_options_0_description">'
+    ) in html
+    assert '<label for="id_options_0">Cocktail and posters</label>' in html
+    assert (
+        '<div class="helptext" id="id_options_0_description">'
+        "Cocktail and posters: Tuesday 26 November, 18:00–20:30</div>"
+    ) in html
+    assert (
+        '<div class="helptext" id="id_options_1_description">'
+        "Lunch: Wednesday 27 November, 12:00–13:30</div>"
+    ) in html
+
+
+def test_register_page_of_the_seed_offers_its_cocktail_and_lunch_with_their_slots(
+    client, db, clock
+):
+    call_command("loaddata", "lorainne24", "lorainne24_options", verbosity=0)
+
+    form = parse(client.get("/register/").content).find("form", class_="form")
+
+    days, options = form.find_all("fieldset", class_="field--check")
+    assert [label.text for label in days.find_all("label")] == [
+        "Tuesday 26 November",
+        "Wednesday 27 November",
+    ]
+    assert [label.text for label in options.find_all("label")] == ["Cocktail and posters", "Lunch"]
+    assert [text.text for text in options.find_all("div", class_="helptext")] == [
+        "Tick what you will come to, so that we plan for you.",
+        "Cocktail + posters: Tuesday 26 November, 17:30–19:00",
+        "Lunch break: Wednesday 27 November, 12:30–14:00",
+    ]
+
+
+def test_register_page_ticks_every_day_of_the_workshop(client, open_workshop):
+    html = _html(client.get("/register/"))
+
+    assert (
+        '<input type="checkbox" name="days" value="2024-11-26" id="id_days_0" checked>'
+        ' <label for="id_days_0">Tuesday 26 November</label>'
+    ) in html
+    assert (
+        '<input type="checkbox" name="days" value="2024-11-27" id="id_days_1" checked>'
+        ' <label for="id_days_1">Wednesday 27 November</label>'
+    ) in html
+
+
+@pytest.mark.parametrize(
+    ("ends_on", "labels"),
+    [
+        (dt.date(2024, 11, 26), ["Tuesday 26 November"]),
+        (dt.date(2024, 11, 27), ["Tuesday 26 November", "Wednesday 27 November"]),
+        (
+            dt.date(2024, 11, 30),
+            [
+                "Tuesday 26 November",
+                "Wednesday 27 November",
+                "Thursday 28 November",
+                "Friday 29 November",
+                "Saturday 30 November",
+            ],
+        ),
+    ],
+    ids=["one-day", "two-day", "five-day"],
+)
+def test_register_an_edition_of_one_two_or_five_days_shows_each_day_once_and_keeps_the_choice(
+    client, open_workshop, form_data, ends_on, labels, django_capture_on_commit_callbacks
+):
+    open_workshop.ends_on = ends_on
+    open_workshop.save()
+    dinner = OptionFactory(
+        workshop=open_workshop,
+        label="Conference dinner",
+        session__kind=Session.Kind.SOCIAL,
+        session__title="Dinner at the Excelsior",
+        session__starts_at=dt.datetime(2024, 11, 26, 20, 0, tzinfo=PARIS),
+        session__ends_at=dt.datetime(2024, 11, 26, 23, 0, tzinfo=PARIS),
+    )
+    form = parse(client.get("/register/").content).find("form", class_="form")
+    days = form.find_all("fieldset", class_="field--check")[0]
+    last_day = open_workshop.days[-1]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/register/",
+            form_data | {"days": [last_day.isoformat()], "options": [str(dinner.pk)]},
+        )
+
+    assert [label.text for label in days.find_all("label")] == labels
+    assert len(days.find_all("input", checked=True)) == len(labels)
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    assert registration.days == [last_day]
+    assert list(registration.options.all()) == [dinner]
+    [message] = mail.outbox
+    assert f"- Attending: {labels[-1]}, Conference dinner\n" in message.body
 
 
 def test_register_deadline_is_paris_time_when_time_zone_setting_is_utc(
@@ -147,17 +242,20 @@ def test_register_page_after_the_workshop_says_it_is_over(client, open_workshop,
 
 
 def test_register_post_valid_redirects_to_check_your_inbox(
-    client, open_workshop, form_data, django_capture_on_commit_callbacks
+    client, open_workshop, form_data, cocktail_and_lunch, django_capture_on_commit_callbacks
 ):
+    cocktail, _ = cocktail_and_lunch
+
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/register/", form_data)
+        response = client.post("/register/", form_data | {"options": [str(cocktail.pk)]})
 
     assert response.status_code == 302
     assert response["Location"] == "/register/submitted/"
     registration = Registration.objects.get()
     assert registration.status == Registration.Status.CONFIRMED
     assert (registration.first_name, registration.email) == ("André", "andre@example.org")
-    assert (registration.attends_cocktail, registration.attends_lunch) == (True, False)
+    assert registration.days == [dt.date(2024, 11, 26), dt.date(2024, 11, 27)]
+    assert list(registration.options.all()) == [cocktail]
     assert [m.to for m in mail.outbox] == [["andre@example.org"]]
     page = client.get(response["Location"])
     assert "<h1>Check your inbox</h1>" in _html(page)
@@ -266,17 +364,65 @@ def test_register_post_invalid_field_shows_its_message_and_keeps_the_answers(
 
 
 def test_register_post_without_any_day_says_choose_a_day(client, open_workshop, form_data):
-    answers = {
-        k: v for k, v in form_data.items() if k not in ("attends_day_one", "attends_day_two")
-    }
+    answers = {name: value for name, value in form_data.items() if name != "days"}
 
     response = client.post("/register/", answers)
 
+    html = _html(response)
     assert response.status_code == 200
-    assert '<ul class="errorlist nonfield"><li>Choose at least one day.</li></ul>' in _html(
+    assert '<ul class="errorlist" id="id_days_error"><li>Choose at least one day.</li></ul>' in html
+    assert 'aria-describedby="id_days_error"' in html
+    assert Registration.objects.count() == 0
+
+
+def test_register_post_with_a_day_outside_the_workshop_is_refused(client, open_workshop, form_data):
+    response = client.post("/register/", form_data | {"days": ["2024-11-28"]})
+
+    assert "Select a valid choice. 2024-11-28 is not one of the available choices." in _html(
         response
     )
     assert Registration.objects.count() == 0
+
+
+def test_register_post_with_an_option_of_another_workshop_is_refused(
+    client, open_workshop, form_data
+):
+    other = make_workshop(
+        slug="lorainne23",
+        acronym="LoRAINNe'23",
+        starts_on=dt.date(2023, 11, 20),
+        ends_on=dt.date(2023, 11, 21),
+    )
+    dinner = OptionFactory(workshop=other)
+    OptionFactory(workshop=open_workshop)
+
+    response = client.post("/register/", form_data | {"options": [str(dinner.pk)]})
+
+    assert f"Select a valid choice. {dinner.pk} is not one of the available choices." in _html(
+        response
+    )
+    assert Registration.objects.count() == 0
+
+
+def test_register_post_with_a_full_option_says_so_beside_it_and_keeps_the_answers(
+    client, open_workshop, form_data, cocktail_and_lunch, sign_up
+):
+    cocktail, lunch = cocktail_and_lunch
+    lunch.capacity = 1
+    lunch.save()
+    sign_up(open_workshop, options=[lunch])
+
+    response = client.post("/register/", form_data | {"options": [str(cocktail.pk), str(lunch.pk)]})
+
+    html = _html(response)
+    assert (
+        '<ul class="errorlist" id="id_options_error">'
+        "<li>Lunch is full: all 1 places are taken. Untick it to register.</li></ul>"
+    ) in html
+    assert 'value="Université de Lorraine, LORIA"' in html
+    boxes = parse(html).find_all("input", name="options", checked=True)
+    assert [box.attrs["value"] for box in boxes] == [str(cocktail.pk), str(lunch.pk)]
+    assert not Registration.objects.filter(email="andre@example.org").exists()
 
 
 def test_register_form_loaded_before_the_deadline_and_posted_after_is_refused(
@@ -431,8 +577,11 @@ def test_register_post_with_csrf_token_from_the_form_is_accepted(open_workshop, 
 # The personal page behind the emailed link.
 
 
-def test_manage_page_shows_the_details_and_confirmed_seat(client, open_workshop, register_data):
-    registration = services.register(open_workshop, **register_data)
+def test_manage_page_shows_the_details_and_confirmed_seat(
+    client, open_workshop, register_data, cocktail_and_lunch
+):
+    cocktail, _ = cocktail_and_lunch
+    registration = services.register(open_workshop, **register_data, options=[cocktail])
 
     response = client.get(f"/registration/{registration.token}/")
 
@@ -440,7 +589,7 @@ def test_manage_page_shows_the_details_and_confirmed_seat(client, open_workshop,
     assert "<strong>Your seat is confirmed.</strong>" in html
     assert "<dd>André Lefèvre</dd>" in html
     assert "<dd>andre@example.org</dd>" in html
-    assert "<dd>Day 1, day 2, cocktail and posters</dd>" in html
+    assert "<dd>Tuesday 26 November, Wednesday 27 November, Cocktail and posters</dd>" in html
     assert "<dd>Vegetarian</dd>" in html
     assert f'href="/registration/{registration.token}/cancel/"' in html
     assert '<meta name="robots" content="noindex">' in html

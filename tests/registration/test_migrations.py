@@ -1,0 +1,138 @@
+"""The data migration that turned the four booleans into days and options, both ways.
+
+These tests move the registration tables back to their schema of migration 0002 and forward
+again, in real transactions (`transaction=True`), as `manage.py migrate` does.
+"""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from program.models import Session
+from registration import services
+from registration.models import Option, Registration
+
+from ..factories import SessionFactory
+from .conftest import NOW, PARIS, make_workshop
+
+BEFORE = ("registration", "0002_export_headers_from_verbose_names")
+AFTER = ("registration", "0004_remove_the_day_and_meal_booleans")
+
+
+def _migrate(target):
+    """Migrate registration to `target`; the apps as they stand there, the other apps at their
+    latest migration."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([target])
+    executor.loader.build_graph()
+    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "registration"]
+    return executor.loader.project_state([target, *others]).apps
+
+
+@pytest.fixture
+def before_the_migration(db):
+    """The registration tables of migration 0002 (the booleans), and the latest schema after."""
+    old_apps = _migrate(BEFORE)
+    try:
+        yield old_apps
+    finally:
+        _migrate(AFTER)
+
+
+def _slots(workshop):
+    cocktail = SessionFactory(
+        workshop=workshop,
+        talk=None,
+        kind=Session.Kind.SOCIAL,
+        title="Cocktail + posters",
+        starts_at=dt.datetime(2024, 11, 26, 17, 30, tzinfo=PARIS),
+    )
+    lunch = SessionFactory(
+        workshop=workshop,
+        talk=None,
+        kind=Session.Kind.MEAL,
+        title="Lunch break",
+        starts_at=dt.datetime(2024, 11, 27, 12, 30, tzinfo=PARIS),
+    )
+    return cocktail, lunch
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_turns_the_booleans_into_days_and_options(before_the_migration):
+    workshop = make_workshop()
+    cocktail_slot, lunch_slot = _slots(workshop)
+    make_workshop(slug="lorainne25", acronym="LoRAINNe'25")  # no registration: no option
+    OldRegistration = before_the_migration.get_model("registration", "Registration")
+    person = {"affiliation": "LORIA", "position": "phd", "privacy_consent_at": NOW}
+    first_day_and_cocktail = OldRegistration.objects.create(
+        workshop_id=workshop.pk,
+        first_name="André",
+        last_name="Lefèvre",
+        email="andre@example.org",
+        attends_day_one=True,
+        attends_day_two=False,
+        attends_cocktail=True,
+        attends_lunch=False,
+        **person,
+    )
+    everything = OldRegistration.objects.create(
+        workshop_id=workshop.pk,
+        first_name="Ольга",
+        last_name="Иштева",
+        email="olga@example.org",
+        attends_day_one=True,
+        attends_day_two=True,
+        attends_cocktail=True,
+        attends_lunch=True,
+        **person,
+    )
+
+    _migrate(AFTER)
+
+    options = list(workshop.options.select_related("session"))
+    assert [(o.label, o.session, o.capacity) for o in options] == [
+        ("Cocktail and posters", cocktail_slot, None),
+        ("Lunch", lunch_slot, None),
+    ]
+    assert Registration.objects.get(pk=first_day_and_cocktail.pk).parts == [
+        "Tuesday 26 November",
+        "Cocktail and posters",
+    ]
+    assert Registration.objects.get(pk=everything.pk).parts == [
+        "Tuesday 26 November",
+        "Wednesday 27 November",
+        "Cocktail and posters",
+        "Lunch",
+    ]
+    assert not Option.objects.filter(workshop__slug="lorainne25").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_backwards_turns_the_days_and_options_into_booleans(clock):
+    workshop = make_workshop()
+    _slots(workshop)
+    wednesday_only = services.register(
+        workshop,
+        first_name="André",
+        last_name="Lefèvre",
+        email="andre@example.org",
+        affiliation="LORIA",
+        position="phd",
+        days=[dt.date(2024, 11, 27)],
+    )
+
+    old_apps = _migrate(BEFORE)
+    try:
+        old = old_apps.get_model("registration", "Registration").objects.get(pk=wednesday_only.pk)
+        booleans = (
+            old.attends_day_one,
+            old.attends_day_two,
+            old.attends_cocktail,
+            old.attends_lunch,
+        )
+    finally:
+        _migrate(AFTER)
+
+    assert booleans == (False, True, False, False)

@@ -532,7 +532,13 @@ admin.site.unregister(Workshop)
 
 @admin.register(Workshop)
 class WorkshopAdmin(program_admin.WorkshopAdmin):
-    """The program's workshop admin, plus what a capacity change does to registrations."""
+    """The program's workshop admin, plus the edition's registration options, what a capacity
+    change does to registrations, and the options a next edition takes."""
+
+    inlines = [*program_admin.WorkshopAdmin.inlines, OptionInline]
+
+    def edition_started(self, source, edition):
+        services.copy_options(source, edition)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import dateformat, timezone
 
+from program import services as program_services
 from program.models import Workshop
 
 from .models import AttendedDay, EmailKind, Option, Registration
@@ -488,3 +489,25 @@ def _delete(registrations: models.QuerySet) -> int:
     """Delete, with their days and options; how many registrations were deleted."""
     _, per_model = registrations.delete()
     return per_model.get(Registration._meta.label, 0)
+
+
+def copy_options(source: Workshop, edition: Workshop) -> list[Option]:
+    """Give a new edition (program.services.start_next_edition) the options of `source`, each
+    with the copied slot at the same moved time when the timetable was copied."""
+    slots = {(slot.kind, slot.starts_at): slot for slot in edition.sessions.all()}
+    options = []
+    for option in source.options.select_related("session"):
+        slot = None
+        if option.session is not None:
+            moved = program_services.shift(option.session.starts_at, source, edition)
+            slot = slots.get((option.session.kind, moved))
+        options.append(
+            Option(
+                workshop=edition,
+                label=option.label,
+                session=slot,
+                capacity=option.capacity,
+                position=option.position,
+            )
+        )
+    return Option.objects.bulk_create(options)

@@ -72,11 +72,19 @@ class SubmittedView(WorkshopMixin, TemplateView):
         return super().get_context_data(email=self.request.session.get(SUBMITTED_EMAIL), **kwargs)
 
 
-class RegistrationByTokenMixin(WorkshopMixin):
+class RegistrationByTokenMixin:
+    """The pages of one registration, reached by its token: they show its own edition, whichever
+    is current (and whether or not it is published)."""
+
     def get_registration(self) -> Registration:
-        return get_object_or_404(
-            Registration.objects.select_related("workshop"), token=self.kwargs["token"]
-        )
+        if not hasattr(self, "registration"):
+            self.registration = get_object_or_404(
+                Registration.objects.select_related("workshop"), token=self.kwargs["token"]
+            )
+        return self.registration
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(workshop=self.get_registration().workshop, **kwargs)
 
 
 class ManageView(RegistrationByTokenMixin, DetailView):

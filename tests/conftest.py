@@ -30,7 +30,7 @@ def empty_cache():
 @pytest.fixture
 def seeded(db) -> Workshop:
     """The LoRAINNe'24 content (fixture `lorainne24`, from the workshop's original page)."""
-    call_command("loaddata", "lorainne24", verbosity=0)
+    call_command("loaddata", "lorainne24", "lorainne24_options", verbosity=0)
     return Workshop.objects.get(slug="lorainne24")
 
 

@@ -207,11 +207,11 @@ def test_production_smoke_registration_email_headers_and_static(tmp_path):
             "email": "jeremy.cohen@example.org",
             "affiliation": "CNRS-CREATIS, Lyon",
             "position": "researcher",
-            "attends_day_one": "on",
-            "attends_day_two": "on",
+            "days": re.findall(r'name="days" value="([^"]+)"', form),  # every day offered
             "privacy_consent": "on",
         }
-        response, _ = browser.request("POST", "/register/", body=urlencode(fields))
+        assert len(fields["days"]) == 2
+        response, _ = browser.request("POST", "/register/", body=urlencode(fields, doseq=True))
         assert response.status == 302, response.headers
         assert response.headers["Location"] == "/register/submitted/"
         registration = Registration.objects.get(email="jeremy.cohen@example.org")

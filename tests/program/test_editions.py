@@ -264,3 +264,19 @@ def test_slot_of_a_talk_copied_as_a_placeholder_titled_by_its_kind(admin_client,
 
     assert copy.talk is None
     assert copy.title == Talk.Kind(cohen.talk.kind).label
+
+
+def test_next_edition_takes_the_registration_options_linked_to_the_copied_slots(
+    admin_client, seeded
+):
+    edition = _start_2025(admin_client, seeded, copy_timetable="on")
+
+    copied = {option.label: option.session for option in edition.options.select_related("session")}
+    assert set(copied) == {option.label for option in seeded.options.all()} == {
+        "Lunch",
+        "Cocktail and posters",
+    }
+    assert copied["Lunch"].workshop == edition
+    assert paris_time(copied["Lunch"].starts_at) == paris_time(
+        seeded.options.get(label="Lunch").session.starts_at
+    ) + dt.timedelta(days=364)

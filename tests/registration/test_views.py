@@ -36,7 +36,7 @@ def test_register_page_when_open_shows_the_form_seats_left_and_deadline(client, 
 
     html = _html(response)
     assert response.status_code == 200
-    assert '<form method="post" action="/register/" class="form" novalidate>' in html
+    assert '<form method="post" action="/lorainne24/register/" class="form" novalidate>' in html
     assert "Registration is open</span>: 3 seats left" in html
     assert "Registration closes after <time" in html
     assert ">Monday 11 November 2024, 23:59:59 CET</time>\n (Europe/Paris time)." in html
@@ -68,7 +68,7 @@ def test_register_page_shows_the_fields_in_their_fieldsets(
     ]
     assert groups == ["Days", "Meals and events"]
     assert "Read the privacy notice" in fieldsets[2].text
-    assert fieldsets[2].find("a").attrs["href"] == "/privacy/"
+    assert fieldsets[2].find("a").attrs["href"] == "/lorainne24/privacy/"
 
 
 def test_register_page_without_options_shows_the_days_only(client, open_workshop):
@@ -215,7 +215,7 @@ def test_register_page_when_closed_has_no_form_and_says_so(client, open_workshop
     response = client.get("/register/")
 
     html = _html(response)
-    assert 'action="/register/"' not in html
+    assert 'action="/lorainne24/register/"' not in html
     assert "Registration is closed: the deadline has passed." in html
 
 
@@ -226,7 +226,7 @@ def test_register_page_before_opening_says_when_it_opens(client, open_workshop):
     response = client.get("/register/")
 
     html = _html(response)
-    assert 'action="/register/"' not in html
+    assert 'action="/lorainne24/register/"' not in html
     assert "Registration opens on" in html
     assert "Monday 21 October 2024, 09:00:00 CEST</time>" in html
 
@@ -237,7 +237,7 @@ def test_register_page_after_the_workshop_says_it_is_over(client, open_workshop,
     response = client.get("/register/")
 
     html = _html(response)
-    assert 'action="/register/"' not in html
+    assert 'action="/lorainne24/register/"' not in html
     assert "LoRAINNe&#x27;24 is over." in html
 
 
@@ -429,7 +429,7 @@ def test_register_form_loaded_before_the_deadline_and_posted_after_is_refused(
     client, open_workshop, form_data, clock
 ):
     clock.move_to(dt.datetime(2024, 11, 11, 23, 59, 59, tzinfo=PARIS))
-    assert 'action="/register/"' in _html(client.get("/register/"))
+    assert 'action="/lorainne24/register/"' in _html(client.get("/register/"))
     clock.move_to(dt.datetime(2024, 11, 12, 0, 0, 0, tzinfo=PARIS))
 
     response = client.post("/register/", form_data)
@@ -805,3 +805,25 @@ def test_participant_list_queries_do_not_grow_with_participants(
         response = client.get("/participants/")
 
     assert len(response.context["participants"]) == listed
+
+
+def test_register_at_an_edition_address_registers_for_that_edition(
+    client, open_workshop, form_data
+):
+    """With a later edition current, the earlier one's own address still takes its own
+    registrations: the edition comes from the address, not from which edition is current."""
+    later = make_workshop(
+        slug="lorainne30",
+        acronym="LoRAINNe'30",
+        starts_on=dt.date(2030, 11, 26),
+        ends_on=dt.date(2030, 11, 27),
+        registration_deadline=dt.date(2030, 11, 11),
+    )
+    assert 'action="/lorainne30/register/"' in _html(client.get("/register/"))  # current
+
+    response = client.post("/lorainne24/register/", form_data)
+
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    assert registration.workshop == open_workshop
+    assert not later.registrations.exists()

@@ -3,6 +3,7 @@
 import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -193,3 +194,127 @@ class AttendedDay(models.Model):
 
     def __str__(self):
         return dateformat.format(self.day, "l j F Y")
+
+
+class Announcement(models.Model):
+    """A message organizers write once and send to some of an edition's participants; each
+    recipient's copy is a Delivery."""
+
+    class Audience(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed participants"
+        WAITLISTED = "waitlisted", "The waiting list"
+        BOTH = "both", "Confirmed and waiting list"
+        SELECTED = "selected", "The registrations selected in the list"
+        DAY = "day", "Those attending a given day"
+        OPTION = "option", "Those who chose a given option"
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="announcements")
+    subject = models.CharField(max_length=200)
+    body = models.TextField(
+        help_text="Plain text. {name} is replaced by the person's first name, {link} by their "
+        "personal link."
+    )
+    audience = models.CharField(max_length=20, choices=Audience, default=Audience.CONFIRMED)
+    day = models.DateField(null=True, blank=True, help_text="For the audience of a day.")
+    option = models.ForeignKey(
+        Option,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="announcements",
+        help_text="For the audience of an option.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When it was queued for sending."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.subject
+
+
+class Delivery(models.Model):
+    """One message to one person (an announcement's copy, or the reminder before the workshop),
+    with its state. A person gets each announcement, and the reminder, at most once: the
+    constraints below say so to the database."""
+
+    class Kind(models.TextChoices):
+        ANNOUNCEMENT = "announcement", "Announcement"
+        REMINDER = "reminder", "Reminder"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=20, choices=Kind)
+    announcement = models.ForeignKey(
+        Announcement, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
+    )
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    state = models.CharField(max_length=20, choices=State, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["announcement", "registration"],
+                condition=models.Q(kind="announcement"),
+                name="one_delivery_per_announcement_and_person",
+            ),
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=models.Q(kind="reminder"),
+                name="one_reminder_per_person",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="announcement", announcement__isnull=False)
+                | models.Q(kind="reminder", announcement__isnull=True),
+                name="delivery_of_announcement_has_one",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "kind"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.registration.email}: {self.get_state_display()}"
+
+
+class CheckIn(models.Model):
+    """A person ticked in at the entrance on one day of the workshop."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="check_ins"
+    )
+    day = models.DateField()
+    arrived_at = models.DateTimeField(auto_now_add=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["arrived_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "day"],
+                name="one_check_in_per_person_and_day",
+                violation_error_message="This person is already checked in for this day.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.registration.full_name}, {self.day:%d %b}"

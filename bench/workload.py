@@ -55,7 +55,7 @@ def load_lorainne(*, today: dt.date) -> Edition:
 
     Registration is then open (deadline in 30 days), as during the weeks the site is busiest.
     """
-    call_command("loaddata", "lorainne24", verbosity=0)
+    call_command("loaddata", "lorainne24", "lorainne24_options", verbosity=0)
     workshop = Workshop.objects.get(slug="lorainne24")
     shift = today + dt.timedelta(days=60) - workshop.starts_on
     Session.objects.filter(workshop=workshop).update(
@@ -87,6 +87,7 @@ def build_large_workshop(*, today: dt.date) -> Edition:
         name="Large synthetic workshop on tensor methods",
         acronym="Synth'99",
         slug="synthetic",
+        published=True,
         description="A workshop as large as the site should ever hold, for the benchmark.",
         schedule_note="Twenty days of talks.",
         starts_on=starts_on,

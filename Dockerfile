@@ -7,6 +7,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_STATIC_MANIFEST=True
 
+# The PDFs of name badges and sign-in sheets (registration/documents.py): WeasyPrint's libraries
+# (Pango, HarfBuzz) and the fonts it embeds, Latin and Cyrillic, Arabic, Chinese/Japanese/Korean.
+# fontconfig builds the font cache here, once, instead of at each worker's first PDF.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
+        fonts-dejavu-core fonts-noto-core fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN useradd --create-home --uid 1000 lorainne
 WORKDIR /app
 

@@ -228,5 +228,10 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["stdout"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # a few INFO lines per PDF otherwise
+        "fontTools": {"level": "WARNING"},
+    },
 }

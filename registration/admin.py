@@ -414,6 +414,11 @@ class RegistrationAdmin(admin.ModelAdmin):
         workshops = sorted({r.workshop for r in registrations}, key=lambda w: w.starts_on)
         several = len(workshops) > 1
         days = sorted({day for workshop in workshops for day in workshop.days})
+        # When people arrived (ticked in at the desk): a column per day on which someone
+        # exported arrived. Nobody arrives before an edition begins: no query until then.
+        begun = any(timezone.now() >= workshop.starts_at for workshop in workshops)
+        arrivals = services.arrivals(registrations) if begun else {}
+        arrival_days = sorted({day for per_day in arrivals.values() for day in per_day})
         options = list(
             Option.objects.filter(workshop__in=workshops)
             .select_related("workshop")
@@ -432,6 +437,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             + [dateformat.format(day, "l j F Y") for day in days]
             + [_option_name(option, several) for option in options]
             + [_header(name) for name in CSV_COLUMNS_AFTER_CHOICES]
+            + [f"Arrived {dateformat.format(day, 'l j F Y')}" for day in arrival_days]
         )
         for registration in registrations:
             # A day or an option of another edition than the person's is left blank.
@@ -449,6 +455,7 @@ class RegistrationAdmin(admin.ModelAdmin):
                 for option in options
             ]
             row += [_csv_value(registration, name) for name in CSV_COLUMNS_AFTER_CHOICES]
+            row += _arrival_times(registration, arrival_days, arrivals.get(registration.pk, {}))
             writer.writerow([_defuse_formula(value) for value in row])
         return response
 
@@ -503,6 +510,18 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 def _header(name: str) -> str:
     return capfirst(Registration._meta.get_field(name).verbose_name)
+
+
+def _arrival_times(
+    registration: Registration, days: list[dt.date], arrived: dict[dt.date, dt.datetime]
+) -> list[str]:
+    """When the person was ticked in at the desk each day (HH:MM in their workshop's time zone),
+    blank where they were not."""
+    zone = registration.workshop.tzinfo
+    return [
+        timezone.localtime(arrived[day], zone).strftime("%H:%M") if day in arrived else ""
+        for day in days
+    ]
 
 
 def _yes_no(value: bool) -> str:

@@ -19,6 +19,7 @@ SUBJECTS = {
     EmailKind.PROMOTED: "a seat is yours: your registration is confirmed",
     EmailKind.CANCELLED: "your registration is cancelled",
     EmailKind.LINK: "your registration",
+    EmailKind.CHANGED: "your registration was changed",
 }
 
 

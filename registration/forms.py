@@ -57,6 +57,26 @@ class OptionsField(forms.ModelMultipleChoiceField):
         return option.label
 
 
+def offer_choices(form: forms.BaseForm, workshop: Workshop, *, days: list[dt.date]) -> None:
+    """Give `form`'s `days` one box per day of the edition (those of `days` ticked at first),
+    and its `options` one box per option described by its slot in the timetable; no options,
+    no field."""
+    form.fields["days"].choices = [(day.isoformat(), day_label(day)) for day in workshop.days]
+    form.fields["days"].initial = [day.isoformat() for day in days]
+    options = workshop.options.select_related("session__talk")
+    if not options:
+        del form.fields["options"]
+        return
+    form.fields["options"].widget = DescribedCheckboxes(
+        descriptions={
+            str(option.pk): slot_text(option.session, workshop)
+            for option in options
+            if option.session
+        }
+    )
+    form.fields["options"].queryset = options  # after the widget: it gives it the choices
+
+
 class RegistrationForm(forms.ModelForm):
     # The form's sections, in order: a legend and the names of the fields under it. The template
     # shows these and nothing else, but for the honeypot; a field the edition does not need (no
@@ -121,23 +141,7 @@ class RegistrationForm(forms.ModelForm):
         super().__init__(*args, label_suffix="", **kwargs)
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         self.fields["position"].choices = [("", "Choose…"), *Registration.Position.choices]
-        # One box per day of the edition, all ticked at first.
-        days = self.fields["days"]
-        days.choices = [(day.isoformat(), day_label(day)) for day in workshop.days]
-        days.initial = [day.isoformat() for day in workshop.days]
-        # One box per option, described by its slot in the timetable.
-        options = workshop.options.select_related("session__talk")
-        if not options:
-            del self.fields["options"]
-            return
-        self.fields["options"].widget = DescribedCheckboxes(
-            descriptions={
-                str(option.pk): slot_text(option.session, workshop)
-                for option in options
-                if option.session
-            }
-        )
-        self.fields["options"].queryset = options  # after the widget: it gives it the choices
+        offer_choices(self, workshop, days=workshop.days)
 
     def clean_email(self) -> str:
         """Spaces trimmed and the domain lower-cased: the same person, however they type it."""
@@ -155,3 +159,98 @@ class RegistrationForm(forms.ModelForm):
     def registration_data(self) -> dict:
         """The cleaned answers, as keyword arguments of services.register()."""
         return {name: self.cleaned_data[name] for name in ANSWERS if name in self.fields}
+
+
+class ChangeForm(forms.ModelForm):
+    """What a person may change on their personal page until the changes deadline: the
+    registration form's choices (the same boxes), dietary requirements, affiliation and listing."""
+
+    fieldsets = [
+        ("What you will attend", ["days", "options", "dietary_requirements"]),
+        ("About you", ["affiliation"]),
+        ("Privacy", ["listed_publicly"]),
+    ]
+
+    days = RegistrationForm.declared_fields["days"]
+    options = RegistrationForm.declared_fields["options"]
+
+    class Meta:
+        model = Registration
+        fields = ["options", "dietary_requirements", "affiliation", "listed_publicly"]
+        labels = RegistrationForm.Meta.labels
+        help_texts = RegistrationForm.Meta.help_texts
+        error_messages = RegistrationForm.Meta.error_messages
+        widgets = RegistrationForm.Meta.widgets
+
+    def __init__(self, *args, instance: Registration, **kwargs):
+        super().__init__(*args, instance=instance, label_suffix="", **kwargs)
+        offer_choices(self, instance.workshop, days=instance.days)
+
+    bound_fieldsets = RegistrationForm.bound_fieldsets
+
+    def answers(self) -> dict:
+        """The cleaned answers, as keyword arguments of services.change_answers()."""
+        return {
+            "days": self.cleaned_data["days"],
+            "options": self.cleaned_data.get("options", []),
+            "dietary_requirements": self.cleaned_data["dietary_requirements"],
+            "affiliation": self.cleaned_data["affiliation"],
+            "listed_publicly": self.cleaned_data["listed_publicly"],
+        }
+
+
+class DeskSearchForm(forms.Form):
+    """The desk's search (GET): letters of a name, and the day ticks count for."""
+
+    q = forms.CharField(label="Name", required=False, max_length=100)
+    day = forms.TypedChoiceField(label="Day", coerce=dt.date.fromisoformat, required=False)
+
+    def __init__(self, *args, workshop: Workshop, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["q"].widget.attrs.update(
+            {
+                "type": "search",
+                "autocomplete": "off",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+            }
+        )
+        self.fields["day"].choices = [(day.isoformat(), day_label(day)) for day in workshop.days]
+
+
+class DeskTickForm(forms.Form):
+    """A tick (or its undo) at the desk: who, and for which day."""
+
+    registration = forms.IntegerField()
+    day = forms.DateField(input_formats=["%Y-%m-%d"])
+
+
+class WalkInForm(forms.ModelForm):
+    """Someone at the desk who did not register: the answers services.add_walk_in() needs."""
+
+    day = forms.TypedChoiceField(label="Day", coerce=dt.date.fromisoformat)
+    privacy_consent = forms.BooleanField(
+        label="The person has read the privacy notice and agrees that their data is used to "
+        "organize this workshop.",
+        error_messages={"required": "The person must accept the privacy notice to be registered."},
+    )
+
+    class Meta:
+        model = Registration
+        fields = ["first_name", "last_name", "email", "affiliation", "position"]
+        labels = RegistrationForm.Meta.labels
+        error_messages = RegistrationForm.Meta.error_messages
+        widgets = {name: forms.TextInput(attrs={"autocomplete": "off"}) for name in fields[:2]}
+
+    def __init__(self, *args, workshop: Workshop, day: dt.date | None = None, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["position"].choices = [("", "Choose…"), *Registration.Position.choices]
+        self.fields["day"].choices = [(d.isoformat(), day_label(d)) for d in workshop.days]
+        if day is not None:
+            self.fields["day"].initial = day.isoformat()
+
+    clean_email = RegistrationForm.clean_email
+
+    def walk_in_data(self) -> dict:
+        """The cleaned answers, as keyword arguments of services.add_walk_in()."""
+        return {name: self.cleaned_data[name] for name in [*self.Meta.fields, "day"]}

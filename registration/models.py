@@ -85,6 +85,7 @@ class EmailKind(models.TextChoices):
     PROMOTED = "promoted", "Seat from the waiting list"
     CANCELLED = "cancelled", "Registration cancelled"
     LINK = "link", "Personal link again"
+    CHANGED = "changed", "Registration changed"
 
 
 class Registration(models.Model):

@@ -10,6 +10,7 @@ mail server that is down.
 import dataclasses
 import datetime as dt
 import functools
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
@@ -20,7 +21,7 @@ from django.utils import dateformat, timezone
 from program import services as program_services
 from program.models import Workshop
 
-from .models import AttendedDay, EmailKind, Option, Registration
+from .models import AttendedDay, CheckIn, EmailKind, Option, Registration
 from .tasks import send_registration_email
 
 # Who holds a place in an option: someone on the waiting list keeps theirs, so that a promotion
@@ -511,3 +512,269 @@ def copy_options(source: Workshop, edition: Workshop) -> list[Option]:
             )
         )
     return Option.objects.bulk_create(options)
+
+
+# Changes by the participant ------------------------------------------------------------------
+
+
+class ChangesClosed(RegistrationError):
+    pass
+
+
+def changes_are_open(registration: Registration, *, now: dt.datetime | None = None) -> bool:
+    """Whether the person may still change their answers on their personal page. No query."""
+    workshop = registration.workshop
+    return registration.status != Registration.Status.CANCELLED and (now or timezone.now()) < min(
+        workshop.changes_close_at, workshop.ends_at
+    )
+
+
+def _check_changes_open(workshop: Workshop, registration: Registration, now: dt.datetime) -> None:
+    _check_not_over(workshop, now, "changed")
+    if registration.status == Registration.Status.CANCELLED:
+        raise RegistrationError(
+            "This registration is cancelled: register again before changing what you attend."
+        )
+    if now >= workshop.changes_close_at:
+        last = workshop.changes_close_at - dt.timedelta(seconds=1)
+        raise ChangesClosed(
+            f"Changes closed after {dateformat.format(last.astimezone(workshop.tzinfo), 'l j F Y, H:i')} "
+            f"({workshop.timezone} time). To change something now, write to the organizers at "
+            f"{workshop.contact_email}."
+        )
+
+
+def change_answers(
+    registration: Registration,
+    *,
+    days: Iterable[dt.date],
+    options: Iterable[Option],
+    dietary_requirements: str,
+    affiliation: str,
+    listed_publicly: bool,
+    now: dt.datetime | None = None,
+) -> bool:
+    """The person changes, on their personal page, the days and options they attend, their
+    dietary requirements, affiliation and public listing, until the edition's changes deadline.
+
+    Locks the workshop row (change_choices takes it again in the same transaction). Raises
+    WorkshopOver once the workshop has ended, RegistrationError for a cancelled registration,
+    ChangesClosed after the changes deadline, ValidationError on bad input (no day, a day or an
+    option of another edition, a blank affiliation), OptionFull when an option added has no place
+    left. After commit, sends the "registration changed" email with the new answers, unless
+    nothing changed. Returns whether anything changed.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        workshop = _lock(registration.workshop)
+        registration = Registration.objects.get(pk=registration.pk)
+        _check_changes_open(workshop, registration, now)
+        before = _answers_of(registration)
+        registration.dietary_requirements = dietary_requirements
+        registration.affiliation = affiliation
+        registration.listed_publicly = listed_publicly
+        registration.full_clean()
+        registration.save(
+            update_fields=["dietary_requirements", "affiliation", "listed_publicly", "updated_at"]
+        )
+        try:
+            change_choices(registration, days=days, options=options)
+        except OptionFull as full:
+            raise OptionFull(full.option, "Untick it to save your changes.") from None
+        changed = _answers_of(registration) != before
+        if not changed:
+            transaction.set_rollback(True)  # not even updated_at moves
+            return False
+        _queue_email(registration, EmailKind.CHANGED)
+    return True
+
+
+def _answers_of(registration: Registration) -> tuple:
+    return (
+        sorted(registration.attended_days.values_list("day", flat=True)),
+        sorted(registration.options.values_list("pk", flat=True)),
+        registration.dietary_requirements,
+        registration.affiliation,
+        registration.listed_publicly,
+    )
+
+
+# The check-in desk ---------------------------------------------------------------------------
+
+# Letters that Unicode does not decompose into a base letter and an accent.
+_UNDECOMPOSED = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe"}
+)
+DESK_SEARCH_MIN_LETTERS = 2  # "Li", "Wu", "Ng" are whole names
+DESK_SEARCH_LIMIT = 25
+
+
+def fold(text: str) -> str:
+    """A name as the desk compares it: without accents or case ("Lefèvre", "LEFEVRE" → "lefevre";
+    "Łukasz" → "lukasz"). Other scripts stay as they are, case folded ("Иштева" → "иштева")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return bare.translate(_UNDECOMPOSED)
+
+
+def _name_words(*names: str) -> list[str]:
+    return fold(" ".join(names)).replace("-", " ").replace("'", " ").replace("’", " ").split()
+
+
+@dataclasses.dataclass(frozen=True)
+class DeskSearch:
+    """The people a search at the desk found (at most DESK_SEARCH_LIMIT), and how many more."""
+
+    people: list[Registration]
+    more: int
+
+
+def search_at_desk(workshop: Workshop, text: str) -> DeskSearch | None:
+    """Confirmed and waitlisted people of `workshop` a search at the desk finds: each word typed
+    begins a word of their first or last name, accents and case aside ("lef", "andre l"). Sorted
+    by last name.
+
+    Compared in Python on names read in one query: the same on PostgreSQL and SQLite, with no
+    extension (unaccent) and no extra column; a thousand names take a few milliseconds. Then one
+    query for those found (their days and check-ins prefetched: two more). No lock. None when
+    fewer than DESK_SEARCH_MIN_LETTERS letters were typed.
+    """
+    terms = _name_words(text)
+    if sum(len(term) for term in terms) < DESK_SEARCH_MIN_LETTERS:
+        return None
+    names = workshop.registrations.filter(status__in=HOLDS_OPTIONS).values_list(
+        "pk", "first_name", "last_name"
+    )
+    found = []
+    for pk, first_name, last_name in names:
+        words = _name_words(first_name, last_name)
+        if all(any(word.startswith(term) for word in words) for term in terms):
+            found.append((fold(last_name), fold(first_name), pk))
+    found.sort()
+    order = {pk: index for index, (*_, pk) in enumerate(found[:DESK_SEARCH_LIMIT])}
+    people = sorted(
+        Registration.objects.filter(pk__in=order).prefetch_related("attended_days", "check_ins"),
+        key=lambda registration: order[registration.pk],
+    )
+    return DeskSearch(people=people, more=len(found) - len(order))
+
+
+@dataclasses.dataclass(frozen=True)
+class DayCount:
+    day: dt.date
+    arrived: int
+    expected: int
+
+
+def desk_counts(workshop: Workshop) -> list[DayCount]:
+    """For each day of the edition: how many people arrived (checked in) and how many confirmed
+    people are expected. Two queries, no lock."""
+    expected = dict(
+        AttendedDay.objects.filter(
+            registration__workshop=workshop, registration__status=Registration.Status.CONFIRMED
+        )
+        .values_list("day")
+        .annotate(people=models.Count("pk"))
+        .order_by()
+    )
+    arrived = dict(
+        CheckIn.objects.filter(registration__workshop=workshop)
+        .values_list("day")
+        .annotate(people=models.Count("pk"))
+        .order_by()
+    )
+    return [
+        DayCount(day=day, arrived=arrived.get(day, 0), expected=expected.get(day, 0))
+        for day in workshop.days
+    ]
+
+
+def _check_day(workshop: Workshop, day: dt.date) -> None:
+    if day not in workshop.days:
+        raise RegistrationError(
+            f"{dateformat.format(day, 'l j F Y')} is not a day of {workshop.acronym}."
+        )
+
+
+def check_in(registration: Registration, *, day: dt.date, by=None) -> tuple[CheckIn, bool]:
+    """Tick a confirmed person in at the entrance for `day` (a day of their edition); returns
+    the check-in and whether it is new. Ticking twice, even from two phones at the same instant,
+    keeps the first tick: the database's unique constraint decides, get_or_create reads the
+    winner. No lock: a tick takes no seat. Raises RegistrationError for someone without a seat or
+    a day outside the edition. Sends nothing.
+    """
+    _check_day(registration.workshop, day)
+    if registration.status != Registration.Status.CONFIRMED:
+        raise RegistrationError(
+            f"{registration.full_name} has no confirmed seat "
+            f"({registration.get_status_display().lower()}): an organizer can give them a free "
+            "seat in the admin."
+        )
+    return CheckIn.objects.get_or_create(
+        registration=registration, day=day, defaults={"checked_in_by": by}
+    )
+
+
+def arrivals(registrations: Iterable[Registration]) -> dict[int, dict[dt.date, dt.datetime]]:
+    """When each of `registrations` was ticked in, by registration id and day. One query."""
+    found: dict[int, dict[dt.date, dt.datetime]] = {}
+    ticks = CheckIn.objects.filter(registration__in=[r.pk for r in registrations]).values_list(
+        "registration_id", "day", "arrived_at"
+    )
+    for registration_id, day, arrived_at in ticks:
+        found.setdefault(registration_id, {})[day] = arrived_at
+    return found
+
+
+def undo_check_in(registration: Registration, *, day: dt.date) -> bool:
+    """Take back a mistaken tick; returns whether there was one. Sends nothing."""
+    deleted, _ = CheckIn.objects.filter(registration=registration, day=day).delete()
+    return bool(deleted)
+
+
+def add_walk_in(
+    workshop: Workshop,
+    *,
+    first_name: str,
+    last_name: str,
+    email: str,
+    affiliation: str,
+    position: str,
+    day: dt.date,
+    by=None,
+    now: dt.datetime | None = None,
+) -> Registration:
+    """Someone who did not register turns up at the desk: registered as confirmed for `day` (no
+    option), whatever the registration deadline, and checked in at once — only if a seat is
+    free: a walk-in never joins the waiting list.
+
+    Locks the workshop row (register() takes it again in the same transaction). Raises
+    WorkshopOver after the workshop, NoSeatLeft when every seat is taken, AlreadyRegistered for
+    an email registered already, ValidationError on bad input (blank name, a day outside the
+    edition). After commit, sends the confirmation email with the personal link.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(workshop)
+        _check_not_over(locked, now, "added")
+        # Someone registered already is searched at the desk, full or not.
+        if existing := locked.registrations.with_email(email).first():
+            raise AlreadyRegistered(existing)
+        if locked.registrations.confirmed().count() >= locked.capacity:
+            raise NoSeatLeft(
+                f"No seat is free: all {locked.capacity} seats are taken. Raise the capacity in "
+                "the admin to let this person in."
+            )
+        registration = register(
+            locked,
+            days=[day],
+            enforce_deadline=False,
+            now=now,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            affiliation=affiliation,
+            position=position,
+        )
+        CheckIn.objects.create(registration=registration, day=day, checked_in_by=by)
+    return registration

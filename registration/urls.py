@@ -12,6 +12,10 @@ edition_pages = [
     path("register/submitted/", views.SubmittedView.as_view(), name="submitted"),
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
     path("participants/", views.ParticipantListView.as_view(), name="participant-list"),
+    path("desk/", views.DeskView.as_view(), name="desk"),
+    path("desk/check-in/", views.DeskTickView.as_view(), name="desk-check-in"),
+    path("desk/undo/", views.DeskTickView.as_view(undo=True), name="desk-undo"),
+    path("desk/walk-in/", views.WalkInView.as_view(), name="desk-walk-in"),
 ]
 
 urlpatterns = [
@@ -19,5 +23,6 @@ urlpatterns = [
     path("registration/<str:token>/", views.ManageView.as_view(), name="manage"),
     path("registration/<str:token>/cancel/", views.CancelView.as_view(), name="cancel"),
     path("registration/<str:token>/rejoin/", views.RejoinView.as_view(), name="rejoin"),
+    path("registration/<str:token>/change/", views.ChangeView.as_view(), name="change"),
     path("<slug:edition>/", include(edition_pages)),
 ]

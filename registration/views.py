@@ -1,15 +1,31 @@
-"""Registration pages: the form, the personal page behind the emailed link, the privacy notice."""
+"""Registration pages: the form, the personal page behind the emailed link, the privacy notice,
+the check-in desk."""
+
+import contextlib
+import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from program.views import WorkshopMixin
 
 from . import services
-from .forms import RegistrationForm
+from .forms import (
+    ChangeForm,
+    DeskSearchForm,
+    DeskTickForm,
+    RegistrationForm,
+    WalkInForm,
+    day_label,
+)
 from .models import Registration
 from .throttle import allow_registration_attempt
 
@@ -96,11 +112,52 @@ class ManageView(RegistrationByTokenMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         registration = self.object
+        changes_open = services.changes_are_open(registration)
+        if changes_open and "change_form" not in kwargs:
+            kwargs["change_form"] = ChangeForm(instance=registration)
         return super().get_context_data(
             position=registration.waiting_list_position(),
             status=services.registration_status(registration.workshop),
+            changes_open=changes_open,
+            changes_closed_after=registration.workshop.changes_close_at - dt.timedelta(seconds=1),
             **kwargs,
         )
+
+
+class ChangeView(ManageView):
+    """POST the personal page's change form: the new answers, or the page again with the errors
+    and every answer as typed. GET shows the personal page."""
+
+    def get(self, request, *args, **kwargs):
+        return redirect(self.get_registration().get_absolute_url())
+
+    def post(self, request, *args, **kwargs):
+        self.object = registration = self.get_registration()
+        form = ChangeForm(request.POST, instance=registration)
+        if form.is_valid():
+            try:
+                changed = services.change_answers(registration, **form.answers())
+            except services.OptionFull as full:
+                form.add_error("options", full.message)
+            except services.RegistrationError as refused:
+                messages.error(request, refused.message)
+                return redirect(registration.get_absolute_url())
+            except ValidationError as invalid:
+                form.add_error(None, invalid)
+            else:
+                if changed:
+                    messages.success(
+                        request,
+                        "Your changes are saved. We have sent you an email to confirm them.",
+                    )
+                else:
+                    messages.info(request, "Nothing was changed.")
+                return redirect(registration.get_absolute_url())
+        # The page as the database has it (the form changed its instance), the form as typed.
+        self.object = self.registration = Registration.objects.select_related("workshop").get(
+            pk=registration.pk
+        )
+        return self.render_to_response(self.get_context_data(change_form=form))
 
 
 class CancelView(RegistrationByTokenMixin, TemplateView):
@@ -168,3 +225,148 @@ class ParticipantListView(WorkshopMixin, ListView):
             .filter(listed_publicly=True)
             .order_by("last_name", "first_name")
         )
+
+
+# The check-in desk: organizers only (staff accounts), on a phone at the entrance.
+
+
+class DeskMixin(WorkshopMixin):
+    """A desk page of the request's edition; anyone but staff goes to the admin's login."""
+
+    @method_decorator(staff_member_required)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def default_day(self) -> dt.date:
+        """Today when the edition is on, else its nearest day."""
+        today = timezone.localdate(timezone=self.workshop.tzinfo)
+        days = self.workshop.days
+        return today if today in days else (days[0] if today < days[0] else days[-1])
+
+    def desk_url(self, *, day: dt.date, q: str = "") -> str:
+        """The desk's search page for `day`, with the name searched (if any)."""
+        query = {"q": q} if q else {}
+        path = reverse("registration:desk", kwargs=self.kwargs)
+        return f"{path}?{urlencode(query | {'day': day.isoformat()})}"
+
+
+class DeskView(DeskMixin, TemplateView):
+    """Search a name (GET), see each person found with a button to tick them in for the day;
+    the day's arrivals against those expected at the top."""
+
+    template_name = "registration/desk.html"
+
+    def get_context_data(self, **kwargs):
+        form = DeskSearchForm(self.request.GET, workshop=self.workshop)
+        form.is_valid()  # a bad day falls back to the default one; the name is free text
+        day = form.cleaned_data.get("day") or self.default_day()
+        query = form.cleaned_data.get("q", "").strip()
+        search = services.search_at_desk(self.workshop, query) if query else None
+        rows = []
+        for registration in search.people if search else []:
+            arrival = next((c for c in registration.check_ins.all() if c.day == day), None)
+            rows.append(
+                {
+                    "registration": registration,
+                    "confirmed": registration.status == Registration.Status.CONFIRMED,
+                    "expected": day in registration.days,
+                    "arrival": arrival,
+                }
+            )
+        return super().get_context_data(
+            form=form,
+            day=day,
+            query=query,
+            search=search,
+            rows=rows,
+            min_letters=services.DESK_SEARCH_MIN_LETTERS,
+            counts=services.desk_counts(self.workshop),
+            desk_url=reverse("registration:desk", kwargs=self.kwargs),
+            check_in_url=reverse("registration:desk-check-in", kwargs=self.kwargs),
+            undo_url=reverse("registration:desk-undo", kwargs=self.kwargs),
+            walk_in_url=reverse("registration:desk-walk-in", kwargs=self.kwargs)
+            + f"?{urlencode({'day': day.isoformat()})}",
+            **kwargs,
+        )
+
+
+class DeskTickView(DeskMixin, View):
+    """POST: tick a person in for a day (`undo = True`: take the tick back); back to the search."""
+
+    undo = False
+
+    def post(self, request, *args, **kwargs):
+        form = DeskTickForm(request.POST)
+        query = request.POST.get("q", "")[:100]
+        if not form.is_valid():
+            messages.error(request, "That tick was not understood: search the name again.")
+            return redirect(self.desk_url(day=self.default_day(), q=query))
+        day = form.cleaned_data["day"]
+        registration = get_object_or_404(
+            Registration.objects.select_related("workshop"),
+            pk=form.cleaned_data["registration"],
+            workshop=self.workshop,
+        )
+        name, label = registration.full_name, day_label(day)
+        if self.undo:
+            if services.undo_check_in(registration, day=day):
+                messages.success(request, f"Tick taken back: {name} is not checked in for {label}.")
+            else:
+                messages.info(request, f"{name} was not checked in for {label}.")
+            return redirect(self.desk_url(day=day, q=query))
+        try:
+            check_in, new = services.check_in(registration, day=day, by=request.user)
+        except services.RegistrationError as refused:
+            messages.error(request, refused.message)
+        else:
+            at = timezone.localtime(check_in.arrived_at, self.workshop.tzinfo)
+            if new:
+                messages.success(request, f"{name} checked in for {label} at {at:%H:%M}.")
+            else:
+                messages.info(request, f"{name} was already checked in for {label}, at {at:%H:%M}.")
+        return redirect(self.desk_url(day=day, q=query))
+
+
+class WalkInView(DeskMixin, FormView):
+    """Someone who did not register: a seat if one is free, checked in at once."""
+
+    template_name = "registration/desk_walk_in.html"
+    form_class = WalkInForm
+
+    def get_form_kwargs(self):
+        day = None
+        with contextlib.suppress(ValueError):
+            day = dt.date.fromisoformat(self.request.GET.get("day", ""))
+        if day not in self.workshop.days:
+            day = self.default_day()
+        return {**super().get_form_kwargs(), "workshop": self.workshop, "day": day}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            status=services.registration_status(self.workshop),
+            desk_url=reverse("registration:desk", kwargs=self.kwargs),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = form.walk_in_data()
+        try:
+            registration = services.add_walk_in(self.workshop, **data, by=self.request.user)
+        except services.AlreadyRegistered as already:
+            form.add_error(
+                "email",
+                f"{already.registration.full_name} is registered with this address already: "
+                "search their name on the desk.",
+            )
+            return self.form_invalid(form)
+        except services.RegistrationError as refused:
+            form.add_error(None, refused.message)
+            return self.form_invalid(form)
+        except ValidationError as invalid:
+            form.add_error(None, invalid.messages)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"{registration.full_name} is registered and checked in for {day_label(data['day'])}.",
+        )
+        return redirect(self.desk_url(day=data["day"], q=registration.last_name))

@@ -1,5 +1,6 @@
 """The emails a registrant receives, rendered from templates/registration/email/."""
 
+import re
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.template.loader import render_to_string
+from django.utils import dateformat, timezone
 
 from program.ical import build_calendar
 from program.models import Session, Workshop
@@ -66,9 +68,98 @@ def build_email(registration: Registration, kind: EmailKind) -> EmailMultiAltern
     if kind in (EmailKind.CONFIRMED, EmailKind.PROMOTED, EmailKind.LINK) and (
         registration.status == Registration.Status.CONFIRMED
     ):
-        sessions = Session.objects.filter(workshop=workshop).timetable()
-        calendar = build_calendar(workshop, sessions, base_url=settings.SITE_URL)
-        message.attach(
-            f"{workshop.slug}-program.ics", calendar, "text/calendar; charset=utf-8; method=PUBLISH"
-        )
+        attach_program(message, workshop)
     return message
+
+
+# Announcements and reminders ------------------------------------------------------------------
+
+# What an organizer may write in an announcement: {name}, {link}. Anything else between braces is
+# refused before sending, rather than reaching people as “{room}”.
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+ANNOUNCEMENT_PLACEHOLDERS = ("name", "link")
+
+
+def unknown_placeholders(text: str) -> list[str]:
+    """The placeholders of `text` other than {name} and {link}, as written (“{room}”)."""
+    found = PLACEHOLDER.findall(text)
+    return sorted({f"{{{name}}}" for name in found if name not in ANNOUNCEMENT_PLACEHOLDERS})
+
+
+def personal_link(registration: Registration) -> str:
+    return settings.SITE_URL + registration.get_absolute_url()
+
+
+def fill_placeholders(text: str, registration: Registration) -> str:
+    """`text` with {name} (the first name) and {link} (the personal link) filled."""
+    values = {"name": registration.first_name, "link": personal_link(registration)}
+    return PLACEHOLDER.sub(lambda match: values.get(match[1], match[0]), text)
+
+
+def announcement_subject(announcement, workshop: Workshop) -> str:
+    """The edition's acronym first, as every email of the edition (unless the subject has it)."""
+    if announcement.subject.startswith(workshop.acronym):
+        return announcement.subject
+    return f"{workshop.acronym}: {announcement.subject}"
+
+
+def build_announcement_email(
+    announcement, registration: Registration, *, to: str | None = None
+) -> EmailMultiAlternatives:
+    """An announcement for one person (placeholders filled from their registration), plain text
+    with an HTML alternative. `to`: another address (an organizer's test)."""
+    workshop = registration.workshop
+    context = {
+        "workshop": workshop,
+        "registration": registration,
+        "body": fill_placeholders(announcement.body, registration),
+        "manage_url": personal_link(registration),
+    }
+    message = EmailMultiAlternatives(
+        subject=announcement_subject(announcement, workshop),
+        body=render_to_string("registration/email/announcement.txt", context),
+        from_email=sender(workshop),
+        to=[to or registration.email],
+        reply_to=reply_to(workshop),
+    )
+    message.attach_alternative(
+        render_to_string("registration/email/announcement.html", context), "text/html"
+    )
+    return message
+
+
+def build_reminder_email(registration: Registration) -> EmailMultiAlternatives:
+    """The reminder before the workshop: the registration email's layout (when, where, their
+    choices, their link) with an opening of its own, and the program as an .ics file."""
+    workshop = registration.workshop
+    days_left = (workshop.starts_on - timezone.localdate(timezone=workshop.tzinfo)).days
+    context = {
+        "registration": registration,
+        "workshop": workshop,
+        "kind": "reminder",
+        "opening_template": "registration/email/kinds/reminder.html",
+        "days_left": days_left,
+        "site_url": settings.SITE_URL,
+        "manage_url": personal_link(registration),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"{workshop.acronym}: see you on {dateformat.format(workshop.starts_on, 'l j F')}",
+        body=render_to_string("registration/email/message.txt", context),
+        from_email=sender(workshop),
+        to=[registration.email],
+        reply_to=reply_to(workshop),
+    )
+    message.attach_alternative(
+        render_to_string("registration/email/message.html", context), "text/html"
+    )
+    attach_program(message, workshop)
+    return message
+
+
+def attach_program(message: EmailMultiAlternatives, workshop: Workshop) -> None:
+    """Attach the edition's timetable as an .ics file (confirmations and reminders)."""
+    sessions = Session.objects.filter(workshop=workshop).timetable()
+    calendar = build_calendar(workshop, sessions, base_url=settings.SITE_URL)
+    message.attach(
+        f"{workshop.slug}-program.ics", calendar, "text/calendar; charset=utf-8; method=PUBLISH"
+    )

@@ -225,6 +225,15 @@ class Announcement(models.Model):
         related_name="announcements",
         help_text="For the audience of an option.",
     )
+    # A draft remembers whom the organizer selected, so that its preview, its test and its
+    # sending (each a request of its own) all address the same people.
+    selected = models.ManyToManyField(
+        Registration,
+        blank=True,
+        related_name="+",
+        verbose_name="selected registrations",
+        help_text="For the audience of the registrations selected in the list.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

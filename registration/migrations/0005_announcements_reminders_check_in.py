@@ -6,65 +6,212 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('program', '0008_changes_deadline_and_reminder'),
-        ('registration', '0004_remove_the_day_and_meal_booleans'),
+        ("program", "0008_changes_deadline_and_reminder"),
+        ("registration", "0004_remove_the_day_and_meal_booleans"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Announcement',
+            name="Announcement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(max_length=200)),
-                ('body', models.TextField(help_text="Plain text. {name} is replaced by the person's first name, {link} by their personal link.")),
-                ('audience', models.CharField(choices=[('confirmed', 'Confirmed participants'), ('waitlisted', 'The waiting list'), ('both', 'Confirmed and waiting list'), ('selected', 'The registrations selected in the list'), ('day', 'Those attending a given day'), ('option', 'Those who chose a given option')], default='confirmed', max_length=20)),
-                ('day', models.DateField(blank=True, help_text='For the audience of a day.', null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sent_at', models.DateTimeField(blank=True, editable=False, help_text='When it was queued for sending.', null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('option', models.ForeignKey(blank=True, help_text='For the audience of an option.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='announcements', to='registration.option')),
-                ('workshop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='announcements', to='program.workshop')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200)),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="Plain text. {name} is replaced by the person's first name, {link} by their personal link."
+                    ),
+                ),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Confirmed participants"),
+                            ("waitlisted", "The waiting list"),
+                            ("both", "Confirmed and waiting list"),
+                            ("selected", "The registrations selected in the list"),
+                            ("day", "Those attending a given day"),
+                            ("option", "Those who chose a given option"),
+                        ],
+                        default="confirmed",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "day",
+                    models.DateField(blank=True, help_text="For the audience of a day.", null=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "sent_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="When it was queued for sending.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "option",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For the audience of an option.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="announcements",
+                        to="registration.option",
+                    ),
+                ),
+                (
+                    "workshop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="announcements",
+                        to="program.workshop",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='CheckIn',
+            name="CheckIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('arrived_at', models.DateTimeField(auto_now_add=True)),
-                ('checked_in_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('registration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='check_ins', to='registration.registration')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("arrived_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "checked_in_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="check_ins",
+                        to="registration.registration",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['arrived_at', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('registration', 'day'), name='one_check_in_per_person_and_day', violation_error_message='This person is already checked in for this day.')],
+                "ordering": ["arrived_at", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("registration", "day"),
+                        name="one_check_in_per_person_and_day",
+                        violation_error_message="This person is already checked in for this day.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('announcement', 'Announcement'), ('reminder', 'Reminder')], max_length=20)),
-                ('state', models.CharField(choices=[('queued', 'Queued'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed')], default='queued', max_length=20)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('announcement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='registration.announcement')),
-                ('registration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='registration.registration')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("announcement", "Announcement"), ("reminder", "Reminder")],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("sending", "Sending"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=20,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "announcement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="registration.announcement",
+                    ),
+                ),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="registration.registration",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'deliveries',
-                'ordering': ['created_at', 'pk'],
-                'indexes': [models.Index(fields=['state', 'kind'], name='registratio_state_1871a7_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('kind', 'announcement')), fields=('announcement', 'registration'), name='one_delivery_per_announcement_and_person'), models.UniqueConstraint(condition=models.Q(('kind', 'reminder')), fields=('registration',), name='one_reminder_per_person'), models.CheckConstraint(condition=models.Q(models.Q(('announcement__isnull', False), ('kind', 'announcement')), models.Q(('announcement__isnull', True), ('kind', 'reminder')), _connector='OR'), name='delivery_of_announcement_has_one')],
+                "verbose_name_plural": "deliveries",
+                "ordering": ["created_at", "pk"],
+                "indexes": [
+                    models.Index(fields=["state", "kind"], name="registratio_state_1871a7_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("kind", "announcement")),
+                        fields=("announcement", "registration"),
+                        name="one_delivery_per_announcement_and_person",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("kind", "reminder")),
+                        fields=("registration",),
+                        name="one_reminder_per_person",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("announcement__isnull", False), ("kind", "announcement")),
+                            models.Q(("announcement__isnull", True), ("kind", "reminder")),
+                            _connector="OR",
+                        ),
+                        name="delivery_of_announcement_has_one",
+                    ),
+                ],
             },
         ),
     ]

@@ -272,10 +272,14 @@ def test_next_edition_takes_the_registration_options_linked_to_the_copied_slots(
     edition = _start_2025(admin_client, seeded, copy_timetable="on")
 
     copied = {option.label: option.session for option in edition.options.select_related("session")}
-    assert set(copied) == {option.label for option in seeded.options.all()} == {
-        "Lunch",
-        "Cocktail and posters",
-    }
+    assert (
+        set(copied)
+        == {option.label for option in seeded.options.all()}
+        == {
+            "Lunch",
+            "Cocktail and posters",
+        }
+    )
     assert copied["Lunch"].workshop == edition
     assert paris_time(copied["Lunch"].starts_at) == paris_time(
         seeded.options.get(label="Lunch").session.starts_at

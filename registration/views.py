@@ -261,24 +261,12 @@ class DeskView(DeskMixin, TemplateView):
         form.is_valid()  # a bad day falls back to the default one; the name is free text
         day = form.cleaned_data.get("day") or self.default_day()
         query = form.cleaned_data.get("q", "").strip()
-        search = services.search_at_desk(self.workshop, query) if query else None
-        rows = []
-        for registration in search.people if search else []:
-            arrival = next((c for c in registration.check_ins.all() if c.day == day), None)
-            rows.append(
-                {
-                    "registration": registration,
-                    "confirmed": registration.status == Registration.Status.CONFIRMED,
-                    "expected": day in registration.days,
-                    "arrival": arrival,
-                }
-            )
+        search = services.search_at_desk(self.workshop, query, day=day) if query else None
         return super().get_context_data(
             form=form,
             day=day,
             query=query,
             search=search,
-            rows=rows,
             min_letters=services.DESK_SEARCH_MIN_LETTERS,
             counts=services.desk_counts(self.workshop),
             desk_url=reverse("registration:desk", kwargs=self.kwargs),

@@ -157,8 +157,8 @@ def test_desk_search_shows_many_people_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = admin_client.get("/desk/", {"q": "mar"})
 
-    assert len(response.context["rows"]) == services.DESK_SEARCH_LIMIT
-    assert "5 more people: type more letters." in _html(response)
+    assert len(response.context["search"].people) == services.DESK_SEARCH_LIMIT
+    assert "10 more people: type more letters." in _html(response)
 
 
 # Ticking in.

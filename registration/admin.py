@@ -21,7 +21,7 @@ from django.utils.text import capfirst
 from program import admin as program_admin
 from program.models import Session, Workshop
 
-from . import services
+from . import documents, services
 from .emails import unknown_placeholders
 from .forms import ANSWERS, day_label
 from .models import Announcement, AttendedDay, Delivery, EmailKind, Option, Registration
@@ -565,6 +565,45 @@ class WorkshopAdmin(program_admin.WorkshopAdmin):
     change does to registrations, and the options a next edition takes."""
 
     inlines = [*program_admin.WorkshopAdmin.inlines, OptionInline]
+    actions = [*program_admin.WorkshopAdmin.actions, "badges", "sign_in_sheets"]
+
+    @admin.action(description="Name badges of the confirmed participants (PDF)")
+    def badges(self, request, queryset):
+        workshop = self._one(request, queryset)
+        if workshop is None:
+            return None
+        people = [
+            documents.Person(r.first_name, r.last_name, r.affiliation)
+            for r in workshop.registrations.confirmed()
+        ]
+        pdf = documents.badges_pdf(edition=workshop.acronym, people=people)
+        return _pdf_response(pdf, f"{workshop.slug}-badges.pdf")
+
+    @admin.action(description="Sign-in sheets, one per day (PDF)")
+    def sign_in_sheets(self, request, queryset):
+        workshop = self._one(request, queryset)
+        if workshop is None:
+            return None
+        confirmed = workshop.registrations.confirmed().prefetch_related("attended_days")
+        days = [
+            (
+                dateformat.format(day, "l j F Y"),
+                [
+                    documents.Person(r.first_name, r.last_name, r.affiliation)
+                    for r in confirmed
+                    if day in r.days
+                ],
+            )
+            for day in workshop.days
+        ]
+        pdf = documents.sign_in_sheet_pdf(edition=workshop.acronym, days=days)
+        return _pdf_response(pdf, f"{workshop.slug}-sign-in-sheets.pdf")
+
+    def _one(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Select one edition.", messages.WARNING)
+            return None
+        return queryset.get()
 
     def edition_started(self, source, edition):
         services.copy_options(source, edition)

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from program.models import Poster, Session, Speaker, Talk, Workshop
 from registration import services
 from registration.forms import day_label
-from registration.models import Registration
+from registration.models import CheckIn, Registration
 
 from ..factories import paris_time
 from .conftest import JEREMY, PHONE, fill_registration_form, personal_link, skip_or_fail
@@ -432,4 +432,66 @@ def test_organizer_starts_the_next_edition_and_publishes_it(
     page.get_by_role("link", name="LoRAINNe'24").click()
     expect(page).to_have_url(f"{page.url.split('/lorainne24/')[0]}/lorainne24/")
     expect(page.locator("h1")).to_contain_text("LoRAINNe'24")
+    assert browser_errors == []
+
+
+def log_in(page) -> None:
+    page.goto(f"/{settings.ADMIN_URL}")
+    page.get_by_label("Username").fill("orga")
+    page.get_by_label("Password").fill("a long password for the test")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#user-tools")).to_contain_text("orga")
+
+
+def test_organizer_sends_an_announcement_then_ticks_two_people_in_on_a_phone(
+    page, phone, open_workshop, organizer, browser_errors
+):
+    people = [
+        services.register(
+            open_workshop,
+            first_name=first,
+            last_name=last,
+            email=email,
+            affiliation="Université de Lorraine",
+            position="researcher",
+        )
+        for first, last, email in [
+            ("Jérémy", "Cohen", "jeremy@example.org"),
+            ("André", "Lefèvre", "andre@example.org"),
+            ("Mariya", "Ishteva", "mariya@example.org"),
+        ]
+    ]
+    mail.outbox.clear()
+
+    # At the office: tell everyone the room changed.
+    log_in(page)
+    page.goto(f"/{settings.ADMIN_URL}registration/announcement/add/")
+    page.locator("#id_workshop").select_option(label=open_workshop.acronym)
+    page.locator("#id_audience").select_option("confirmed")
+    page.locator("#id_subject").fill("The talks move to room 120")
+    page.locator("#id_body").fill("Dear {name},\n\nwe meet in room 120. Your registration: {link}")
+    page.locator("input[name=_continue]").click()
+    expect(page.locator(".announcement-preview")).to_contain_text("Dear Jérémy,")
+    page.get_by_role("button", name="Send to 3 people").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(p.email for p in people)
+    assert all("room 120" in message.body for message in mail.outbox)
+
+    # At the entrance, on a phone: three letters, a tap, twice.
+    log_in(phone)
+    phone.goto("/desk/")
+    for letters, name in [("coh", "Cohen"), ("lef", "Lefèvre")]:
+        phone.get_by_label("First or last name").fill(letters)
+        phone.get_by_role("button", name="Search").tap()
+        row = phone.locator(".desk-person", has_text=name)
+        row.get_by_role("button", name="Check in").tap()
+        expect(phone.locator(".desk-person--arrived", has_text=name)).to_be_visible()
+    day = open_workshop.starts_on
+    expect(phone.locator(".desk-counts li").first).to_contain_text("2 arrived / 3 expected")
+    assert sorted(c.registration.last_name for c in CheckIn.objects.filter(day=day)) == [
+        "Cohen",
+        "Lefèvre",
+    ]
+    widths = phone.evaluate("document.documentElement.scrollWidth")
+    assert widths <= PHONE["width"]
     assert browser_errors == []

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+import secrets
 import uuid
 import zoneinfo
 
@@ -12,6 +13,11 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.functional import cached_property
 from django.utils.timezone import now
+
+
+def new_token() -> str:
+    """256 random bits, URL-safe: the key to a speaker's own page."""
+    return secrets.token_urlsafe(32)
 
 
 def validate_timezone(value: str) -> None:
@@ -145,6 +151,16 @@ class Workshop(models.Model):
         max_length=200,
         help_text="How to reach the organizers, shown as written (it may be a pattern).",
     )
+    # The practical information page (/<edition>/info/): Markdown, rendered to safe HTML.
+    venue_street_address = models.CharField(
+        "street address", max_length=300, blank=True, help_text="E.g. 13 rue Michel Ney, Nancy."
+    )
+    venue_room = models.CharField("room", max_length=200, blank=True)
+    info_getting_there = models.TextField("how to get there", blank=True)
+    info_transport = models.TextField("transport", blank=True)
+    info_accommodation = models.TextField("accommodation", blank=True)
+    info_wifi = models.TextField("wifi", blank=True)
+    info_other = models.TextField("anything else", blank=True)
 
     objects = WorkshopQuerySet.as_manager()
 
@@ -283,6 +299,16 @@ class Speaker(models.Model):
     affiliation = models.CharField(max_length=300, blank=True)
     homepage = models.URLField(max_length=500, blank=True)
     photo = models.ImageField(upload_to="speakers/", blank=True)
+    email = models.EmailField(
+        blank=True, help_text="Where the speaker's personal link is sent; never shown on the site."
+    )
+    # The key to the speaker's own page, where they set their title, abstract and slides. A new
+    # token revokes the link sent before.
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    link_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    answered_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the speaker last saved their page."
+    )
 
     class Meta:
         ordering = ["sort_name", "name"]
@@ -324,6 +350,12 @@ class Talk(models.Model):
     )
     speakers = models.ManyToManyField(Speaker, related_name="talks")
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.INVITED)
+    text_locked = models.BooleanField(
+        "text locked",
+        default=False,
+        help_text="Once the program is printed: the speaker can no longer change the title and "
+        "abstract (slides and links still).",
+    )
     # Calendars recognise an event by its UID: it must never change, whatever is edited.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # Raised by the database whenever what a calendar shows of the talk changes (triggers.py).
@@ -511,3 +543,51 @@ class Poster(models.Model):
     def get_absolute_url(self):
         posters = reverse("program:poster-list", kwargs={"edition": self.workshop.slug})
         return posters + f"#poster-{self.number}"
+
+
+def material_upload_to(material: "Material", filename: str) -> str:
+    """A name that cannot collide or leave the folder: the edition and a random name; the file's
+    own name is kept apart (`Material.download_name`)."""
+    return f"materials/{uuid.uuid4().hex}.pdf"
+
+
+class Material(models.Model):
+    """Slides, a poster, or a link (video, paper) for a talk or a poster."""
+
+    class Kind(models.TextChoices):
+        SLIDES = "slides", "Slides"
+        POSTER = "poster", "Poster"
+        VIDEO = "video", "Video"
+        PAPER = "paper", "Paper"
+        OTHER = "other", "Other"
+
+    talk = models.ForeignKey(
+        Talk, on_delete=models.CASCADE, null=True, blank=True, related_name="materials"
+    )
+    poster = models.ForeignKey(
+        Poster, on_delete=models.CASCADE, null=True, blank=True, related_name="materials"
+    )
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.SLIDES)
+    file = models.FileField(upload_to=material_upload_to, blank=True, max_length=200)
+    download_name = models.CharField(max_length=200, blank=True, editable=False)
+    url = models.URLField("link", max_length=500, blank=True, help_text="arXiv, HAL, DOI, video…")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(talk__isnull=False, poster__isnull=True)
+                | models.Q(talk__isnull=True, poster__isnull=False),
+                name="material_of_a_talk_or_a_poster",
+                violation_error_message="A material belongs to one talk or one poster.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(file="") | ~models.Q(url=""),
+                name="material_has_a_file_or_a_link",
+                violation_error_message="Give a PDF file or a link.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.download_name or self.url

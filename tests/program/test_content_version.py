@@ -138,3 +138,19 @@ def test_every_content_table_has_its_triggers():
                 [triggers.PREFIX + "%"],
             )
         assert {table for (table,) in cursor.fetchall()} == tables
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrations_that_rebuild_tables_run_with_the_triggers_installed():
+    """SQLite rebuilds a table to add a column and refuses while another table's trigger names
+    it: `migrate` takes the triggers away first and puts them back after (program/apps.py)."""
+    workshop = WorkshopFactory()
+    SpeakerFactory(workshop=workshop)
+    call_command("migrate", "program", "0008", verbosity=0)  # triggers installed after it
+
+    call_command("migrate", verbosity=0)  # 0009 adds columns to program_talk and others
+
+    before = version(workshop)
+    TalkFactory(workshop=workshop)
+    assert version(workshop) > before
+    test_every_content_table_has_its_triggers()

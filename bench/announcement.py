@@ -1,7 +1,7 @@
 """How long queueing an announcement to 1,000 people takes: `python -m bench.announcement`.
 
 On a PostgreSQL database of its own (`lorainne_bench_announce`, created, migrated and dropped by
-this script), times `registration.services.send_announcement` for an edition of 1,000 confirmed
+this script), times `registration.announcements.send_announcement` for an edition of 1,000 confirmed
 people: the checks, one Delivery row per person and the task queued in the database queue
 (django-tasks-db, as in production). The emails themselves are the task worker's, not timed.
 Target: under 2 s. Exits non-zero above it.
@@ -100,7 +100,7 @@ def main() -> int:
         setup_django()
         from django.core.management import call_command
 
-        from registration import services
+        from registration import announcements
         from registration.models import Announcement, Delivery
 
         call_command("migrate", verbosity=0)
@@ -113,7 +113,7 @@ def main() -> int:
                 body="Dear {name},\n\nwe meet in room B012.\n\nYour page: {link}",
             )
             started = time.perf_counter()
-            queued = services.send_announcement(announcement)
+            queued = announcements.send_announcement(announcement)
             timings.append(time.perf_counter() - started)
             assert queued == args.people == announcement.deliveries.count()
         assert Delivery.objects.count() == args.people * args.runs

@@ -6,7 +6,7 @@ confirmed registrations (names in several scripts, accents, compound names; 150 
 in), then times ~500 searches of 3-letter prefixes of those names, typed as a volunteer would
 (lower case, without accents, or as written):
 
-- the search itself, `registration.services.search_at_desk`;
+- the search itself, `registration.desk.search_at_desk`;
 - the whole page, GET /desk/?q=…, through Django's test client as a logged-in staff user
   (middleware, session, template, counts per day).
 
@@ -176,7 +176,7 @@ def build(rng: random.Random):
 def prefixes(people, rng: random.Random) -> list[str]:
     """What volunteers type: three letters starting a word of someone's name, lower case and
     without accents, or as written, or upper case."""
-    from registration.services import fold
+    from registration.desk import fold
 
     words = [
         word
@@ -204,7 +204,7 @@ def percentiles(samples_ms: list[float]) -> dict[str, float]:
 def measure(workshop, staff, typed: list[str]) -> dict:
     from django.test import Client
 
-    from registration.services import search_at_desk
+    from registration.desk import search_at_desk
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(staff)

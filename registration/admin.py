@@ -21,7 +21,7 @@ from django.utils.text import capfirst
 from program import admin as program_admin
 from program.models import Session, Workshop
 
-from . import documents, services
+from . import announcements, desk, documents, services
 from .emails import unknown_placeholders
 from .forms import ANSWERS, day_label
 from .models import Announcement, AttendedDay, Delivery, EmailKind, Option, Registration
@@ -427,7 +427,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         # When people arrived (ticked in at the desk): a column per day on which someone
         # exported arrived. Nobody arrives before an edition begins: no query until then.
         begun = any(timezone.now() >= workshop.starts_at for workshop in workshops)
-        arrivals = services.arrivals(registrations) if begun else {}
+        arrivals = desk.arrivals(registrations) if begun else {}
         arrival_days = sorted({day for per_day in arrivals.values() for day in per_day})
         options = list(
             Option.objects.filter(workshop__in=workshops)
@@ -672,7 +672,7 @@ class AnnouncementForm(forms.ModelForm):
 
 def _stale_sending(prefix: str = "") -> Q:
     """Deliveries still `sending` long after a worker claimed them: the worker stopped."""
-    since = timezone.now() - services.SENDING_TIMEOUT
+    since = timezone.now() - announcements.SENDING_TIMEOUT
     return Q(**{f"{prefix}state": Delivery.State.SENDING, f"{prefix}updated_at__lt": since})
 
 
@@ -748,10 +748,10 @@ class AnnouncementAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and not obj.sent_at:
-            context["preview"] = services.preview_announcement(obj)
+            context["preview"] = announcements.preview_announcement(obj)
             try:
-                services.check_announcement(obj)
-            except services.AnnouncementRefused as refused:
+                announcements.check_announcement(obj)
+            except announcements.AnnouncementRefused as refused:
                 context["preview_problem"] = refused.message
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -772,8 +772,8 @@ class AnnouncementAdmin(admin.ModelAdmin):
 
     def _send_test(self, request, obj):
         try:
-            person = services.send_test_announcement(obj, to=request.user.email)
-        except services.AnnouncementRefused as refused:
+            person = announcements.send_test_announcement(obj, to=request.user.email)
+        except announcements.AnnouncementRefused as refused:
             self.message_user(request, refused.message, messages.ERROR)
         else:
             self.message_user(
@@ -792,8 +792,8 @@ class AnnouncementAdmin(admin.ModelAdmin):
             )
             return HttpResponseRedirect(self._change_url(obj))
         try:
-            queued = services.send_announcement(obj)
-        except services.AnnouncementRefused as refused:
+            queued = announcements.send_announcement(obj)
+        except announcements.AnnouncementRefused as refused:
             self.message_user(request, refused.message, messages.ERROR)
             return HttpResponseRedirect(self._change_url(obj))
         if queued:
@@ -879,14 +879,14 @@ class DeliveryAdmin(admin.ModelAdmin):
     @admin.display(description="state", ordering="state")
     def state_shown(self, obj):
         if obj.state == Delivery.State.SENDING and (
-            obj.updated_at < timezone.now() - services.SENDING_TIMEOUT
+            obj.updated_at < timezone.now() - announcements.SENDING_TIMEOUT
         ):
             return "unknown: the worker stopped while sending"
         return obj.get_state_display()
 
     @admin.action(description="Send again (failed, or unknown: they may get it twice)")
     def send_again(self, request, queryset):
-        count = services.send_again(queryset)
+        count = announcements.send_again(queryset)
         self.message_user(request, f"{count} email(s) queued again.", messages.SUCCESS)
 
 

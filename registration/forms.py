@@ -226,7 +226,7 @@ class DeskTickForm(forms.Form):
 
 
 class WalkInForm(forms.ModelForm):
-    """Someone at the desk who did not register: the answers services.add_walk_in() needs."""
+    """Someone at the desk who did not register: the answers desk.add_walk_in() needs."""
 
     day = forms.TypedChoiceField(label="Day", coerce=dt.date.fromisoformat)
     privacy_consent = forms.BooleanField(
@@ -252,5 +252,5 @@ class WalkInForm(forms.ModelForm):
     clean_email = RegistrationForm.clean_email
 
     def walk_in_data(self) -> dict:
-        """The cleaned answers, as keyword arguments of services.add_walk_in()."""
+        """The cleaned answers, as keyword arguments of desk.add_walk_in()."""
         return {name: self.cleaned_data[name] for name in [*self.Meta.fields, "day"]}

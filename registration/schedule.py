@@ -12,7 +12,7 @@ from django.tasks import TaskResultStatus, task, task_backends
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from . import services
+from . import announcements, services
 
 logger = logging.getLogger(__name__)
 
@@ -21,11 +21,11 @@ EVERY = dt.timedelta(hours=1)
 
 @task
 def run_schedule() -> dict:
-    """One tick: queue the reminders that are due (services.queue_due_reminders), purge the
+    """One tick: queue the reminders that are due (announcements.queue_due_reminders), purge the
     registrations of workshops that ended more than REGISTRATION_RETENTION_DAYS ago (what the
     privacy notice promises), and queue the next tick. Returns what it did."""
     now = timezone.now()
-    reminders = services.queue_due_reminders(now=now)
+    reminders = announcements.queue_due_reminders(now=now)
     purged = services.purge_personal_data(
         ended_before=now - dt.timedelta(days=settings.REGISTRATION_RETENTION_DAYS)
     )

@@ -10,8 +10,6 @@ mail server that is down.
 import dataclasses
 import datetime as dt
 import functools
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
@@ -22,9 +20,8 @@ from django.utils import dateformat, timezone
 from program import services as program_services
 from program.models import Workshop
 
-from .emails import build_announcement_email, unknown_placeholders
-from .models import Announcement, AttendedDay, CheckIn, Delivery, EmailKind, Option, Registration
-from .tasks import deliver_announcement, deliver_reminders, send_deliveries, send_registration_email
+from .models import AttendedDay, EmailKind, Option, Registration
+from .tasks import send_registration_email
 
 # Who holds a place in an option: someone on the waiting list keeps theirs, so that a promotion
 # never takes an option past its capacity.
@@ -199,14 +196,14 @@ def _check_open(workshop: Workshop, now: dt.datetime) -> None:
         )
 
 
-def _check_not_over(workshop: Workshop, now: dt.datetime, change: str) -> None:
+def check_not_over(workshop: Workshop, now: dt.datetime, change: str) -> None:
     if now >= workshop.ends_at:
         raise WorkshopOver(
             f"{workshop.acronym} is over: its registrations can no longer be {change}."
         )
 
 
-def _lock(workshop: Workshop) -> Workshop:
+def lock_workshop(workshop: Workshop) -> Workshop:
     """Lock the workshop row until the transaction ends, and return it fresh."""
     return Workshop.objects.select_for_update().get(pk=workshop.pk)
 
@@ -330,7 +327,7 @@ def register(
     email = answers.get("email", "")
     try:
         with transaction.atomic():
-            workshop = _lock(workshop)
+            workshop = lock_workshop(workshop)
             if enforce_deadline:
                 _check_open(workshop, now)
             existing = workshop.registrations.with_email(email).first()
@@ -373,11 +370,11 @@ def cancel(registration: Registration, *, now: dt.datetime | None = None) -> lis
     """
     now = now or timezone.now()
     with transaction.atomic():
-        workshop = _lock(registration.workshop)
+        workshop = lock_workshop(registration.workshop)
         registration = Registration.objects.get(pk=registration.pk)
         if registration.status == Registration.Status.CANCELLED:
             return []
-        _check_not_over(workshop, now, "cancelled")
+        check_not_over(workshop, now, "cancelled")
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = now
         registration.waitlisted_at = None
@@ -396,11 +393,11 @@ def rejoin(registration: Registration, *, now: dt.datetime | None = None) -> Reg
     """
     now = now or timezone.now()
     with transaction.atomic():
-        workshop = _lock(registration.workshop)
+        workshop = lock_workshop(registration.workshop)
         registration = Registration.objects.get(pk=registration.pk)
         if registration.status != Registration.Status.CANCELLED:
             return registration
-        _check_not_over(workshop, now, "renewed")
+        check_not_over(workshop, now, "renewed")
         _check_open(workshop, now)
         _check_room(
             registration.options.all(),
@@ -421,7 +418,7 @@ def promote(registration: Registration) -> Registration:
     Sends the promotion email after commit.
     """
     with transaction.atomic():
-        workshop = _lock(registration.workshop)
+        workshop = lock_workshop(registration.workshop)
         registration = Registration.objects.get(pk=registration.pk)
         if registration.status != Registration.Status.WAITLISTED:
             raise RegistrationError(f"{registration.full_name} is not on the waiting list.")
@@ -446,7 +443,7 @@ def change_choices(
     nothing.
     """
     with transaction.atomic():
-        workshop = _lock(registration.workshop)
+        workshop = lock_workshop(registration.workshop)
         registration = Registration.objects.get(pk=registration.pk)
         days, options = _clean_choices(workshop, registration, days, options)
         if registration.status in HOLDS_OPTIONS:
@@ -462,7 +459,7 @@ def fill_free_seats(workshop: Workshop) -> list[Registration]:
     Locks the workshop row; sends the promotion emails after commit.
     """
     with transaction.atomic():
-        return _fill_free_seats(_lock(workshop), timezone.now())
+        return _fill_free_seats(lock_workshop(workshop), timezone.now())
 
 
 def forget(registrations: Iterable[Registration]) -> int:
@@ -475,7 +472,7 @@ def forget(registrations: Iterable[Registration]) -> int:
     deleted = 0
     for workshop_id in sorted({r.workshop_id for r in registrations}):
         with transaction.atomic():
-            workshop = _lock(Workshop(pk=workshop_id))
+            workshop = lock_workshop(Workshop(pk=workshop_id))
             ids = [r.pk for r in registrations if r.workshop_id == workshop_id]
             deleted += _delete(Registration.objects.filter(pk__in=ids))
             _fill_free_seats(workshop, timezone.now())
@@ -532,7 +529,7 @@ def changes_are_open(registration: Registration, *, now: dt.datetime | None = No
 
 
 def _check_changes_open(workshop: Workshop, registration: Registration, now: dt.datetime) -> None:
-    _check_not_over(workshop, now, "changed")
+    check_not_over(workshop, now, "changed")
     if registration.status == Registration.Status.CANCELLED:
         raise RegistrationError(
             "This registration is cancelled: register again before changing what you attend."
@@ -568,7 +565,7 @@ def change_answers(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        workshop = _lock(registration.workshop)
+        workshop = lock_workshop(registration.workshop)
         registration = Registration.objects.get(pk=registration.pk)
         _check_changes_open(workshop, registration, now)
         before = _answers_of(registration)
@@ -599,401 +596,3 @@ def _answers_of(registration: Registration) -> tuple:
         registration.affiliation,
         registration.listed_publicly,
     )
-
-
-# The check-in desk ---------------------------------------------------------------------------
-
-# Letters that Unicode does not decompose into a base letter and an accent.
-_UNDECOMPOSED = str.maketrans(
-    {"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe"}
-)
-_COMBINING_MARKS = re.compile(
-    r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
-)
-_WORD_BREAKS = re.compile(r"[\s\-'’.]+")
-DESK_SEARCH_MIN_LETTERS = 2  # "Li", "Wu", "Ng" are whole names
-DESK_SEARCH_LIMIT = 20  # a phone's screenful or two; more letters narrow it
-
-
-def fold(text: str) -> str:
-    """A name as the desk compares it: without accents or case ("Lefèvre", "LEFEVRE" → "lefevre";
-    "Łukasz" → "lukasz"). Other scripts stay as they are, case folded ("Иштева" → "иштева")."""
-    bare = _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", text.casefold()))
-    return unicodedata.normalize("NFC", bare).translate(_UNDECOMPOSED)
-
-
-@functools.lru_cache(maxsize=20_000)
-def _name_words(name: str) -> tuple[str, ...]:
-    """The words of a name, folded ("Dupont-Marchal" → ("dupont", "marchal")). Kept per process:
-    a desk asks about the same thousand names all day."""
-    return tuple(word for word in _WORD_BREAKS.split(fold(name)) if word)
-
-
-@dataclasses.dataclass(frozen=True)
-class DeskSearch:
-    """The people a search at the desk found (at most DESK_SEARCH_LIMIT), and how many more."""
-
-    people: list[Registration]
-    more: int
-
-
-def search_at_desk(workshop: Workshop, text: str, *, day: dt.date) -> DeskSearch | None:
-    """Confirmed and waitlisted people of `workshop` a search at the desk finds: each word typed
-    begins a word of their first or last name, accents and case aside ("lef", "andre l"). Sorted
-    by last name; each with `attends_day` (registered for `day`) and `arrived_at` (their tick of
-    `day`, or None).
-
-    Compared in Python on names read in one query: the same on PostgreSQL and SQLite, with no
-    extension (unaccent) and no extra column; a thousand names take a few milliseconds. Then one
-    query for those shown. No lock. None when fewer than DESK_SEARCH_MIN_LETTERS letters were
-    typed.
-    """
-    terms = [term for term in _WORD_BREAKS.split(fold(text)) if term]
-    if sum(len(term) for term in terms) < DESK_SEARCH_MIN_LETTERS:
-        return None
-    names = workshop.registrations.filter(status__in=HOLDS_OPTIONS).values_list(
-        "pk", "first_name", "last_name"
-    )
-    found = []
-    for pk, first_name, last_name in names:
-        words = _name_words(first_name) + _name_words(last_name)
-        if all(any(word.startswith(term) for word in words) for term in terms):
-            found.append((_name_words(last_name), _name_words(first_name), pk))
-    found.sort()
-    order = {pk: index for index, (*_, pk) in enumerate(found[:DESK_SEARCH_LIMIT])}
-    shown = Registration.objects.filter(pk__in=order).annotate(
-        attends_day=models.Exists(
-            AttendedDay.objects.filter(registration=models.OuterRef("pk"), day=day)
-        ),
-        arrived_at=models.Subquery(
-            CheckIn.objects.filter(registration=models.OuterRef("pk"), day=day).values("arrived_at")
-        ),
-    )
-    people = sorted(shown, key=lambda registration: order[registration.pk])
-    return DeskSearch(people=people, more=len(found) - len(order))
-
-
-@dataclasses.dataclass(frozen=True)
-class DayCount:
-    day: dt.date
-    arrived: int
-    expected: int
-
-
-def desk_counts(workshop: Workshop) -> list[DayCount]:
-    """For each day of the edition: how many people arrived (checked in) and how many confirmed
-    people are expected. Two queries, no lock."""
-    expected = dict(
-        AttendedDay.objects.filter(
-            registration__workshop=workshop, registration__status=Registration.Status.CONFIRMED
-        )
-        .values_list("day")
-        .annotate(people=models.Count("pk"))
-        .order_by()
-    )
-    arrived = dict(
-        CheckIn.objects.filter(registration__workshop=workshop)
-        .values_list("day")
-        .annotate(people=models.Count("pk"))
-        .order_by()
-    )
-    return [
-        DayCount(day=day, arrived=arrived.get(day, 0), expected=expected.get(day, 0))
-        for day in workshop.days
-    ]
-
-
-def _check_day(workshop: Workshop, day: dt.date) -> None:
-    if day not in workshop.days:
-        raise RegistrationError(
-            f"{dateformat.format(day, 'l j F Y')} is not a day of {workshop.acronym}."
-        )
-
-
-def check_in(registration: Registration, *, day: dt.date, by=None) -> tuple[CheckIn, bool]:
-    """Tick a confirmed person in at the entrance for `day` (a day of their edition); returns
-    the check-in and whether it is new. Ticking twice, even from two phones at the same instant,
-    keeps the first tick: the database's unique constraint decides, get_or_create reads the
-    winner. No lock: a tick takes no seat. Raises RegistrationError for someone without a seat or
-    a day outside the edition. Sends nothing.
-    """
-    _check_day(registration.workshop, day)
-    if registration.status != Registration.Status.CONFIRMED:
-        raise RegistrationError(
-            f"{registration.full_name} has no confirmed seat "
-            f"({registration.get_status_display().lower()}): an organizer can give them a free "
-            "seat in the admin."
-        )
-    return CheckIn.objects.get_or_create(
-        registration=registration, day=day, defaults={"checked_in_by": by}
-    )
-
-
-def arrivals(registrations: Iterable[Registration]) -> dict[int, dict[dt.date, dt.datetime]]:
-    """When each of `registrations` was ticked in, by registration id and day. One query."""
-    found: dict[int, dict[dt.date, dt.datetime]] = {}
-    ticks = CheckIn.objects.filter(registration__in=[r.pk for r in registrations]).values_list(
-        "registration_id", "day", "arrived_at"
-    )
-    for registration_id, day, arrived_at in ticks:
-        found.setdefault(registration_id, {})[day] = arrived_at
-    return found
-
-
-def undo_check_in(registration: Registration, *, day: dt.date) -> bool:
-    """Take back a mistaken tick; returns whether there was one. Sends nothing."""
-    deleted, _ = CheckIn.objects.filter(registration=registration, day=day).delete()
-    return bool(deleted)
-
-
-def add_walk_in(
-    workshop: Workshop,
-    *,
-    first_name: str,
-    last_name: str,
-    email: str,
-    affiliation: str,
-    position: str,
-    day: dt.date,
-    by=None,
-    now: dt.datetime | None = None,
-) -> Registration:
-    """Someone who did not register turns up at the desk: registered as confirmed for `day` (no
-    option), whatever the registration deadline, and checked in at once — only if a seat is
-    free: a walk-in never joins the waiting list.
-
-    Locks the workshop row (register() takes it again in the same transaction). Raises
-    WorkshopOver after the workshop, NoSeatLeft when every seat is taken, AlreadyRegistered for
-    an email registered already, ValidationError on bad input (blank name, a day outside the
-    edition). After commit, sends the confirmation email with the personal link.
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        locked = _lock(workshop)
-        _check_not_over(locked, now, "added")
-        # Someone registered already is searched at the desk, full or not.
-        if existing := locked.registrations.with_email(email).first():
-            raise AlreadyRegistered(existing)
-        if locked.registrations.confirmed().count() >= locked.capacity:
-            raise NoSeatLeft(
-                f"No seat is free: all {locked.capacity} seats are taken. Raise the capacity in "
-                "the admin to let this person in."
-            )
-        registration = register(
-            locked,
-            days=[day],
-            enforce_deadline=False,
-            now=now,
-            first_name=first_name,
-            last_name=last_name,
-            email=email,
-            affiliation=affiliation,
-            position=position,
-        )
-        CheckIn.objects.create(registration=registration, day=day, checked_in_by=by)
-    return registration
-
-
-# Announcements and reminders -----------------------------------------------------------------
-#
-# Organizers write an announcement once; each recipient's copy is a Delivery row, sent by the
-# task worker (registration/tasks.py). A person gets each announcement, and the reminder before
-# the workshop, at most once: database constraints say so, so a double click, a second call or a
-# second worker queues nobody twice.
-
-
-class AnnouncementRefused(RegistrationError):
-    """The announcement cannot go out as it is; nothing was queued."""
-
-
-# A delivery still `sending` this long after a worker claimed it belonged to a worker that stopped
-# mid-send: whether the email left is unknown, and it is not sent again by itself.
-SENDING_TIMEOUT = dt.timedelta(minutes=10)
-
-
-def announcement_audience(announcement: Announcement) -> models.QuerySet:
-    """The registrations an announcement is for, in registration order (no query until read):
-    confirmed people, the waiting list, both, the registrations selected in the admin list
-    (whatever their state), or the confirmed people of a day or of an option."""
-    registrations = Registration.objects.filter(workshop_id=announcement.workshop_id)
-    audience = Announcement.Audience
-    match announcement.audience:
-        case audience.CONFIRMED:
-            return registrations.confirmed()
-        case audience.WAITLISTED:
-            return registrations.waitlisted()
-        case audience.BOTH:
-            return registrations.filter(status__in=HOLDS_OPTIONS)
-        case audience.SELECTED if announcement.pk:
-            return registrations.filter(pk__in=announcement.selected.values("pk"))
-        case audience.DAY if announcement.day:
-            return registrations.confirmed().filter(attended_days__day=announcement.day)
-        case audience.OPTION if announcement.option_id:
-            return registrations.confirmed().filter(options=announcement.option_id)
-    return registrations.none()
-
-
-def check_announcement(announcement: Announcement) -> None:
-    """Raise AnnouncementRefused, with what to fix, for an announcement that cannot go out: an
-    empty subject or text, an unknown placeholder, an audience of a day or an option not given
-    (or not this edition's). Whether anybody is in the audience is the caller's question."""
-    if not announcement.subject.strip():
-        raise AnnouncementRefused("Write a subject.")
-    if not announcement.body.strip():
-        raise AnnouncementRefused("Write the text of the announcement.")
-    if unknown := unknown_placeholders(announcement.subject + "\n" + announcement.body):
-        raise AnnouncementRefused(
-            f"Unknown placeholder {', '.join(unknown)}: only {{name}} (the person's first name) "
-            "and {link} (their personal link) are filled in."
-        )
-    workshop = announcement.workshop
-    if announcement.audience == Announcement.Audience.DAY and (
-        announcement.day not in workshop.days
-    ):
-        raise AnnouncementRefused(f"Choose one of the days of {workshop.acronym}.")
-    if announcement.audience == Announcement.Audience.OPTION and (
-        announcement.option is None or announcement.option.workshop_id != workshop.pk
-    ):
-        raise AnnouncementRefused(f"Choose one of the options of {workshop.acronym}.")
-
-
-@dataclasses.dataclass(frozen=True)
-class AnnouncementPreview:
-    """The announcement as its first recipient will read it, and how many will."""
-
-    recipients: int
-    registration: Registration | None
-    subject: str
-    text: str
-
-
-def preview_announcement(announcement: Announcement) -> AnnouncementPreview:
-    """Render the announcement for the first person of its audience. Two queries, no lock."""
-    audience = announcement_audience(announcement)
-    first = audience.select_related("workshop").order_by("created_at", "pk").first()
-    if first is None:
-        return AnnouncementPreview(recipients=0, registration=None, subject="", text="")
-    message = build_announcement_email(announcement, first)
-    return AnnouncementPreview(
-        recipients=audience.count(), registration=first, subject=message.subject, text=message.body
-    )
-
-
-def send_test_announcement(announcement: Announcement, *, to: str) -> Registration:
-    """Send the announcement, filled for the first person of its audience, to `to` (the
-    organizer), at once and outside the queue. Raises AnnouncementRefused when `to` is empty,
-    when the announcement cannot go out, or when the mail server refuses. Returns the person
-    whose copy was sent."""
-    if not to:
-        raise AnnouncementRefused(
-            "Your account has no email address: add one to your user in the admin to receive tests."
-        )
-    check_announcement(announcement)
-    first = announcement_audience(announcement).select_related("workshop").first()
-    if first is None:
-        raise AnnouncementRefused("Nobody is in this audience: there is no one to preview.")
-    message = build_announcement_email(announcement, first, to=to)
-    message.subject = f"[Test] {message.subject}"
-    try:
-        message.send()
-    except Exception as error:  # the mail server's refusal, reported to the organizer
-        raise AnnouncementRefused(f"The test could not be sent: {error}") from error
-    return first
-
-
-def send_announcement(announcement: Announcement, *, now: dt.datetime | None = None) -> int:
-    """Queue the announcement for its audience: one Delivery per person, sent by the task worker.
-
-    Locks the announcement row. Raises AnnouncementRefused, before anything is queued, for an
-    empty subject or text, an unknown placeholder, or an audience of nobody. An announcement is
-    sent once: calling again (a double click) queues nobody and returns 0. After commit, queues
-    the task that sends the deliveries. Returns how many people it was queued for.
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        announcement = (
-            Announcement.objects.select_for_update(of=("self",))
-            .select_related("workshop", "option")
-            .get(pk=announcement.pk)
-        )
-        if announcement.sent_at is not None:
-            return 0
-        check_announcement(announcement)
-        people = list(announcement_audience(announcement).values_list("pk", flat=True))
-        if not people:
-            raise AnnouncementRefused("Nobody is in this audience: nothing was sent.")
-        Delivery.objects.bulk_create(
-            [
-                Delivery(
-                    kind=Delivery.Kind.ANNOUNCEMENT, announcement=announcement, registration_id=pk
-                )
-                for pk in people
-            ],
-            batch_size=500,
-            ignore_conflicts=True,
-        )
-        announcement.sent_at = now
-        announcement.save(update_fields=["sent_at"])
-        transaction.on_commit(functools.partial(deliver_announcement.enqueue, announcement.pk))
-    return len(people)
-
-
-def queue_due_reminders(*, now: dt.datetime | None = None) -> int:
-    """Queue the reminder of every confirmed person of the published editions whose reminder day
-    (Workshop.reminder_due_on, in the edition's time zone) has come and that have not started:
-    someone who registers after the reminder day gets theirs at the next run, up to the eve.
-
-    Locks nothing: the one-reminder-per-person constraint keeps each person to one, whoever runs
-    this. After commit, queues the task that sends them. Returns how many were queued.
-    """
-    now = now or timezone.now()
-    editions = Workshop.objects.filter(
-        published=True,
-        reminder_days_before__isnull=False,
-        starts_on__gte=now.date() - dt.timedelta(days=1),  # the zone's day is decided below
-    )
-    queued = 0
-    for workshop in editions:
-        today = timezone.localdate(now, workshop.tzinfo)
-        if today < workshop.reminder_due_on or now >= workshop.starts_at:
-            continue
-        reminded = Delivery.objects.filter(
-            registration=models.OuterRef("pk"), kind=Delivery.Kind.REMINDER
-        )
-        with transaction.atomic():
-            people = list(
-                workshop.registrations.confirmed()
-                .filter(~models.Exists(reminded))
-                .values_list("pk", flat=True)
-            )
-            if not people:
-                continue
-            Delivery.objects.bulk_create(
-                [Delivery(kind=Delivery.Kind.REMINDER, registration_id=pk) for pk in people],
-                batch_size=500,
-                ignore_conflicts=True,
-            )
-            transaction.on_commit(functools.partial(deliver_reminders.enqueue, workshop.pk))
-        queued += len(people)
-    return queued
-
-
-def send_again(deliveries: Iterable[Delivery], *, now: dt.datetime | None = None) -> int:
-    """An organizer sends again the deliveries that failed or whose outcome is unknown (their
-    worker stopped while sending: the person may get the email twice; that is their call).
-
-    Those sent, queued or still sending within SENDING_TIMEOUT are left alone. Queues the task
-    that sends them; returns how many.
-    """
-    now = now or timezone.now()
-    ids = [delivery.pk for delivery in deliveries]
-    again = Delivery.objects.filter(pk__in=ids).filter(
-        models.Q(state=Delivery.State.FAILED)
-        | models.Q(state=Delivery.State.SENDING, updated_at__lt=now - SENDING_TIMEOUT)
-    )
-    with transaction.atomic():
-        chosen = list(again.values_list("pk", flat=True))
-        Delivery.objects.filter(pk__in=chosen).update(state=Delivery.State.QUEUED, updated_at=now)
-        if chosen:
-            transaction.on_commit(functools.partial(send_deliveries.enqueue, chosen))
-    return len(chosen)

@@ -17,7 +17,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 
 from program.views import WorkshopMixin
 
-from . import services
+from . import desk, services
 from .forms import (
     ChangeForm,
     DeskSearchForm,
@@ -261,14 +261,14 @@ class DeskView(DeskMixin, TemplateView):
         form.is_valid()  # a bad day falls back to the default one; the name is free text
         day = form.cleaned_data.get("day") or self.default_day()
         query = form.cleaned_data.get("q", "").strip()
-        search = services.search_at_desk(self.workshop, query, day=day) if query else None
+        search = desk.search_at_desk(self.workshop, query, day=day) if query else None
         return super().get_context_data(
             form=form,
             day=day,
             query=query,
             search=search,
-            min_letters=services.DESK_SEARCH_MIN_LETTERS,
-            counts=services.desk_counts(self.workshop),
+            min_letters=desk.DESK_SEARCH_MIN_LETTERS,
+            counts=desk.desk_counts(self.workshop),
             desk_url=reverse("registration:desk", kwargs=self.kwargs),
             check_in_url=reverse("registration:desk-check-in", kwargs=self.kwargs),
             undo_url=reverse("registration:desk-undo", kwargs=self.kwargs),
@@ -297,13 +297,13 @@ class DeskTickView(DeskMixin, View):
         )
         name, label = registration.full_name, day_label(day)
         if self.undo:
-            if services.undo_check_in(registration, day=day):
+            if desk.undo_check_in(registration, day=day):
                 messages.success(request, f"Tick taken back: {name} is not checked in for {label}.")
             else:
                 messages.info(request, f"{name} was not checked in for {label}.")
             return redirect(self.desk_url(day=day, q=query))
         try:
-            check_in, new = services.check_in(registration, day=day, by=request.user)
+            check_in, new = desk.check_in(registration, day=day, by=request.user)
         except services.RegistrationError as refused:
             messages.error(request, refused.message)
         else:
@@ -339,7 +339,7 @@ class WalkInView(DeskMixin, FormView):
     def form_valid(self, form):
         data = form.walk_in_data()
         try:
-            registration = services.add_walk_in(self.workshop, **data, by=self.request.user)
+            registration = desk.add_walk_in(self.workshop, **data, by=self.request.user)
         except services.AlreadyRegistered as already:
             form.add_error(
                 "email",

@@ -15,94 +15,181 @@ def give_each_speaker_a_token(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('program', '0008_changes_deadline_and_reminder'),
+        ("program", "0008_changes_deadline_and_reminder"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='speaker',
-            name='answered_at',
-            field=models.DateTimeField(blank=True, editable=False, help_text='When the speaker last saved their page.', null=True),
+            model_name="speaker",
+            name="answered_at",
+            field=models.DateTimeField(
+                blank=True,
+                editable=False,
+                help_text="When the speaker last saved their page.",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='speaker',
-            name='email',
-            field=models.EmailField(blank=True, help_text="Where the speaker's personal link is sent; never shown on the site.", max_length=254),
+            model_name="speaker",
+            name="email",
+            field=models.EmailField(
+                blank=True,
+                help_text="Where the speaker's personal link is sent; never shown on the site.",
+                max_length=254,
+            ),
         ),
         migrations.AddField(
-            model_name='speaker',
-            name='link_sent_at',
+            model_name="speaker",
+            name="link_sent_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         # A token of its own for every existing speaker, then unique.
         migrations.AddField(
-            model_name='speaker',
-            name='token',
+            model_name="speaker",
+            name="token",
             field=models.CharField(editable=False, max_length=64, null=True),
         ),
         migrations.RunPython(give_each_speaker_a_token, migrations.RunPython.noop),
         migrations.AlterField(
-            model_name='speaker',
-            name='token',
-            field=models.CharField(default=program.models.new_token, editable=False, max_length=64, unique=True),
+            model_name="speaker",
+            name="token",
+            field=models.CharField(
+                default=program.models.new_token, editable=False, max_length=64, unique=True
+            ),
         ),
         migrations.AddField(
-            model_name='talk',
-            name='text_locked',
-            field=models.BooleanField(default=False, help_text='Once the program is printed: the speaker can no longer change the title and abstract (slides and links still).', verbose_name='text locked'),
+            model_name="talk",
+            name="text_locked",
+            field=models.BooleanField(
+                default=False,
+                help_text="Once the program is printed: the speaker can no longer change the title and abstract (slides and links still).",
+                verbose_name="text locked",
+            ),
         ),
         migrations.AddField(
-            model_name='workshop',
-            name='info_accommodation',
-            field=models.TextField(blank=True, verbose_name='accommodation'),
+            model_name="workshop",
+            name="info_accommodation",
+            field=models.TextField(blank=True, verbose_name="accommodation"),
         ),
         migrations.AddField(
-            model_name='workshop',
-            name='info_getting_there',
-            field=models.TextField(blank=True, verbose_name='how to get there'),
+            model_name="workshop",
+            name="info_getting_there",
+            field=models.TextField(blank=True, verbose_name="how to get there"),
         ),
         migrations.AddField(
-            model_name='workshop',
-            name='info_other',
-            field=models.TextField(blank=True, verbose_name='anything else'),
+            model_name="workshop",
+            name="info_other",
+            field=models.TextField(blank=True, verbose_name="anything else"),
         ),
         migrations.AddField(
-            model_name='workshop',
-            name='info_transport',
-            field=models.TextField(blank=True, verbose_name='transport'),
+            model_name="workshop",
+            name="info_transport",
+            field=models.TextField(blank=True, verbose_name="transport"),
         ),
         migrations.AddField(
-            model_name='workshop',
-            name='info_wifi',
-            field=models.TextField(blank=True, verbose_name='wifi'),
+            model_name="workshop",
+            name="info_wifi",
+            field=models.TextField(blank=True, verbose_name="wifi"),
         ),
         migrations.AddField(
-            model_name='workshop',
-            name='venue_room',
-            field=models.CharField(blank=True, max_length=200, verbose_name='room'),
+            model_name="workshop",
+            name="venue_room",
+            field=models.CharField(blank=True, max_length=200, verbose_name="room"),
         ),
         migrations.AddField(
-            model_name='workshop',
-            name='venue_street_address',
-            field=models.CharField(blank=True, help_text='E.g. 13 rue Michel Ney, Nancy.', max_length=300, verbose_name='street address'),
+            model_name="workshop",
+            name="venue_street_address",
+            field=models.CharField(
+                blank=True,
+                help_text="E.g. 13 rue Michel Ney, Nancy.",
+                max_length=300,
+                verbose_name="street address",
+            ),
         ),
         migrations.CreateModel(
-            name='Material',
+            name="Material",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('slides', 'Slides'), ('poster', 'Poster'), ('video', 'Video'), ('paper', 'Paper'), ('other', 'Other')], default='slides', max_length=20)),
-                ('file', models.FileField(blank=True, max_length=200, upload_to=program.models.material_upload_to)),
-                ('download_name', models.CharField(blank=True, editable=False, max_length=200)),
-                ('url', models.URLField(blank=True, help_text='arXiv, HAL, DOI, video…', max_length=500, verbose_name='link')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('poster', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='materials', to='program.poster')),
-                ('talk', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='materials', to='program.talk')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("slides", "Slides"),
+                            ("poster", "Poster"),
+                            ("video", "Video"),
+                            ("paper", "Paper"),
+                            ("other", "Other"),
+                        ],
+                        default="slides",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True, max_length=200, upload_to=program.models.material_upload_to
+                    ),
+                ),
+                ("download_name", models.CharField(blank=True, editable=False, max_length=200)),
+                (
+                    "url",
+                    models.URLField(
+                        blank=True,
+                        help_text="arXiv, HAL, DOI, video…",
+                        max_length=500,
+                        verbose_name="link",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "poster",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="materials",
+                        to="program.poster",
+                    ),
+                ),
+                (
+                    "talk",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="materials",
+                        to="program.talk",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('poster__isnull', True), ('talk__isnull', False)), models.Q(('poster__isnull', False), ('talk__isnull', True)), _connector='OR'), name='material_of_a_talk_or_a_poster', violation_error_message='A material belongs to one talk or one poster.'), models.CheckConstraint(condition=models.Q(models.Q(('file', ''), _negated=True), models.Q(('url', ''), _negated=True), _connector='OR'), name='material_has_a_file_or_a_link', violation_error_message='Give a PDF file or a link.')],
+                "ordering": ["created_at", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("poster__isnull", True), ("talk__isnull", False)),
+                            models.Q(("poster__isnull", False), ("talk__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="material_of_a_talk_or_a_poster",
+                        violation_error_message="A material belongs to one talk or one poster.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("file", ""), _negated=True),
+                            models.Q(("url", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="material_has_a_file_or_a_link",
+                        violation_error_message="Give a PDF file or a link.",
+                    ),
+                ],
             },
         ),
     ]

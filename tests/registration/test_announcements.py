@@ -9,7 +9,7 @@ from django.core.mail.backends import locmem
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from registration import services, tasks
+from registration import announcements, services, tasks
 from registration.models import Announcement, Delivery, Registration
 
 from .conftest import DATABASE_TASKS, LOCMEM_MAILERS, NOW
@@ -38,7 +38,7 @@ def _announce(workshop, **fields) -> Announcement:
 
 
 def _audience(announcement) -> list[str]:
-    return sorted(services.announcement_audience(announcement).values_list("email", flat=True))
+    return sorted(announcements.announcement_audience(announcement).values_list("email", flat=True))
 
 
 def _recipients() -> list[str]:
@@ -110,7 +110,7 @@ def test_send_announcement_emails_each_person_with_their_name_and_link(
     announcement = _announce(full_workshop)
 
     with django_capture_on_commit_callbacks(execute=True):
-        queued = services.send_announcement(announcement)
+        queued = announcements.send_announcement(announcement)
 
     assert queued == 3
     assert _recipients() == [f"person-{n}@example.org" for n in (1, 2, 3)]
@@ -138,8 +138,8 @@ def test_send_announcement_twice_sends_each_person_once(
     announcement = _announce(full_workshop, audience="both")
 
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.send_announcement(announcement)
-        second = services.send_announcement(announcement)
+        first = announcements.send_announcement(announcement)
+        second = announcements.send_announcement(announcement)
 
     assert (first, second) == (5, 0)
     assert _recipients() == [f"person-{n}@example.org" for n in range(1, 6)]
@@ -172,9 +172,9 @@ def test_send_announcement_refuses_bad_input_and_queues_nothing(
 
     with (
         django_capture_on_commit_callbacks(execute=True),
-        pytest.raises(services.AnnouncementRefused) as refused,
+        pytest.raises(announcements.AnnouncementRefused) as refused,
     ):
-        services.send_announcement(announcement)
+        announcements.send_announcement(announcement)
 
     assert refused.value.message == message
     assert not Delivery.objects.exists()
@@ -201,7 +201,7 @@ def test_worker_killed_mid_announcement_sends_each_person_at_most_once(
 ):
     announcement = _announce(full_workshop, audience="both")
     with django_capture_on_commit_callbacks():  # queued; the worker runs it below
-        services.send_announcement(announcement)
+        announcements.send_announcement(announcement)
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.WorkerKilledBackend"}}
 
     with pytest.raises(SystemExit):
@@ -233,7 +233,7 @@ def test_send_again_of_an_unknown_delivery_is_the_organizers_call(
 ):
     announcement = _announce(full_workshop)
     with django_capture_on_commit_callbacks():
-        services.send_announcement(announcement)
+        announcements.send_announcement(announcement)
     stuck = announcement.deliveries.get(registration__email="person-3@example.org")
     Delivery.objects.filter(pk=stuck.pk).update(state="sending", updated_at=NOW)
     tasks.deliver_announcement.call(announcement.pk)
@@ -266,7 +266,7 @@ def test_failed_deliveries_are_retried_by_the_worker_after_a_delay(
     sign_up(open_workshop)
     DBTaskResult.objects.all().delete()  # their confirmation emails: not this test's concern
     announcement = _announce(open_workshop)
-    services.send_announcement(announcement)
+    announcements.send_announcement(announcement)
 
     run_db_worker()  # the mail server refuses both
 
@@ -292,7 +292,7 @@ def test_preview_is_rendered_for_the_first_recipient(full_workshop, settings):
     announcement = _announce(full_workshop, audience="waitlisted")
     first = full_workshop.registrations.get(email="person-4@example.org")
 
-    preview = services.preview_announcement(announcement)
+    preview = announcements.preview_announcement(announcement)
 
     assert preview.recipients == 2
     assert preview.registration == first
@@ -478,17 +478,17 @@ def test_admin_nobody_in_the_audience_offers_no_send_button(open_workshop, admin
     assert Registration.objects.count() == 0
 
 
-@pytest.mark.parametrize("announcements", [1, 4])
+@pytest.mark.parametrize("count", [1, 4])
 def test_admin_announcement_list_queries_do_not_grow_with_rows(
     full_workshop,
     admin_client,
-    announcements,
+    count,
     django_capture_on_commit_callbacks,
     django_assert_num_queries,
 ):
-    for number in range(announcements):
+    for number in range(count):
         with django_capture_on_commit_callbacks(execute=True):
-            services.send_announcement(_announce(full_workshop, subject=f"News {number}"))
+            announcements.send_announcement(_announce(full_workshop, subject=f"News {number}"))
     admin_client.get(CHANGELIST)  # the session and the user, read once
 
     # The session, the user, the workshop filter, the counts (filtered and not), the rows.
@@ -496,4 +496,4 @@ def test_admin_announcement_list_queries_do_not_grow_with_rows(
         response = admin_client.get(CHANGELIST)
 
     counts = {a.subject: a.sent_count for a in response.context["cl"].result_list}
-    assert counts == {f"News {number}": 3 for number in range(announcements)}
+    assert counts == {f"News {number}": 3 for number in range(count)}

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from registration import services
+from registration import desk, services
 from registration.models import CheckIn, Registration
 
 from .conftest import PARIS
@@ -151,13 +151,13 @@ def test_desk_search_shows_many_people_in_a_fixed_number_of_queries(
         registration = sign_up(
             open_workshop, first_name="Marc", last_name=f"Martin {number}", enforce_deadline=False
         )
-        services.check_in(registration, day=TUESDAY)
+        desk.check_in(registration, day=TUESDAY)
     admin_client.get("/desk/", {"q": "mar"})
 
     with django_assert_max_num_queries(12):
         response = admin_client.get("/desk/", {"q": "mar"})
 
-    assert len(response.context["search"].people) == services.DESK_SEARCH_LIMIT
+    assert len(response.context["search"].people) == desk.DESK_SEARCH_LIMIT
     assert "10 more people: type more letters." in _html(response)
 
 
@@ -245,7 +245,7 @@ def test_desk_tick_of_a_registration_of_another_edition_is_a_404(admin_client, p
 
 def test_desk_undo_takes_a_mistaken_tick_back(admin_client, people, desk_day):
     andre = people["andre"]
-    services.check_in(andre, day=TUESDAY)
+    desk.check_in(andre, day=TUESDAY)
 
     response = admin_client.post(
         "/desk/undo/", {"registration": andre.pk, "day": "2024-11-26", "q": "lef"}, follow=True
@@ -258,9 +258,9 @@ def test_desk_undo_takes_a_mistaken_tick_back(admin_client, people, desk_day):
 
 
 def test_desk_counts_arrived_and_expected_per_day(admin_client, people, desk_day):
-    services.check_in(people["andre"], day=TUESDAY)
-    services.check_in(people["elodie"], day=TUESDAY)
-    services.check_in(people["olga"], day=WEDNESDAY)
+    desk.check_in(people["andre"], day=TUESDAY)
+    desk.check_in(people["elodie"], day=TUESDAY)
+    desk.check_in(people["olga"], day=WEDNESDAY)
 
     response = admin_client.get("/desk/")
 
@@ -373,7 +373,7 @@ def test_walk_in_with_a_registered_email_points_to_the_search(admin_client, peop
 
 def test_add_walk_in_when_full_raises_no_seat_left(open_workshop, people, desk_day):
     with pytest.raises(services.NoSeatLeft, match="No seat is free"):
-        services.add_walk_in(
+        desk.add_walk_in(
             open_workshop,
             first_name="Zoë",
             last_name="Walker",
@@ -390,7 +390,7 @@ def test_add_walk_in_after_the_workshop_raises_workshop_over(open_workshop, cloc
     clock.move_to(dt.datetime(2024, 11, 28, 9, 0, tzinfo=PARIS))
 
     with pytest.raises(services.WorkshopOver):
-        services.add_walk_in(
+        desk.add_walk_in(
             open_workshop,
             first_name="Zoë",
             last_name="Walker",
@@ -407,10 +407,10 @@ def test_add_walk_in_after_the_workshop_raises_workshop_over(open_workshop, cloc
 def test_export_csv_has_the_arrival_time_of_each_day_once_the_workshop_began(
     admin_client, people, desk_day, clock
 ):
-    services.check_in(people["andre"], day=TUESDAY)
+    desk.check_in(people["andre"], day=TUESDAY)
     clock.move_to(dt.datetime(2024, 11, 27, 9, 5, tzinfo=PARIS))
-    services.check_in(people["andre"], day=WEDNESDAY)
-    services.check_in(people["olga"], day=WEDNESDAY)
+    desk.check_in(people["andre"], day=WEDNESDAY)
+    desk.check_in(people["olga"], day=WEDNESDAY)
 
     response = admin_client.post(
         reverse("admin:registration_registration_changelist"),

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from registration import services
+from registration import desk, services
 from registration.models import CheckIn, Registration
 
 from .conftest import make_workshop
@@ -53,7 +53,7 @@ def test_check_in_from_twenty_phones_at_once_keeps_one_tick_per_person_and_no_er
     today = workshop.starts_on
 
     # Each person ticked twice, by two threads released together.
-    results = _in_parallel(20, lambda i: services.check_in(people[i % 10], day=today))
+    results = _in_parallel(20, lambda i: desk.check_in(people[i % 10], day=today))
 
     errors = [result for result in results if not isinstance(result, tuple)]
     assert errors == []
@@ -76,7 +76,7 @@ def test_walk_ins_at_once_at_the_last_seats_fill_them_exactly():
 
     results = _in_parallel(
         12,
-        lambda i: services.add_walk_in(
+        lambda i: desk.add_walk_in(
             workshop,
             first_name="Walk",
             last_name=f"In {i}",

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from registration import schedule, services, tasks
+from registration import announcements, schedule, services, tasks
 from registration.apps import start_schedule
 from registration.models import Delivery, Registration
 
@@ -135,7 +135,7 @@ def test_reminder_not_sent_to_someone_who_cancelled_after_it_was_queued(
     staying, leaving = sign_up(open_workshop), sign_up(open_workshop)
     clock.move_to(paris(23, 9))
     with django_capture_on_commit_callbacks():  # queued, not sent yet
-        services.queue_due_reminders()
+        announcements.queue_due_reminders()
     services.cancel(leaving)
     mail.outbox.clear()
 

@@ -1,0 +1,218 @@
+"""Announcements and reminders: organizers write once, each person gets one copy.
+
+Each recipient's copy is a Delivery row, sent by the task worker (registration/tasks.py). A
+person gets each announcement, and the reminder before the workshop, at most once: database
+constraints say so, so a double click, a second call or a second worker queues nobody twice.
+"""
+
+import dataclasses
+import datetime as dt
+import functools
+from collections.abc import Iterable
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from program.models import Workshop
+
+from .emails import build_announcement_email, unknown_placeholders
+from .models import Announcement, Delivery, Registration
+from .services import HOLDS_OPTIONS, RegistrationError
+from .tasks import deliver_announcement, deliver_reminders, send_deliveries
+
+
+class AnnouncementRefused(RegistrationError):
+    """The announcement cannot go out as it is; nothing was queued."""
+
+
+# A delivery still `sending` this long after a worker claimed it belonged to a worker that stopped
+# mid-send: whether the email left is unknown, and it is not sent again by itself.
+SENDING_TIMEOUT = dt.timedelta(minutes=10)
+
+
+def announcement_audience(announcement: Announcement) -> models.QuerySet:
+    """The registrations an announcement is for, in registration order (no query until read):
+    confirmed people, the waiting list, both, the registrations selected in the admin list
+    (whatever their state), or the confirmed people of a day or of an option."""
+    registrations = Registration.objects.filter(workshop_id=announcement.workshop_id)
+    audience = Announcement.Audience
+    match announcement.audience:
+        case audience.CONFIRMED:
+            return registrations.confirmed()
+        case audience.WAITLISTED:
+            return registrations.waitlisted()
+        case audience.BOTH:
+            return registrations.filter(status__in=HOLDS_OPTIONS)
+        case audience.SELECTED if announcement.pk:
+            return registrations.filter(pk__in=announcement.selected.values("pk"))
+        case audience.DAY if announcement.day:
+            return registrations.confirmed().filter(attended_days__day=announcement.day)
+        case audience.OPTION if announcement.option_id:
+            return registrations.confirmed().filter(options=announcement.option_id)
+    return registrations.none()
+
+
+def check_announcement(announcement: Announcement) -> None:
+    """Raise AnnouncementRefused, with what to fix, for an announcement that cannot go out: an
+    empty subject or text, an unknown placeholder, an audience of a day or an option not given
+    (or not this edition's). Whether anybody is in the audience is the caller's question."""
+    if not announcement.subject.strip():
+        raise AnnouncementRefused("Write a subject.")
+    if not announcement.body.strip():
+        raise AnnouncementRefused("Write the text of the announcement.")
+    if unknown := unknown_placeholders(announcement.subject + "\n" + announcement.body):
+        raise AnnouncementRefused(
+            f"Unknown placeholder {', '.join(unknown)}: only {{name}} (the person's first name) "
+            "and {link} (their personal link) are filled in."
+        )
+    workshop = announcement.workshop
+    if announcement.audience == Announcement.Audience.DAY and (
+        announcement.day not in workshop.days
+    ):
+        raise AnnouncementRefused(f"Choose one of the days of {workshop.acronym}.")
+    if announcement.audience == Announcement.Audience.OPTION and (
+        announcement.option is None or announcement.option.workshop_id != workshop.pk
+    ):
+        raise AnnouncementRefused(f"Choose one of the options of {workshop.acronym}.")
+
+
+@dataclasses.dataclass(frozen=True)
+class AnnouncementPreview:
+    """The announcement as its first recipient will read it, and how many will."""
+
+    recipients: int
+    registration: Registration | None
+    subject: str
+    text: str
+
+
+def preview_announcement(announcement: Announcement) -> AnnouncementPreview:
+    """Render the announcement for the first person of its audience. Two queries, no lock."""
+    audience = announcement_audience(announcement)
+    first = audience.select_related("workshop").order_by("created_at", "pk").first()
+    if first is None:
+        return AnnouncementPreview(recipients=0, registration=None, subject="", text="")
+    message = build_announcement_email(announcement, first)
+    return AnnouncementPreview(
+        recipients=audience.count(), registration=first, subject=message.subject, text=message.body
+    )
+
+
+def send_test_announcement(announcement: Announcement, *, to: str) -> Registration:
+    """Send the announcement, filled for the first person of its audience, to `to` (the
+    organizer), at once and outside the queue. Raises AnnouncementRefused when `to` is empty,
+    when the announcement cannot go out, or when the mail server refuses. Returns the person
+    whose copy was sent."""
+    if not to:
+        raise AnnouncementRefused(
+            "Your account has no email address: add one to your user in the admin to receive tests."
+        )
+    check_announcement(announcement)
+    first = announcement_audience(announcement).select_related("workshop").first()
+    if first is None:
+        raise AnnouncementRefused("Nobody is in this audience: there is no one to preview.")
+    message = build_announcement_email(announcement, first, to=to)
+    message.subject = f"[Test] {message.subject}"
+    try:
+        message.send()
+    except Exception as error:  # the mail server's refusal, reported to the organizer
+        raise AnnouncementRefused(f"The test could not be sent: {error}") from error
+    return first
+
+
+def send_announcement(announcement: Announcement, *, now: dt.datetime | None = None) -> int:
+    """Queue the announcement for its audience: one Delivery per person, sent by the task worker.
+
+    Locks the announcement row. Raises AnnouncementRefused, before anything is queued, for an
+    empty subject or text, an unknown placeholder, or an audience of nobody. An announcement is
+    sent once: calling again (a double click) queues nobody and returns 0. After commit, queues
+    the task that sends the deliveries. Returns how many people it was queued for.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        announcement = (
+            Announcement.objects.select_for_update(of=("self",))
+            .select_related("workshop", "option")
+            .get(pk=announcement.pk)
+        )
+        if announcement.sent_at is not None:
+            return 0
+        check_announcement(announcement)
+        people = list(announcement_audience(announcement).values_list("pk", flat=True))
+        if not people:
+            raise AnnouncementRefused("Nobody is in this audience: nothing was sent.")
+        Delivery.objects.bulk_create(
+            [
+                Delivery(
+                    kind=Delivery.Kind.ANNOUNCEMENT, announcement=announcement, registration_id=pk
+                )
+                for pk in people
+            ],
+            batch_size=500,
+            ignore_conflicts=True,
+        )
+        announcement.sent_at = now
+        announcement.save(update_fields=["sent_at"])
+        transaction.on_commit(functools.partial(deliver_announcement.enqueue, announcement.pk))
+    return len(people)
+
+
+def queue_due_reminders(*, now: dt.datetime | None = None) -> int:
+    """Queue the reminder of every confirmed person of the published editions whose reminder day
+    (Workshop.reminder_due_on, in the edition's time zone) has come and that have not started:
+    someone who registers after the reminder day gets theirs at the next run, up to the eve.
+
+    Locks nothing: the one-reminder-per-person constraint keeps each person to one, whoever runs
+    this. After commit, queues the task that sends them. Returns how many were queued.
+    """
+    now = now or timezone.now()
+    editions = Workshop.objects.filter(
+        published=True,
+        reminder_days_before__isnull=False,
+        starts_on__gte=now.date() - dt.timedelta(days=1),  # the zone's day is decided below
+    )
+    queued = 0
+    for workshop in editions:
+        today = timezone.localdate(now, workshop.tzinfo)
+        if today < workshop.reminder_due_on or now >= workshop.starts_at:
+            continue
+        reminded = Delivery.objects.filter(
+            registration=models.OuterRef("pk"), kind=Delivery.Kind.REMINDER
+        )
+        with transaction.atomic():
+            people = list(
+                workshop.registrations.confirmed()
+                .filter(~models.Exists(reminded))
+                .values_list("pk", flat=True)
+            )
+            if not people:
+                continue
+            Delivery.objects.bulk_create(
+                [Delivery(kind=Delivery.Kind.REMINDER, registration_id=pk) for pk in people],
+                batch_size=500,
+                ignore_conflicts=True,
+            )
+            transaction.on_commit(functools.partial(deliver_reminders.enqueue, workshop.pk))
+        queued += len(people)
+    return queued
+
+
+def send_again(deliveries: Iterable[Delivery], *, now: dt.datetime | None = None) -> int:
+    """An organizer sends again the deliveries that failed or whose outcome is unknown (their
+    worker stopped while sending: the person may get the email twice; that is their call).
+
+    Those sent, queued or still sending within SENDING_TIMEOUT are left alone. Queues the task
+    that sends them; returns how many.
+    """
+    now = now or timezone.now()
+    ids = [delivery.pk for delivery in deliveries]
+    again = Delivery.objects.filter(pk__in=ids).filter(
+        models.Q(state=Delivery.State.FAILED)
+        | models.Q(state=Delivery.State.SENDING, updated_at__lt=now - SENDING_TIMEOUT)
+    )
+    with transaction.atomic():
+        chosen = list(again.values_list("pk", flat=True))
+        Delivery.objects.filter(pk__in=chosen).update(state=Delivery.State.QUEUED, updated_at=now)
+        if chosen:
+            transaction.on_commit(functools.partial(send_deliveries.enqueue, chosen))
+    return len(chosen)

@@ -10,7 +10,8 @@ PublicPageCacheMiddleware runs before sessions, CSRF, authentication, messages a
 hangs the workshop on the request (`request.workshop`, lazy, as `request.user` is), answers public
 pages (views with `public_page = True`) from the cache, and stores what they render. A page's key
 holds the content version, the registration status (seats left, open or closed at this instant),
-the scheme, host and path: a cached page costs that one statement.
+during the workshop the latest slot start or end (what is on now and next changes there), the
+scheme, host and path: a cached page costs that one statement.
 
 The project, not an app, holds this: it reads both the program and the registrations.
 """
@@ -25,11 +26,13 @@ from django.core.exceptions import DisallowedHost
 from django.db import connection, models
 from django.db.models.functions import Coalesce
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.http import parse_http_date_safe
 
-from program.models import Workshop
+from program.models import Session, Workshop
+from program.now_next import boundaries, last_boundary
 from registration.models import Registration
 from registration.services import registration_status_from_counts
 
@@ -120,6 +123,18 @@ def workshop_of(edition: Edition | None) -> Workshop | None:
     return workshop
 
 
+def slot_boundaries_of(edition: Edition) -> list:
+    """Every start and end of the edition's slots, sorted, from the cache when this content
+    version's are there (exact, as for the workshop row: any change to a slot raises it)."""
+    key = f"slot-boundaries:{edition.pk}:{edition.content_version}"
+    bounds = _cache().get(key)
+    if bounds is None:
+        slots = Session.objects.filter(workshop_id=edition.pk).values_list("starts_at", "ends_at")
+        bounds = boundaries(slots)
+        _cache().set(key, bounds, timeout=TIMEOUT_SECONDS)
+    return bounds
+
+
 class RequestEdition:
     """The workshop of one request, read at most once: the edition its address names, or else
     the current one."""
@@ -146,11 +161,21 @@ class RequestEdition:
         identity = (
             dataclasses.astuple(self.edition),
             status.state,
+            self.timetable_moment(),
             request.scheme,
             request.get_host(),
             request.get_full_path(),
         )
         return "page:" + hashlib.sha256(repr(identity).encode()).hexdigest()
+
+    def timetable_moment(self):
+        """During the workshop, the latest slot start or end so far: what is on now and next
+        (program/now_next.py) changes only there. None outside the workshop's days, without
+        reading the slots."""
+        now = timezone.now()
+        if not self.workshop.starts_at <= now < self.workshop.ends_at:
+            return None
+        return last_boundary(slot_boundaries_of(self.edition), now)
 
 
 def cached_response(request, key: str):

@@ -15,6 +15,7 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 from . import exports
 from .ical import build_calendar
 from .models import Talk, Workshop
+from .now_next import now_and_next
 
 
 def site_url(request) -> str:
@@ -55,6 +56,17 @@ class PublicPageMixin(WorkshopMixin):
     public_page = True
 
 
+def workshop_now_and_next(workshop: Workshop, sessions=None):
+    """What is on now and next (program/now_next.py); the timetable is read only during the
+    workshop's days, unless the caller has it (`sessions`)."""
+    now = timezone.now()
+    if not workshop.starts_at <= now < workshop.ends_at:
+        return None
+    if sessions is None:
+        sessions = workshop.sessions.timetable()
+    return now_and_next(sessions, now)
+
+
 class HomeView(PublicPageMixin, TemplateView):
     template_name = "program/home.html"
 
@@ -62,6 +74,7 @@ class HomeView(PublicPageMixin, TemplateView):
         organizers = list(self.workshop.organizers.all())
         editions = Workshop.objects.published()
         return super().get_context_data(
+            now_next=workshop_now_and_next(self.workshop),
             speakers=self.workshop.speakers.filter(talks__isnull=False).distinct(),
             organizers=organizers,
             past_editions=editions.filter(starts_on__lt=self.workshop.starts_on),
@@ -77,7 +90,7 @@ class ProgramView(PublicPageMixin, TemplateView):
     template_name = "program/program.html"
 
     def get_context_data(self, **kwargs):
-        sessions = self.workshop.sessions.timetable()
+        sessions = list(self.workshop.sessions.timetable())
         tz = self.workshop.tzinfo
         days = [
             (day, list(slots))
@@ -86,7 +99,12 @@ class ProgramView(PublicPageMixin, TemplateView):
             )
         ]
         unscheduled = self.workshop.talks.unscheduled().with_speakers()
-        return super().get_context_data(days=days, unscheduled_talks=unscheduled, **kwargs)
+        return super().get_context_data(
+            days=days,
+            unscheduled_talks=unscheduled,
+            now_next=workshop_now_and_next(self.workshop, sessions),
+            **kwargs,
+        )
 
 
 class FromPastEditionsMixin:

@@ -103,6 +103,23 @@ class WorkshopAdmin(admin.ModelAdmin):
         ),
         ("On the home page", {"fields": ["description", "schedule_note"]}),
         ("Contact", {"fields": ["contact_email"]}),
+        (
+            "Practical information",
+            {
+                "classes": ["collapse"],
+                "description": "The edition's Info page, in Markdown (### for a heading, "
+                "[text](https://…) for a link). A part left empty is not shown.",
+                "fields": [
+                    "venue_street_address",
+                    "venue_room",
+                    "info_getting_there",
+                    "info_transport",
+                    "info_accommodation",
+                    "info_wifi",
+                    "info_other",
+                ],
+            },
+        ),
     ]
 
     actions = ["start_next_edition", "publish", "unpublish"]

@@ -167,6 +167,13 @@ class PosterListView(PublicPageMixin, ListView):
         return self.workshop.posters.prefetch_related("presenters")
 
 
+class InfoView(PublicPageMixin, TemplateView):
+    """Practical information: venue, getting there, transport, accommodation, wifi; organizers
+    write each part in Markdown, and a part they leave empty is not shown."""
+
+    template_name = "program/info.html"
+
+
 def calendar_response(request, workshop: Workshop, build, *, filename: str) -> HttpResponse:
     """Serve the .ics body that `build()` returns, with validators that follow the workshop's
     content version (program/triggers.py): a polling calendar gets 304 while nothing changed."""

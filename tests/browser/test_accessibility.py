@@ -109,6 +109,7 @@ PAGES = {
     "talk": ("Implicit Regularization", visit("/program/talks/cohen-implicit-regularization/")),
     "speakers": ("Confirmed speakers", visit("/speakers/")),
     "posters": ("Posters", visit("/posters/")),
+    "info": ("Practical information", visit("/info/")),
     "register": ("Register for LoRAINNe'24", visit("/register/")),
     "register-with-errors": ("Register for LoRAINNe'24", register_with_errors),
     "register-when-full": ("Register for LoRAINNe'24", register_when_full),

@@ -159,7 +159,7 @@ def test_talk_tex_is_in_the_html_as_written_and_escaped(client, seeded):
 
     response = client.get(talk.get_absolute_url())
 
-    [abstract] = parse(response.content).find_all(class_="tex")
+    [abstract] = parse(response.content).find_all(class_="abstract")
     assert abstract.text == f"We bound the error: {tex}."
     assert r"$\|A - A_r\|_F &lt; \varepsilon$" in response.content.decode()
 

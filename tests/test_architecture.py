@@ -70,7 +70,8 @@ def _graph() -> dict[str, set[str]]:
             target
             for imported, _ in _imports(path)
             for target in (imported, imported.rpartition(".")[0])
-            if target in modules and target != name
+            # A package's own __init__ is not a dependency of its modules (it imports them).
+            if target in modules and target != name and not name.startswith(target + ".")
         }
     return graph
 

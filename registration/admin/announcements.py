@@ -1,0 +1,308 @@
+"""Announcements: write, preview for a real recipient, test, send; and each delivery's state."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import urlencode
+
+from .. import announcements
+from ..emails import unknown_placeholders
+from ..forms import day_label
+from ..models import Announcement, Delivery, Registration
+
+
+class AnnouncementForm(forms.ModelForm):
+    """An announcement to write: its audience is checked against its edition, its text against
+    the placeholders that are filled, so that sending refuses nothing the form accepted."""
+
+    # Declared, so that the admin does not wrap it in a widget to add registrations.
+    selected = forms.ModelMultipleChoiceField(
+        queryset=Registration.objects.all(), required=False, widget=forms.MultipleHiddenInput
+    )
+
+    class Meta:
+        model = Announcement
+        fields = ["workshop", "audience", "day", "option", "selected", "subject", "body"]
+
+    def clean(self):
+        cleaned = super().clean()
+        workshop, audience = cleaned.get("workshop"), cleaned.get("audience")
+        for name in ("subject", "body"):
+            if unknown := unknown_placeholders(cleaned.get(name) or ""):
+                self.add_error(
+                    name,
+                    f"Unknown placeholder {', '.join(unknown)}: only {{name}} (the person's first "
+                    "name) and {link} (their personal link) are filled in.",
+                )
+        if workshop is None:
+            return cleaned
+        day, option, selected = cleaned.get("day"), cleaned.get("option"), cleaned.get("selected")
+        if audience == Announcement.Audience.DAY and day not in workshop.days:
+            days = ", ".join(day_label(day) for day in workshop.days)
+            self.add_error("day", f"Choose one of the days of {workshop.acronym}: {days}.")
+        if audience == Announcement.Audience.OPTION and (
+            option is None or option.workshop_id != workshop.pk
+        ):
+            self.add_error("option", f"Choose one of the options of {workshop.acronym}.")
+        if audience == Announcement.Audience.SELECTED:
+            if not selected:
+                self.add_error(
+                    "audience",
+                    "No registration is selected: select them in the list of registrations, "
+                    "then use the action “Write an announcement to the selected”.",
+                )
+            elif any(registration.workshop_id != workshop.pk for registration in selected):
+                self.add_error(
+                    "audience", f"Some selected registrations are not of {workshop.acronym}."
+                )
+        return cleaned
+
+
+def _stale_sending(prefix: str = "") -> Q:
+    """Deliveries still `sending` long after a worker claimed them: the worker stopped."""
+    since = timezone.now() - announcements.SENDING_TIMEOUT
+    return Q(**{f"{prefix}state": Delivery.State.SENDING, f"{prefix}updated_at__lt": since})
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(admin.ModelAdmin):
+    """Write, preview, test, send; then the announcement stays, read-only, with its counts."""
+
+    form = AnnouncementForm
+    list_display = [
+        "subject",
+        "workshop",
+        "audience_shown",
+        "sent_at",
+        "queued",
+        "sent",
+        "failed",
+        "unknown",
+    ]
+    list_filter = ["workshop"]
+    list_select_related = ["workshop", "option"]
+    search_fields = ["subject", "body"]
+    fieldsets = [
+        ("To", {"fields": ["workshop", "audience", "day", "option", "selected"]}),
+        (
+            "Message",
+            {
+                "fields": ["subject", "body"],
+                "description": "In the text, {name} becomes each person's first name and {link} "
+                "their personal link. Every email ends with the personal link anyway.",
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        state = "deliveries__state"
+        stale = _stale_sending("deliveries__")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                queued_count=Count(
+                    "deliveries",
+                    filter=Q(**{state: Delivery.State.QUEUED})
+                    | (Q(**{state: Delivery.State.SENDING}) & ~stale),
+                ),
+                sent_count=Count("deliveries", filter=Q(**{state: Delivery.State.SENT})),
+                failed_count=Count("deliveries", filter=Q(**{state: Delivery.State.FAILED})),
+                unknown_count=Count("deliveries", filter=stale),
+            )
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and obj.sent_at:
+            return [
+                (None, {"fields": ["workshop", "audience_shown", "sent_at", "deliveries"]}),
+                ("Message", {"fields": ["subject", "body"]}),
+            ]
+        return self.fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.sent_at:
+            return ["workshop", "audience_shown", "sent_at", "deliveries", "subject", "body"]
+        return []
+
+    def save_model(self, request, obj, form, change):
+        if obj.sent_at:
+            return  # sent: the announcement stays as it went out
+        if not change:
+            obj.created_by = request.user
+        # Sending what the preview has not shown yet is refused below (response_change).
+        request.announcement_changed = change and form.has_changed()
+        super().save_model(request, obj, form, change)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and not obj.sent_at:
+            context["preview"] = announcements.preview_announcement(obj)
+            try:
+                announcements.check_announcement(obj)
+            except announcements.AnnouncementRefused as refused:
+                context["preview_problem"] = refused.message
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self.message_user(
+            request,
+            "Saved as a draft. Check the preview below, send yourself a test, then send it.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(self._change_url(obj))
+
+    def response_change(self, request, obj):
+        if "_test" in request.POST:
+            return self._send_test(request, obj)
+        if "_send" in request.POST:
+            return self._send(request, obj)
+        return super().response_change(request, obj)
+
+    def _send_test(self, request, obj):
+        try:
+            person = announcements.send_test_announcement(obj, to=request.user.email)
+        except announcements.AnnouncementRefused as refused:
+            self.message_user(request, refused.message, messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                f"A test was sent to {request.user.email}, as {person.full_name} will read it.",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(self._change_url(obj))
+
+    def _send(self, request, obj):
+        if getattr(request, "announcement_changed", False):
+            self.message_user(
+                request,
+                "Your changes are saved but nothing was sent: check the preview, then send.",
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(self._change_url(obj))
+        try:
+            queued = announcements.send_announcement(obj)
+        except announcements.AnnouncementRefused as refused:
+            self.message_user(request, refused.message, messages.ERROR)
+            return HttpResponseRedirect(self._change_url(obj))
+        if queued:
+            self.message_user(
+                request,
+                f"“{obj.subject}” is queued for {queued} people: the task worker sends it now.",
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request,
+                f"“{obj.subject}” was sent already: nobody was queued again.",
+                messages.WARNING,
+            )
+        return HttpResponseRedirect(reverse("admin:registration_announcement_changelist"))
+
+    def _change_url(self, obj) -> str:
+        return reverse("admin:registration_announcement_change", args=[obj.pk])
+
+    @admin.display(description="audience")
+    def audience_shown(self, obj):
+        if obj.audience == Announcement.Audience.DAY and obj.day:
+            return f"Those attending {day_label(obj.day)}"
+        if obj.audience == Announcement.Audience.OPTION and obj.option:
+            return f"Those who chose {obj.option.label}"
+        return obj.get_audience_display()
+
+    @admin.display(description="queued")
+    def queued(self, obj):
+        return obj.queued_count
+
+    @admin.display(description="sent")
+    def sent(self, obj):
+        return obj.sent_count
+
+    @admin.display(description="failed")
+    def failed(self, obj):
+        return obj.failed_count
+
+    @admin.display(description="unknown")
+    def unknown(self, obj):
+        return obj.unknown_count
+
+    @admin.display(description="deliveries")
+    def deliveries(self, obj):
+        url = reverse("admin:registration_delivery_changelist")
+        return format_html(
+            '{} queued, {} sent, {} failed, {} unknown: <a href="{}?announcement__id__exact={}">'
+            "see each person’s</a>",
+            obj.queued_count,
+            obj.sent_count,
+            obj.failed_count,
+            obj.unknown_count,
+            url,
+            obj.pk,
+        )
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """Each person's copy of an announcement, and the reminders, with what became of them."""
+
+    list_display = [
+        "registration",
+        "kind",
+        "announcement",
+        "state_shown",
+        "attempts",
+        "sent_at",
+        "error",
+    ]
+    list_filter = ["kind", "state", "announcement"]
+    list_select_related = ["registration", "announcement"]
+    search_fields = ["registration__email", "registration__first_name", "registration__last_name"]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="state", ordering="state")
+    def state_shown(self, obj):
+        if obj.state == Delivery.State.SENDING and (
+            obj.updated_at < timezone.now() - announcements.SENDING_TIMEOUT
+        ):
+            return "unknown: the worker stopped while sending"
+        return obj.get_state_display()
+
+    @admin.action(description="Send again (failed, or unknown: they may get it twice)")
+    def send_again(self, request, queryset):
+        count = announcements.send_again(queryset)
+        self.message_user(request, f"{count} email(s) queued again.", messages.SUCCESS)
+
+
+@admin.action(description="Write an announcement to the selected")
+def write_announcement(modeladmin, request, queryset):
+    """RegistrationAdmin's action: the announcement form, addressed to those selected."""
+    workshops = set(queryset.values_list("workshop_id", flat=True))
+    if len(workshops) != 1:
+        modeladmin.message_user(
+            request,
+            "Select registrations of one edition: an announcement comes from one edition.",
+            messages.ERROR,
+        )
+        return None
+    query = {
+        "workshop": workshops.pop(),
+        "audience": Announcement.Audience.SELECTED,
+        "selected": ",".join(str(pk) for pk in queryset.values_list("pk", flat=True)),
+    }
+    return HttpResponseRedirect(
+        f"{reverse('admin:registration_announcement_add')}?{urlencode(query)}"
+    )
+
+
+# Named in RegistrationAdmin.actions; offered nowhere else.
+admin.site.add_action(write_announcement)
+admin.site.disable_action("write_announcement")

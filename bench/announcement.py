@@ -13,46 +13,16 @@ import statistics
 import sys
 import time
 
-import psycopg2
-from psycopg2 import sql
+from bench import database
 
 DATABASE = "lorainne_bench_announce"
-POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 TARGET_SECONDS = 2.0
-
-
-def _postgres():
-    conn = psycopg2.connect(dbname="postgres", **POSTGRES)
-    conn.autocommit = True
-    return conn
-
-
-def create_database() -> None:
-    drop_database()
-    conn = _postgres()
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
-    finally:
-        conn.close()
-
-
-def drop_database() -> None:
-    conn = _postgres()
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE))
-            )
-    finally:
-        conn.close()
 
 
 def setup_django() -> None:
     os.environ |= {
         "DJANGO_SETTINGS_MODULE": "lorainne.settings",
-        "DATABASE_URL": f"postgres://{POSTGRES['user']}@{POSTGRES['host']}:{POSTGRES['port']}/"
-        f"{DATABASE}",
+        "DATABASE_URL": database.url(DATABASE),
         # As in production: the task is queued in the database, the worker sends the emails.
         "DJANGO_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
         "EMAIL_URL": "memorymail://",
@@ -95,7 +65,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
-    create_database()
+    database.recreate(DATABASE)
     try:
         setup_django()
         from django.core.management import call_command
@@ -122,7 +92,7 @@ def main() -> int:
             from django.db import connections
 
             connections.close_all()
-        drop_database()
+        database.drop(DATABASE)
 
     best, median = min(timings), statistics.median(timings)
     print(

@@ -24,11 +24,9 @@ import statistics
 import sys
 import time
 
-import psycopg2
-from psycopg2 import sql
+from bench import database
 
 DATABASE = "lorainne_bench_desk"
-POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 PEOPLE = 1000
 ALREADY_ARRIVED = 150
 SEARCHES = 500
@@ -80,37 +78,13 @@ LAST_NAMES = [
 ]
 
 
-def _postgres():
-    conn = psycopg2.connect(dbname="postgres", **POSTGRES)
-    conn.autocommit = True
-    return conn
-
-
-def _run(statement: sql.Composable) -> None:
-    conn = _postgres()
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(statement)
-    finally:
-        conn.close()
-
-
-def recreate_database() -> None:
-    drop_database()
-    _run(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
-
-
-def drop_database() -> None:
-    _run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE)))
-
-
 def configure() -> None:
     """This process runs Django as production would, on the bench database."""
     for key in [key for key in os.environ if key.startswith(("DJANGO_", "DATABASE_URL"))]:
         del os.environ[key]
     os.environ.update(
         DJANGO_SETTINGS_MODULE="lorainne.settings",
-        DATABASE_URL=f"postgres://{POSTGRES['user']}@{POSTGRES['host']}:{POSTGRES['port']}/{DATABASE}",
+        DATABASE_URL=database.url(DATABASE),
         DJANGO_DEBUG="False",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
@@ -240,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(args.seed)
 
     configure()
-    recreate_database()
+    database.recreate(DATABASE)
     try:
         import django
 
@@ -252,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         from django.db import connections
 
         connections.close_all()
-        drop_database()
+        database.drop(DATABASE)
 
     print(f"Check-in desk: {PEOPLE} registrations, {len(typed)} searches of 3 letters")
     print(

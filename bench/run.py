@@ -31,15 +31,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import psycopg2
-from psycopg2 import sql
-
-from bench import report, throughput
+from bench import database, report, throughput
 from bench.server import Gunicorn, fetch
 from tests.http_browser import free_port
 
 DATABASE = "lorainne_bench"
-POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 OUT = Path(__file__).with_name("out")
 WORKERS = 4
 PEOPLE = 200
@@ -64,7 +60,7 @@ def production_env(*, static_root: Path, port: int) -> dict[str, str]:
     }
     env.update(
         DJANGO_SETTINGS_MODULE="lorainne.settings",
-        DATABASE_URL=f"postgres://{POSTGRES['user']}@{POSTGRES['host']}:{POSTGRES['port']}/{DATABASE}",
+        DATABASE_URL=database.url(DATABASE),
         DJANGO_DEBUG="False",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
@@ -85,33 +81,6 @@ def production_env(*, static_root: Path, port: int) -> dict[str, str]:
     return env
 
 
-def _postgres():
-    conn = psycopg2.connect(dbname="postgres", **POSTGRES)
-    conn.autocommit = True
-    return conn
-
-
-def recreate_database() -> None:
-    drop_database()
-    conn = _postgres()
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
-    finally:
-        conn.close()
-
-
-def drop_database() -> None:
-    conn = _postgres()
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE))
-            )
-    finally:
-        conn.close()
-
-
 def machine() -> dict:
     """What the figures were measured on."""
     import django
@@ -129,7 +98,7 @@ def machine() -> dict:
         for line in Path("/proc/meminfo").read_text().splitlines()
         if line.startswith("MemTotal:")
     )
-    conn = _postgres()
+    conn = database.connect()
     try:
         with conn.cursor() as cursor:
             cursor.execute("SHOW server_version")
@@ -299,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         # This process runs Django too (migrations, data, query counts): with the same settings.
         os.environ.clear()
         os.environ.update(env)
-        recreate_database()
+        database.recreate(DATABASE)
         try:
             import django
 
@@ -309,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
             from django.db import connections
 
             connections.close_all()
-            drop_database()
+            database.drop(DATABASE)
     results["machine"] = machine()
     results["machine"]["load_average_before"] = load_before
     results["machine"]["load_average_after"] = _load_average()

@@ -1,0 +1,37 @@
+"""The benchmarks' own PostgreSQL databases (127.0.0.1:5432, user postgres): each run creates
+its database afresh and drops it after, also on failure."""
+
+import psycopg2
+from psycopg2 import sql
+
+POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+
+
+def connect():
+    """A connection to the server's `postgres` database, outside any transaction."""
+    conn = psycopg2.connect(dbname="postgres", **POSTGRES)
+    conn.autocommit = True
+    return conn
+
+
+def _run(statement: sql.Composable) -> None:
+    conn = connect()
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(statement)
+    finally:
+        conn.close()
+
+
+def recreate(name: str) -> None:
+    drop(name)
+    _run(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def drop(name: str) -> None:
+    _run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def url(name: str) -> str:
+    """DATABASE_URL of the database `name`."""
+    return f"postgres://{POSTGRES['user']}@{POSTGRES['host']}:{POSTGRES['port']}/{name}"

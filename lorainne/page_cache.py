@@ -53,6 +53,8 @@ class Edition:
     published: bool
     seats_taken: int
     waiting: int
+    # The last change to any edition: pages show the others too (past editions, the next one).
+    site_changed_at: object
 
 
 def _count(status: str):
@@ -66,15 +68,21 @@ def _count(status: str):
     return Coalesce(models.Subquery(registrations), 0)
 
 
+# Stands for the slug in the compiled statement; no real slug holds a NUL.
+SLUG = "\x00slug"
+
+
 @functools.cache
 def _edition_sql(*, by_slug: bool) -> tuple[str, tuple]:
     """The current workshop (Workshop.objects.current()), or the one of a slug (its parameter
     last), with its counts, as SQL and params."""
-    workshops = Workshop.objects.filter(slug="") if by_slug else Workshop.objects.published()
+    workshops = Workshop.objects.filter(slug=SLUG) if by_slug else Workshop.objects.published()
+    last_change = Workshop.objects.order_by("-content_changed_at").values("content_changed_at")
     rows = workshops.annotate(
         seats_taken=_count(Registration.Status.CONFIRMED),
         waiting=_count(Registration.Status.WAITLISTED),
-    ).values_list("id", "content_version", "published", "seats_taken", "waiting")
+        site_changed_at=models.Subquery(last_change[:1]),
+    ).values_list("id", "content_version", "published", "seats_taken", "waiting", "site_changed_at")
     return rows[:1].query.sql_with_params()
 
 
@@ -94,7 +102,7 @@ def read_edition(slug: str | None = None) -> Edition | None:
     with connection.cursor() as cursor:
         if slug is not None:
             sql, params = _edition_sql(by_slug=True)
-            cursor.execute(sql, (*params[:-1], slug))
+            cursor.execute(sql, [slug if param == SLUG else param for param in params])
         elif connection.vendor == "postgresql":
             if connection.connection not in _prepared_on:
                 statement = cursor.mogrify(*_edition_sql(by_slug=False)).decode()  # constants

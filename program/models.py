@@ -140,6 +140,17 @@ class Workshop(models.Model):
         help_text="How many days before the first day every confirmed participant gets a "
         "reminder (when, where, their choices, the program). Blank: no reminder.",
     )
+    confirm_addresses = models.BooleanField(
+        "addresses confirmed before a seat is held",
+        default=True,
+        help_text="A registration holds its seat only once the person has clicked the link sent "
+        "to their address, within the time below; unconfirmed holds expire by themselves.",
+    )
+    hold_hours = models.PositiveSmallIntegerField(
+        "hours to confirm",
+        default=24,
+        help_text="How long an unconfirmed registration holds its seat.",
+    )
     # Kept by database triggers (triggers.py), whatever writes: the calendar SEQUENCE part that
     # every event shares (name, venue, time zone), and the version and time of the last change to
     # the workshop or its content (page cache keys, the calendar's ETag and Last-Modified).

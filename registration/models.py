@@ -86,11 +86,13 @@ class EmailKind(models.TextChoices):
     CANCELLED = "cancelled", "Registration cancelled"
     LINK = "link", "Personal link again"
     CHANGED = "changed", "Registration changed"
+    CONFIRM_ADDRESS = "confirm_address", "Confirm your address"
 
 
 class Registration(models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", "Confirmed"
+        HELD = "held", "Awaiting address confirmation"
         WAITLISTED = "waitlisted", "Waiting list"
         CANCELLED = "cancelled", "Cancelled"
 
@@ -124,6 +126,11 @@ class Registration(models.Model):
     email_sent_at = models.DateTimeField("email sent at", null=True, blank=True, editable=False)
     email_error = models.TextField("last email error", blank=True, editable=False)
     email_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Address ownership: an unconfirmed registration holds its seat until this instant.
+    hold_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    address_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The language the person registered in: every email to them is written in it.
+    language = models.CharField(max_length=10, default="en", editable=False)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -257,6 +264,7 @@ class Delivery(models.Model):
     class Kind(models.TextChoices):
         ANNOUNCEMENT = "announcement", "Announcement"
         REMINDER = "reminder", "Reminder"
+        REGISTRATION = "registration", "Registration email"
 
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -271,7 +279,11 @@ class Delivery(models.Model):
     registration = models.ForeignKey(
         Registration, on_delete=models.CASCADE, related_name="deliveries"
     )
+    # For kind "registration": which of the registration emails.
+    email_kind = models.CharField(max_length=20, choices=EmailKind, blank=True)
     state = models.CharField(max_length=20, choices=State, default=State.QUEUED)
+    # A worker that takes the row to send it owns it until then; past it, the row is stuck.
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -293,8 +305,12 @@ class Delivery(models.Model):
                 name="one_reminder_per_person",
             ),
             models.CheckConstraint(
-                condition=models.Q(kind="announcement", announcement__isnull=False)
-                | models.Q(kind="reminder", announcement__isnull=True),
+                condition=models.Q(kind="announcement", announcement__isnull=False, email_kind="")
+                | models.Q(kind="reminder", announcement__isnull=True, email_kind="")
+                | (
+                    models.Q(kind="registration", announcement__isnull=True)
+                    & ~models.Q(email_kind="")
+                ),
                 name="delivery_of_announcement_has_one",
             ),
         ]

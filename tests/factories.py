@@ -44,6 +44,8 @@ class WorkshopFactory(DjangoModelFactory):
     venue_address = "Nancy, France"
     venue_directions_url = "https://www.openstreetmap.org/#map=16/48.69352/6.17392"
     capacity = 80
+    # Most tests register in one step; the address-confirmation tests turn this on.
+    confirm_addresses = False
     registration_opens_at = None
     registration_deadline = factory.LazyAttribute(lambda o: o.starts_on - dt.timedelta(days=15))
     registration_terms = "Registration is free but mandatory (the capacity is limited)."

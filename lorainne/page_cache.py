@@ -11,7 +11,8 @@ hangs the workshop on the request (`request.workshop`, lazy, as `request.user` i
 pages (views with `public_page = True`) from the cache, and stores what they render. A page's key
 holds the content version, the registration status (seats left, open or closed at this instant),
 during the workshop the latest slot start or end (what is on now and next changes there), the
-scheme, host and path: a cached page costs that one statement.
+visitor's language (the one LocaleMiddleware, further down, will choose), the scheme, host and
+path: a cached page costs that one statement.
 
 The project, not an app, holds this: it reads both the program and the registrations.
 """
@@ -27,9 +28,10 @@ from django.db import connection, models
 from django.db.models.functions import Coalesce
 from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.http import parse_http_date_safe
+from django.utils.translation import get_language_from_request
 
 from program.models import Session, Workshop
 from program.now_next import boundaries, last_boundary
@@ -170,6 +172,7 @@ class RequestEdition:
             dataclasses.astuple(self.edition),
             status.state,
             self.timetable_moment(),
+            get_language_from_request(request),
             request.scheme,
             request.get_host(),
             request.get_full_path(),
@@ -221,6 +224,10 @@ class PublicPageCacheMiddleware:
         if key is not None and (cached := cached_response(request, key)) is not None:
             return cached
         response = self.get_response(request)
+        if key is not None:
+            # The language comes from the cookie, else Accept-Language: a shared cache must not
+            # give one visitor's language to another.
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
         if key is not None and response.status_code == 200 and not response.cookies:
             _cache().set(key, response, timeout=TIMEOUT_SECONDS)
         return response

@@ -3,11 +3,12 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from . import health
+from . import health, language
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
+    path("i18n/setlang/", language.set_language, name="set_language"),
     # Registration first: the program's /<edition>/ would otherwise take /register/ for an edition.
     path("", include("registration.urls")),
     path("", include("program.urls")),

@@ -1,0 +1,38 @@
+"""The language switch every page carries (templates/includes/language_switch.html).
+
+Django's set_language keeps the choice in the language cookie. It is wrapped here for one
+reason: public pages are cached and served to everyone (lorainne/page_cache.py), so their switch
+cannot carry a visitor's CSRF token. The switch changes nothing but a preference, and instead of
+the token the browser's Origin header must name this site: a form on another site cannot choose
+a visitor's language.
+"""
+
+from django.conf import settings
+from django.http import HttpResponseForbidden
+from django.utils.translation import gettext
+from django.views import i18n
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+
+def _from_this_site(request) -> bool:
+    origin = request.headers.get("Origin")
+    if origin is None:
+        # Browsers send Origin with every form POST; without it (curl, tests) there is no page of
+        # another site behind the request, unless the fetch metadata says so.
+        return request.headers.get("Sec-Fetch-Site", "same-origin") in ("same-origin", "none")
+    return origin == f"{request.scheme}://{request.get_host()}" or (
+        origin in settings.CSRF_TRUSTED_ORIGINS
+    )
+
+
+@csrf_exempt
+@require_POST
+def set_language(request):
+    """Keep the chosen language in the language cookie, then go back to the page (`next`)."""
+    if not _from_this_site(request):
+        return HttpResponseForbidden(
+            gettext("The language can only be chosen from this site's pages."),
+            content_type="text/plain; charset=utf-8",
+        )
+    return i18n.set_language(request)

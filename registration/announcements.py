@@ -25,11 +25,6 @@ class AnnouncementRefused(RegistrationError):
     """The announcement cannot go out as it is; nothing was queued."""
 
 
-# A delivery still `sending` this long after a worker claimed it belonged to a worker that stopped
-# mid-send: whether the email left is unknown, and it is not sent again by itself.
-SENDING_TIMEOUT = dt.timedelta(minutes=10)
-
-
 def announcement_audience(announcement: Announcement) -> models.QuerySet:
     """The registrations an announcement is for, in registration order (no query until read):
     confirmed people, the waiting list, both, the registrations selected in the admin list
@@ -198,21 +193,24 @@ def queue_due_reminders(*, now: dt.datetime | None = None) -> int:
 
 
 def send_again(deliveries: Iterable[Delivery], *, now: dt.datetime | None = None) -> int:
-    """An organizer sends again the deliveries that failed or whose outcome is unknown (their
-    worker stopped while sending: the person may get the email twice; that is their call).
+    """An organizer sends again the deliveries that failed (after their last retry, or without
+    waiting for the next) or are stuck (their worker stopped while sending, past the lease: the
+    person may get the email twice; the sweep would send it again anyway while it has a try left).
 
-    Those sent, queued or still sending within SENDING_TIMEOUT are left alone. Queues the task
-    that sends them; returns how many.
+    Those sent, queued or sending within their lease are left alone. Each is queued again with its
+    tries counted from zero. Queues the task that sends them; returns how many.
     """
     now = now or timezone.now()
     ids = [delivery.pk for delivery in deliveries]
     again = Delivery.objects.filter(pk__in=ids).filter(
         models.Q(state=Delivery.State.FAILED)
-        | models.Q(state=Delivery.State.SENDING, updated_at__lt=now - SENDING_TIMEOUT)
+        | models.Q(state=Delivery.State.SENDING, lease_expires_at__lt=now)
     )
     with transaction.atomic():
         chosen = list(again.values_list("pk", flat=True))
-        Delivery.objects.filter(pk__in=chosen).update(state=Delivery.State.QUEUED, updated_at=now)
+        Delivery.objects.filter(pk__in=chosen).update(
+            state=Delivery.State.QUEUED, attempts=0, updated_at=now
+        )
         if chosen:
             transaction.on_commit(functools.partial(send_deliveries.enqueue, chosen))
     return len(chosen)

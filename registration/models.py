@@ -123,9 +123,7 @@ class Registration(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     waitlisted_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
-    email_sent_at = models.DateTimeField("email sent at", null=True, blank=True, editable=False)
-    email_error = models.TextField("last email error", blank=True, editable=False)
-    email_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The emails sent to the person, and their state, are Delivery rows (kind "registration").
     # Address ownership: an unconfirmed registration holds its seat until this instant.
     hold_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
     address_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)

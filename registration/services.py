@@ -9,7 +9,6 @@ mail server that is down.
 
 import dataclasses
 import datetime as dt
-import functools
 from collections import Counter
 from collections.abc import Iterable
 
@@ -21,7 +20,7 @@ from program import services as program_services
 from program.models import Workshop
 
 from .models import AttendedDay, EmailKind, Option, Registration
-from .tasks import send_registration_email
+from .tasks import queue_email
 
 # Who holds a place in an option: someone on the waiting list keeps theirs, so that a promotion
 # never takes an option past its capacity.
@@ -209,7 +208,7 @@ def lock_workshop(workshop: Workshop) -> Workshop:
 
 
 def _queue_email(registration: Registration, kind: EmailKind) -> None:
-    transaction.on_commit(functools.partial(send_registration_email.enqueue, registration.pk, kind))
+    queue_email(registration, kind)  # a Delivery in this transaction, sent after commit
 
 
 def _take_seat_or_wait(workshop: Workshop, registration: Registration, now: dt.datetime) -> None:
@@ -353,12 +352,12 @@ def register(
 
 def send_link_again(registration: Registration) -> None:
     """Email the person their personal link (a second registration with the same address)."""
-    send_registration_email.enqueue(registration.pk, EmailKind.LINK)
+    queue_email(registration, EmailKind.LINK)
 
 
 def resend_email(registration: Registration, kind: EmailKind) -> None:
-    """An organizer sends an email again (after a failure, or on request)."""
-    send_registration_email.enqueue(registration.pk, kind)
+    """An organizer sends an email again (after a failure, or on request): a new message."""
+    queue_email(registration, kind)
 
 
 def cancel(registration: Registration, *, now: dt.datetime | None = None) -> list[Registration]:

@@ -1,14 +1,45 @@
-"""Email sending, run after the registration's transaction commits.
+"""The outbox: every email to a registrant is a Delivery row, and the task worker sends it.
 
-In development and tests the tasks backend runs them at once; in production `manage.py db_worker`
-runs them from the database queue (django-tasks-db), and a failed send is tried again later.
+A change that owes someone an email (a registration, a cancellation, a promotion, a change of
+answers, an announcement, the reminder) records a Delivery in its own transaction; after commit a
+task sends it. A crash between the change and the send loses nothing: the row says what is owed.
+
+Each row is sent at most once per try, in three steps:
+
+1. Claim: one conditional UPDATE takes the row to `sending`, with lease_expires_at = now +
+   EMAIL_LEASE_SECONDS, if it is queued, failed and due again (EMAIL_RETRY_DELAYS), or `sending`
+   past its lease. Two workers never hold the same row; the lease is several times the SMTP
+   timeout, so a live worker's send has ended, sent or failed, before another may take the row.
+2. Send, with a Message-ID made from the row (message_id()): the same on every try.
+3. Record `sent`, or `failed` with the error, only if the row is still ours (same lease).
+
+The task queue only wakes the sender up. django-tasks-db 0.13 never runs again a task whose
+worker died (it stays RUNNING: its issue #5), so the sweep (schedule.sweep_outbox, every
+EMAIL_SWEEP_SECONDS) claims what is owed and due: rows `sending` past their lease (their worker
+died), retries due, and rows queued whose task never came (the process died right after commit).
+
+What this cannot promise: if the worker dies after the mail server answered 250 to the message
+and before step 3, the row is still `sending`, and after the lease it is sent again. That is the
+only window for a second copy (a few milliseconds per email), and the copy carries the same
+Message-ID, which mail systems and clients use to drop duplicates. The other way round (never
+resending a row whose worker died) would lose every email whose send was cut short, which is the
+common case. Each claim counts as a try: a message that kills its worker every time stops after
+the last retry, shown as stuck in the admin.
+
+In development and tests the immediate backend sends at once and nothing sweeps: a failure stays
+failed, visible in the admin, until an organizer resends it.
 """
 
 import datetime as dt
+import functools
 import logging
+import operator
+from urllib.parse import urlsplit
 
-from django.db import models
-from django.tasks import task, task_backends
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import models, transaction
+from django.tasks import task
 from django.utils import timezone
 
 from .emails import build_announcement_email, build_email, build_reminder_email
@@ -16,81 +47,28 @@ from .models import Delivery, EmailKind, Registration
 
 logger = logging.getLogger(__name__)
 
-# Minutes to wait before each new try when the mail server refuses or cannot be reached.
-RETRY_DELAYS = [1, 5, 30, 120, 480]
+
+def queue_email(registration: Registration, kind: EmailKind) -> Delivery:
+    """Record that `registration` is owed the email `kind`, in the caller's transaction (or at
+    once outside one), and queue its sending for after commit."""
+    delivery = Delivery.objects.create(
+        kind=Delivery.Kind.REGISTRATION, registration=registration, email_kind=kind
+    )
+    transaction.on_commit(functools.partial(send_deliveries.enqueue, [delivery.pk]))
+    return delivery
 
 
 @task
 def send_registration_email(registration_id: int, kind: str, attempt: int = 1) -> bool:
-    """Send one registration email and record the outcome on the registration.
-
-    A failure is recorded (time and error) and, where the tasks backend can defer, the same email
-    is queued again after a delay. Returns whether the email left.
-    """
-    registration = (
-        Registration.objects.select_related("workshop").filter(pk=registration_id).first()
-    )
+    """A task queued before the outbox existed (still in the queue when the site was upgraded):
+    the email becomes a Delivery and is sent as one. Returns whether it left."""
+    registration = Registration.objects.filter(pk=registration_id).first()
     if registration is None:  # deleted meanwhile (privacy request): nothing to send
         return False
-    if not _still_true(registration, kind):
-        # The state changed before this email left (e.g. a retried waiting-list email after a
-        # promotion): the email of the new state was queued by that change.
-        logger.info(
-            "registration email skipped: registration=%s kind=%s is outdated", registration_id, kind
-        )
-        return False
-    message = build_email(registration, EmailKind(kind))
-    try:
-        message.send()
-    except Exception as error:  # any failure of the mail server is recorded, whatever its kind
-        Registration.objects.filter(pk=registration_id).update(
-            email_error=f"{timezone.now():%Y-%m-%d %H:%M:%S %Z} {type(error).__name__}: {error}"[
-                :1000
-            ],
-            email_attempts=models.F("email_attempts") + 1,
-        )
-        logger.warning(
-            "registration email failed: registration=%s kind=%s attempt=%s",
-            registration_id,
-            kind,
-            attempt,
-        )
-        _retry_later(registration_id, kind, attempt)
-        return False
-    Registration.objects.filter(pk=registration_id).update(
-        email_sent_at=timezone.now(), email_error="", email_attempts=models.F("email_attempts") + 1
+    delivery = Delivery.objects.create(
+        kind=Delivery.Kind.REGISTRATION, registration=registration, email_kind=kind
     )
-    logger.info("registration email sent: registration=%s kind=%s", registration_id, kind)
-    return True
-
-
-def _still_true(registration: Registration, kind: str) -> bool:
-    expected = {
-        EmailKind.CONFIRMED: Registration.Status.CONFIRMED,
-        EmailKind.PROMOTED: Registration.Status.CONFIRMED,
-        EmailKind.WAITLISTED: Registration.Status.WAITLISTED,
-        EmailKind.CANCELLED: Registration.Status.CANCELLED,
-    }.get(kind)
-    return expected is None or registration.status == expected
-
-
-def _retry_later(registration_id: int, kind: str, attempt: int) -> None:
-    backend = task_backends[send_registration_email.backend]
-    if not backend.supports_defer or attempt > len(RETRY_DELAYS):
-        return  # the failure stays visible in admin, where organizers can resend
-    delay = dt.timedelta(minutes=RETRY_DELAYS[attempt - 1])
-    send_registration_email.using(run_after=timezone.now() + delay).enqueue(
-        registration_id, kind, attempt + 1
-    )
-
-
-# Announcements and reminders ------------------------------------------------------------------
-#
-# Each Delivery is a row recorded before and after its send: claimed (queued → sending, one
-# conditional UPDATE, so that two workers never take the same row), sent, then marked sent or
-# failed. A row a later run finds still `sending` belonged to a worker that stopped mid-send: the
-# mail may have left, so it is never sent again automatically (at most once); the admin shows it
-# as unknown and an organizer decides.
+    return _send_one(delivery.pk) is True
 
 
 @task
@@ -99,7 +77,7 @@ def deliver_announcement(announcement_id: int) -> int:
     ids = Delivery.objects.filter(
         announcement_id=announcement_id, state=Delivery.State.QUEUED
     ).values_list("pk", flat=True)
-    return _send_deliveries(list(ids), attempt=1)
+    return send_each(list(ids))
 
 
 @task
@@ -110,74 +88,128 @@ def deliver_reminders(workshop_id: int) -> int:
         registration__workshop_id=workshop_id,
         state=Delivery.State.QUEUED,
     ).values_list("pk", flat=True)
-    return _send_deliveries(list(ids), attempt=1)
+    return send_each(list(ids))
 
 
 @task
 def send_deliveries(delivery_ids: list[int], attempt: int = 1) -> int:
-    """Send these deliveries if they are queued or failed (a retry, or an organizer's decision to
-    send again); returns how many left."""
-    return _send_deliveries(delivery_ids, attempt=attempt)
+    """Send these deliveries, those of them that may be claimed now (see claimable()); returns
+    how many left. (`attempt`: from tasks queued before the outbox counted tries on the row.)"""
+    return send_each(delivery_ids)
 
 
-def _send_deliveries(delivery_ids: list[int], *, attempt: int) -> int:
-    sent, failed = 0, []
-    for delivery_id in delivery_ids:
-        outcome = _send_one(delivery_id)
-        sent += outcome is True
-        if outcome is False:
-            failed.append(delivery_id)
-    if failed:
-        _retry_deliveries_later(failed, attempt)
-    return sent
+def send_each(delivery_ids: list[int]) -> int:
+    """Claim and send each delivery in turn; returns how many left."""
+    return sum(_send_one(delivery_id) is True for delivery_id in delivery_ids)
+
+
+def lease() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.EMAIL_LEASE_SECONDS)
+
+
+def retry_delays() -> list[dt.timedelta]:
+    return [dt.timedelta(seconds=seconds) for seconds in settings.EMAIL_RETRY_DELAYS]
+
+
+def claimable(now: dt.datetime) -> models.Q:
+    """The deliveries a worker may take at `now`: queued; failed, with a try left, once the delay
+    after their last try has passed; `sending` past their lease (their worker stopped), with a
+    try left. (A row `sending` without a lease was taken before leases existed.)"""
+    tries_left = models.Q(attempts__lte=len(retry_delays()))
+    due_again = functools.reduce(
+        operator.or_,
+        (
+            models.Q(attempts=tries, updated_at__lte=now - delay)
+            for tries, delay in enumerate(retry_delays(), start=1)
+        ),
+        models.Q(pk__in=[]),
+    )
+    stuck = models.Q(state=Delivery.State.SENDING) & (
+        models.Q(lease_expires_at__lt=now) | models.Q(lease_expires_at__isnull=True)
+    )
+    return (
+        models.Q(state=Delivery.State.QUEUED)
+        | (models.Q(state=Delivery.State.FAILED) & due_again)
+        | (stuck & tries_left)
+    )
+
+
+def message_id(delivery: Delivery) -> str:
+    """The Message-ID of a delivery, the same on every try: its row and creation time (a pk alone
+    could come back in another database), at the site's host."""
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<delivery-{delivery.pk}.{delivery.created_at:%Y%m%d%H%M%S%f}@{host}>"
 
 
 def _send_one(delivery_id: int) -> bool | None:
     """True: sent; False: failed; None: not ours to send (taken by another worker, sent already,
-    deleted, or a reminder to someone who no longer has a seat)."""
-    claimed = Delivery.objects.filter(
-        pk=delivery_id, state__in=[Delivery.State.QUEUED, Delivery.State.FAILED]
-    ).update(state=Delivery.State.SENDING, updated_at=timezone.now())
+    deleted, not due, or no longer true: a reminder or registration email of a former state)."""
+    now = timezone.now()
+    lease_expires_at = now + lease()
+    claimed = Delivery.objects.filter(claimable(now), pk=delivery_id).update(
+        state=Delivery.State.SENDING,
+        lease_expires_at=lease_expires_at,
+        attempts=models.F("attempts") + 1,
+        updated_at=now,
+    )
     if not claimed:
         return None
+    ours = Delivery.objects.filter(
+        pk=delivery_id, state=Delivery.State.SENDING, lease_expires_at=lease_expires_at
+    )
     delivery = Delivery.objects.select_related("announcement", "registration__workshop").get(
         pk=delivery_id
     )
-    registration = delivery.registration
-    if delivery.kind == Delivery.Kind.REMINDER:
-        if registration.status != Registration.Status.CONFIRMED:
-            # Cancelled since it was queued; should they come back, the next tick queues another.
+    try:
+        message = _message(delivery)
+        if message is None:
+            # Outdated: the change that made it untrue queued the email of the new state.
+            logger.info("delivery skipped: delivery=%s is outdated", delivery_id)
             delivery.delete()
             return None
-        message = build_reminder_email(registration)
-    else:
-        message = build_announcement_email(delivery.announcement, registration)
-    try:
+        message.extra_headers["Message-ID"] = message_id(delivery)
         message.send()
     except Exception as error:  # any failure of the mail server is recorded, whatever its kind
-        Delivery.objects.filter(pk=delivery_id).update(
+        ours.update(
             state=Delivery.State.FAILED,
             error=f"{timezone.now():%Y-%m-%d %H:%M:%S %Z} {type(error).__name__}: {error}"[:1000],
-            attempts=models.F("attempts") + 1,
             updated_at=timezone.now(),
         )
-        logger.warning("delivery failed: delivery=%s kind=%s", delivery_id, delivery.kind)
+        logger.warning(
+            "delivery failed: delivery=%s kind=%s try=%s",
+            delivery_id,
+            delivery.kind,
+            delivery.attempts,
+        )
         return False
-    Delivery.objects.filter(pk=delivery_id).update(
-        state=Delivery.State.SENT,
-        sent_at=timezone.now(),
-        error="",
-        attempts=models.F("attempts") + 1,
-        updated_at=timezone.now(),
+    ours.update(
+        state=Delivery.State.SENT, sent_at=timezone.now(), error="", updated_at=timezone.now()
     )
     logger.info("delivery sent: delivery=%s kind=%s", delivery_id, delivery.kind)
     return True
 
 
-def _retry_deliveries_later(delivery_ids: list[int], attempt: int) -> None:
-    """Try failed deliveries again after the delays of registration emails (RETRY_DELAYS)."""
-    backend = task_backends[send_deliveries.backend]
-    if not backend.supports_defer or attempt > len(RETRY_DELAYS):
-        return  # the failures stay visible in admin
-    delay = dt.timedelta(minutes=RETRY_DELAYS[attempt - 1])
-    send_deliveries.using(run_after=timezone.now() + delay).enqueue(delivery_ids, attempt + 1)
+def _message(delivery: Delivery) -> EmailMultiAlternatives | None:
+    """The email of a delivery, or None when what it would say is no longer true."""
+    registration = delivery.registration
+    if delivery.kind == Delivery.Kind.REGISTRATION:
+        if not _still_true(registration, delivery.email_kind):
+            return None
+        return build_email(registration, EmailKind(delivery.email_kind))
+    if delivery.kind == Delivery.Kind.REMINDER:
+        if registration.status != Registration.Status.CONFIRMED:
+            return None  # cancelled since; should they come back, the next tick queues another
+        return build_reminder_email(registration)
+    return build_announcement_email(delivery.announcement, registration)
+
+
+def _still_true(registration: Registration, kind: str) -> bool:
+    """Whether the email `kind` still describes the registration (a waiting-list email retried
+    after a promotion would say "in place None" to someone who has a seat)."""
+    expected = {
+        EmailKind.CONFIRMED: Registration.Status.CONFIRMED,
+        EmailKind.PROMOTED: Registration.Status.CONFIRMED,
+        EmailKind.WAITLISTED: Registration.Status.WAITLISTED,
+        EmailKind.CANCELLED: Registration.Status.CANCELLED,
+    }.get(kind)
+    return expected is None or registration.status == expected

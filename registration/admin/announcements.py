@@ -62,10 +62,31 @@ class AnnouncementForm(forms.ModelForm):
         return cleaned
 
 
-def _stale_sending(prefix: str = "") -> Q:
-    """Deliveries still `sending` long after a worker claimed them: the worker stopped."""
-    since = timezone.now() - announcements.SENDING_TIMEOUT
-    return Q(**{f"{prefix}state": Delivery.State.SENDING, f"{prefix}updated_at__lt": since})
+def _stuck(prefix: str = "") -> Q:
+    """Deliveries still `sending` past their lease: the worker stopped while sending (the sweep
+    sends them again while they have a try left)."""
+    return Q(
+        **{
+            f"{prefix}state": Delivery.State.SENDING,
+            f"{prefix}lease_expires_at__lt": timezone.now(),
+        }
+    )
+
+
+def email_state(
+    state: str | None, *, lease_expires_at=None, attempts: int = 0, sent_at=None
+) -> str:
+    """A delivery's state as organizers read it: queued, sending, sent (when), failed (tries),
+    stuck (sending past its lease: its worker stopped while sending), or no email at all."""
+    if state is None:
+        return "no email"
+    if state == Delivery.State.SENT and sent_at:
+        return f"sent {timezone.localtime(sent_at):%d %b %H:%M}"
+    if state == Delivery.State.FAILED:
+        return f"failed ({attempts} tries)"
+    if state == Delivery.State.SENDING and lease_expires_at and lease_expires_at < timezone.now():
+        return "stuck: its worker stopped while sending"
+    return Delivery.State(state).label.lower()
 
 
 @admin.register(Announcement)
@@ -81,7 +102,7 @@ class AnnouncementAdmin(admin.ModelAdmin):
         "queued",
         "sent",
         "failed",
-        "unknown",
+        "stuck",
     ]
     list_filter = ["workshop"]
     list_select_related = ["workshop", "option"]
@@ -100,7 +121,7 @@ class AnnouncementAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         state = "deliveries__state"
-        stale = _stale_sending("deliveries__")
+        stuck = _stuck("deliveries__")
         return (
             super()
             .get_queryset(request)
@@ -108,11 +129,11 @@ class AnnouncementAdmin(admin.ModelAdmin):
                 queued_count=Count(
                     "deliveries",
                     filter=Q(**{state: Delivery.State.QUEUED})
-                    | (Q(**{state: Delivery.State.SENDING}) & ~stale),
+                    | (Q(**{state: Delivery.State.SENDING}) & ~stuck),
                 ),
                 sent_count=Count("deliveries", filter=Q(**{state: Delivery.State.SENT})),
                 failed_count=Count("deliveries", filter=Q(**{state: Delivery.State.FAILED})),
-                unknown_count=Count("deliveries", filter=stale),
+                stuck_count=Count("deliveries", filter=stuck),
             )
         )
 
@@ -225,20 +246,20 @@ class AnnouncementAdmin(admin.ModelAdmin):
     def failed(self, obj):
         return obj.failed_count
 
-    @admin.display(description="unknown")
-    def unknown(self, obj):
-        return obj.unknown_count
+    @admin.display(description="stuck")
+    def stuck(self, obj):
+        return obj.stuck_count
 
     @admin.display(description="deliveries")
     def deliveries(self, obj):
         url = reverse("admin:registration_delivery_changelist")
         return format_html(
-            '{} queued, {} sent, {} failed, {} unknown: <a href="{}?announcement__id__exact={}">'
+            '{} queued, {} sent, {} failed, {} stuck: <a href="{}?announcement__id__exact={}">'
             "see each person’s</a>",
             obj.queued_count,
             obj.sent_count,
             obj.failed_count,
-            obj.unknown_count,
+            obj.stuck_count,
             url,
             obj.pk,
         )
@@ -246,18 +267,20 @@ class AnnouncementAdmin(admin.ModelAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    """Each person's copy of an announcement, and the reminders, with what became of them."""
+    """Every email to a registrant (registration emails, announcements, reminders), with what
+    became of it."""
 
     list_display = [
         "registration",
         "kind",
+        "email_kind",
         "announcement",
         "state_shown",
         "attempts",
         "sent_at",
         "error",
     ]
-    list_filter = ["kind", "state", "announcement"]
+    list_filter = ["kind", "state", "email_kind", "announcement"]
     list_select_related = ["registration", "announcement"]
     search_fields = ["registration__email", "registration__first_name", "registration__last_name"]
     actions = ["send_again"]
@@ -270,13 +293,14 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.display(description="state", ordering="state")
     def state_shown(self, obj):
-        if obj.state == Delivery.State.SENDING and (
-            obj.updated_at < timezone.now() - announcements.SENDING_TIMEOUT
-        ):
-            return "unknown: the worker stopped while sending"
-        return obj.get_state_display()
+        return email_state(
+            obj.state,
+            lease_expires_at=obj.lease_expires_at,
+            attempts=obj.attempts,
+            sent_at=obj.sent_at,
+        )
 
-    @admin.action(description="Send again (failed, or unknown: they may get it twice)")
+    @admin.action(description="Send again (failed, or stuck: they may get it twice)")
     def send_again(self, request, queryset):
         count = announcements.send_again(queryset)
         self.message_user(request, f"{count} email(s) queued again.", messages.SUCCESS)

@@ -7,17 +7,20 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
 from program.models import Session, Workshop
 
 from .. import desk, services
 from ..forms import ANSWERS, day_label
-from ..models import AttendedDay, EmailKind, Option, Registration
+from ..models import AttendedDay, Delivery, EmailKind, Option, Registration
+from .announcements import email_state
 
 # The export's columns around the days and options of the editions exported; the headers are
 # the fields' verbose names.
@@ -33,25 +36,42 @@ CSV_COLUMNS_AFTER_CHOICES = [
     "dietary_requirements",
     "listed_publicly",
     "created_at",
-    "email_sent_at",
-    "email_error",
 ]
 
 
+def _last_email(field: str) -> Subquery:
+    """A field of the person's latest registration email (a Delivery of kind "registration")."""
+    latest = Delivery.objects.filter(
+        registration=OuterRef("pk"), kind=Delivery.Kind.REGISTRATION
+    ).order_by("-created_at", "-pk")
+    return Subquery(latest.values(field)[:1])
+
+
 class EmailStateFilter(admin.SimpleListFilter):
+    """The state of each person's latest registration email (RegistrationAdmin.get_queryset)."""
+
     title = "email"
     parameter_name = "email_state"
 
     def lookups(self, request, model_admin):
-        return [("sent", "Sent"), ("failed", "Failed"), ("pending", "Not sent yet")]
+        return [
+            ("queued", "Queued"),
+            ("sending", "Sending"),
+            ("sent", "Sent"),
+            ("failed", "Failed"),
+            ("stuck", "Stuck (sending past its lease)"),
+        ]
 
     def queryset(self, request, queryset):
-        if self.value() == "sent":
-            return queryset.filter(email_error="", email_sent_at__isnull=False)
-        if self.value() == "failed":
-            return queryset.exclude(email_error="")
-        if self.value() == "pending":
-            return queryset.filter(email_error="", email_sent_at__isnull=True)
+        sending = Q(last_email_state=Delivery.State.SENDING)
+        stuck = Q(last_email_lease__lt=timezone.now())
+        match self.value():
+            case "sending":
+                return queryset.filter(sending & ~stuck)
+            case "stuck":
+                return queryset.filter(sending & stuck)
+            case "queued" | "sent" | "failed":
+                return queryset.filter(last_email_state=self.value())
         return queryset
 
 
@@ -252,9 +272,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "waitlisted_at",
         "cancelled_at",
         "privacy_consent_at",
-        "email_sent_at",
-        "email_error",
-        "email_attempts",
+        "emails",
     ]
     fieldsets = [
         (
@@ -281,16 +299,24 @@ class RegistrationAdmin(admin.ModelAdmin):
                     "updated_at",
                     "waitlisted_at",
                     "cancelled_at",
-                    "email_sent_at",
-                    "email_error",
-                    "email_attempts",
+                    "emails",
                 ]
             },
         ),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("attended_days", "options")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("attended_days", "options")
+            .annotate(
+                last_email_state=_last_email("state"),
+                last_email_lease=_last_email("lease_expires_at"),
+                last_email_attempts=_last_email("attempts"),
+                last_email_sent_at=_last_email("sent_at"),
+            )
+        )
 
     # Seats at a glance above the list; then, for the edition the list is filtered on (else the
     # current one), who comes each day and to each option, and what the caterer must know.
@@ -405,11 +431,43 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.display(description="email")
     def email_state(self, obj):
-        if obj.email_error:
-            return f"failed ({obj.email_attempts} tries)"
-        if obj.email_sent_at:
-            return f"sent {timezone.localtime(obj.email_sent_at):%d %b %H:%M}"
-        return "not sent yet"
+        """The latest registration email's state (each is a Delivery: see `emails`)."""
+        return email_state(
+            obj.last_email_state,
+            lease_expires_at=obj.last_email_lease,
+            attempts=obj.last_email_attempts,
+            sent_at=obj.last_email_sent_at,
+        )
+
+    @admin.display(description="emails")
+    def emails(self, obj):
+        """Every email sent to the person, newest first, with its state; the list of them."""
+        if obj.pk is None:
+            return "-"
+        deliveries = obj.deliveries.select_related("announcement").order_by("-created_at", "-pk")
+        url = reverse("admin:registration_delivery_changelist")
+        return format_html(
+            '<ul>{}</ul><a href="{}?registration__id__exact={}">See them one by one</a>',
+            format_html_join(
+                "",
+                "<li>{} {}: {}</li>",
+                (
+                    (
+                        f"{timezone.localtime(d.created_at):%d %b %H:%M}",
+                        d.get_email_kind_display() or d.announcement or d.get_kind_display(),
+                        email_state(
+                            d.state,
+                            lease_expires_at=d.lease_expires_at,
+                            attempts=d.attempts,
+                            sent_at=d.sent_at,
+                        ),
+                    )
+                    for d in deliveries
+                ),
+            ),
+            url,
+            obj.pk,
+        )
 
     @admin.action(description="Export selected registrations as CSV")
     def export_csv(self, request, queryset):

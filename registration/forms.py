@@ -1,10 +1,12 @@
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import dateformat, timezone
 
 from program.models import Session, Workshop
 
+from .addresses import InvalidAddress, normalise_address
 from .models import Option, Registration
 
 # What a person answers, in the form's order: the keyword arguments of services.register().
@@ -50,6 +52,22 @@ class DescribedCheckboxes(forms.CheckboxSelectMultiple):
             option["description_id"] = f"{option['attrs']['id']}_description"
             option["attrs"]["aria-describedby"] = option["description_id"]
         return option
+
+
+class AddressField(forms.EmailField):
+    """An email address in its one spelling (addresses.normalise_address): what is stored, and
+    what the duplicate check compares. Validated once normalised, so that the domain's rules are
+    IDNA 2008's."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        local, _, domain = value.rpartition("@")
+        if not local or not domain:
+            return value  # the validator says what is missing
+        try:
+            return normalise_address(value)
+        except InvalidAddress as invalid:
+            raise ValidationError(str(invalid), code="invalid") from None
 
 
 class OptionsField(forms.ModelMultipleChoiceField):
@@ -111,6 +129,7 @@ class RegistrationForm(forms.ModelForm):
     class Meta:
         model = Registration
         fields = [name for name in ANSWERS if name != "days"]  # days are not a column
+        field_classes = {"email": AddressField}
         labels = {
             "email": "Email address",
             "dietary_requirements": "Dietary requirements",
@@ -142,12 +161,6 @@ class RegistrationForm(forms.ModelForm):
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         self.fields["position"].choices = [("", "Choose…"), *Registration.Position.choices]
         offer_choices(self, workshop, days=workshop.days)
-
-    def clean_email(self) -> str:
-        """Spaces trimmed and the domain lower-cased: the same person, however they type it."""
-        email = self.cleaned_data["email"].strip()
-        local, _, domain = email.rpartition("@")
-        return f"{local}@{domain.lower()}"
 
     def bound_fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
         """The fieldsets with their bound fields, for the template to loop over."""
@@ -241,6 +254,7 @@ class WalkInForm(forms.ModelForm):
         labels = RegistrationForm.Meta.labels
         error_messages = RegistrationForm.Meta.error_messages
         widgets = {name: forms.TextInput(attrs={"autocomplete": "off"}) for name in fields[:2]}
+        field_classes = RegistrationForm.Meta.field_classes
 
     def __init__(self, *args, workshop: Workshop, day: dt.date | None = None, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
@@ -248,8 +262,6 @@ class WalkInForm(forms.ModelForm):
         self.fields["day"].choices = [(d.isoformat(), day_label(d)) for d in workshop.days]
         if day is not None:
             self.fields["day"].initial = day.isoformat()
-
-    clean_email = RegistrationForm.clean_email
 
     def walk_in_data(self) -> dict:
         """The cleaned answers, as keyword arguments of desk.add_walk_in()."""

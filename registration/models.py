@@ -12,6 +12,8 @@ from django.utils import dateformat
 
 from program.models import Session, Workshop
 
+from .addresses import normalised_or_as_typed
+
 
 def new_token() -> str:
     """256 random bits, URL-safe: the key to a registrant's personal page."""
@@ -70,7 +72,9 @@ class RegistrationQuerySet(models.QuerySet):
         return self.filter(status=Registration.Status.WAITLISTED)
 
     def with_email(self, email: str):
-        """Registrations with this address, compared as the database constraint compares them."""
+        """Registrations with this address, compared as the database constraint compares them
+        once normalised (addresses.py: one spelling per mailbox)."""
+        email = normalised_or_as_typed(email)
         return self.alias(email_lower=Lower("email")).filter(email_lower=Lower(models.Value(email)))
 
     def waiting_list_order(self):

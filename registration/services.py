@@ -19,6 +19,7 @@ from django.utils import dateformat, timezone
 from program import services as program_services
 from program.models import Workshop
 
+from .addresses import normalised_or_as_typed
 from .models import AttendedDay, EmailKind, Option, Registration
 from .tasks import queue_email
 
@@ -323,7 +324,7 @@ def register(
     has no place left. After commit, sends the confirmation or waiting-list email.
     """
     now = now or timezone.now()
-    email = answers.get("email", "")
+    email = answers["email"] = normalised_or_as_typed(answers.get("email", ""))
     try:
         with transaction.atomic():
             workshop = lock_workshop(workshop)

@@ -18,7 +18,7 @@ from django.utils.text import capfirst
 from program.models import Session, Workshop
 
 from .. import desk, services
-from ..forms import ANSWERS, day_label
+from ..forms import ANSWERS, AddressField, day_label
 from ..models import AttendedDay, Delivery, EmailKind, Option, Registration
 from .announcements import email_state
 
@@ -131,6 +131,9 @@ class RegistrationAdminForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one day."},
     )
+
+    class Meta:
+        field_classes = {"email": AddressField}  # stored as the public form stores it
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

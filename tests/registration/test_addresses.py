@@ -1,0 +1,111 @@
+"""Addresses compared as mail systems compare them: one mailbox, however it is typed, is one
+registration; the stored spelling is the one mail goes to."""
+
+import pytest
+from django.core import mail
+
+from registration.addresses import InvalidAddress, normalise_address
+from registration.models import Registration
+
+from .test_admin import ADD, _add_form
+
+# One mailbox, six ways: composed and decomposed accent, Unicode and punycode, full-width
+# letters and dot, a needless quote, capitals.
+ONE_MAILBOX = [
+    "andre@caf\u00e9.fr",
+    "andre@cafe\u0301.fr",
+    "andre@xn--caf-dma.fr",
+    "andre@\uff43\uff41\uff46\u00e9\uff0e\uff46\uff52",
+    '"andre"@café.fr',
+    "ANDRE@CAFÉ.FR",
+]
+
+
+@pytest.mark.parametrize("typed", ONE_MAILBOX)
+def test_normalise_address_gives_one_spelling_for_each_way_of_typing_it(typed):
+    assert normalise_address(typed).lower() == "andre@xn--caf-dma.fr"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("  Andre.Lefevre@LORIA.FR ", "Andre.Lefevre@loria.fr"),
+        # IDNA 2008: ß and the final sigma are letters of their own, not ss and σ (IDNA 2003).
+        ("x@straße.de", "x@xn--strae-oqa.de"),
+        ("x@βόλος.com", "x@xn--nxasmm1c.com"),
+        ("x@例え.テスト", "x@xn--r8jz45g.xn--zckzah"),
+        ("x@café。fr", "x@xn--caf-dma.fr"),  # the ideographic full stop
+        ('"andre.lefevre"@loria.fr', "andre.lefevre@loria.fr"),
+        ('"andre\\.lefevre"@loria.fr', "andre.lefevre@loria.fr"),
+        # Quotes that are needed stay.
+        ('"andre lefevre"@loria.fr', '"andre lefevre"@loria.fr'),
+        ('"a@b"@loria.fr', '"a@b"@loria.fr'),
+        ('"a..b"@loria.fr', '"a..b"@loria.fr'),
+        # The Kelvin sign is K by canonical equivalence (NFC); other case is the database's.
+        ("\u212aate@example.org", "Kate@example.org"),
+        ("x@[192.0.2.1]", "x@[192.0.2.1]"),
+    ],
+)
+def test_normalise_address_keeps_the_local_part_and_canonicalises_the_domain(typed, stored):
+    assert normalise_address(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["x@❤.ws", "x@xn--zz.org", "x@-café.fr", "x@café..fr", "x@"])
+def test_normalise_address_refuses_what_no_mail_system_delivers(typed):
+    with pytest.raises(InvalidAddress):
+        normalise_address(typed)
+
+
+def test_register_post_of_one_mailbox_typed_six_ways_gives_one_registration(
+    client, open_workshop, form_data, django_capture_on_commit_callbacks
+):
+    for number, typed in enumerate(ONE_MAILBOX):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                "/register/", form_data | {"email": typed}, REMOTE_ADDR=f"192.0.2.{number}"
+            )
+        assert response.status_code == 302, typed
+
+    assert list(Registration.objects.values_list("email", flat=True)) == ["andre@xn--caf-dma.fr"]
+    # Every email (the first, then the link again, as often as the limit per address allows)
+    # went to that one mailbox.
+    assert {tuple(m.to) for m in mail.outbox} == {("andre@xn--caf-dma.fr",)}
+
+
+def test_register_post_with_an_invalid_domain_is_a_form_error_with_the_answers_kept(
+    client, open_workshop, form_data
+):
+    response = client.post("/register/", form_data | {"email": "andre@xn--zz.fr"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        "“xn--zz.fr” is not a valid domain name: check the part of your address after the @."
+        in html
+    )
+    assert 'value="andre@xn--zz.fr"' in html
+    assert Registration.objects.count() == 0
+
+
+def test_registration_email_to_an_idna_2008_domain_goes_to_that_domain(
+    client, open_workshop, form_data, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/register/", form_data | {"email": "andre@straße.de"})
+
+    # Django would send a Unicode domain through Python's IDNA 2003 codec (strasse.de, another
+    # domain); the stored ASCII form goes out as it is.
+    assert mail.outbox[0].message()["To"] == "andre@xn--strae-oqa.de"
+
+
+def test_admin_add_stores_the_normalised_address_and_sees_it_registered(
+    admin_client, open_workshop, clock
+):
+    admin_client.post(ADD, _add_form(open_workshop, email='"jeremy"@ＥＸＡＭＰＬＥ．ｏｒｇ'))
+
+    response = admin_client.post(ADD, _add_form(open_workshop, email="jeremy@example.org"))
+
+    assert list(Registration.objects.values_list("email", flat=True)) == ["jeremy@example.org"]
+    assert "This email address is already registered for this workshop." in (
+        response.content.decode()
+    )

@@ -18,6 +18,8 @@ The local part is kept as typed (Unicode NFC): only its own mail server knows wh
 
 import re
 import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
 
 import idna
 
@@ -77,3 +79,13 @@ def normalised_or_as_typed(raw: str) -> str:
         return normalise_address(raw)
     except InvalidAddress:
         return raw
+
+
+def same_mailbox(rows: Iterable[tuple[int, int, str]]) -> set[int]:
+    """Of `rows` (pk, workshop pk, email), the pks of those whose address is, once normalised and
+    compared case-insensitively, another row's of the same workshop: registrations made before
+    addresses were normalised, which the organizer must look at (nothing merges them)."""
+    groups = defaultdict(list)
+    for pk, workshop_pk, email in rows:
+        groups[(workshop_pk, normalised_or_as_typed(email).lower())].append(pk)
+    return {pk for pks in groups.values() if len(pks) > 1 for pk in pks}

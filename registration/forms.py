@@ -2,12 +2,10 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.exceptions import ValidationError
 from django.utils import dateformat, timezone
 
 from program.models import Session, Workshop
 
-from .addresses import InvalidAddress, normalise_address
 from .addresses import InvalidAddress, normalise_address
 from .models import Option, Registration
 
@@ -54,22 +52,6 @@ class DescribedCheckboxes(forms.CheckboxSelectMultiple):
             option["description_id"] = f"{option['attrs']['id']}_description"
             option["attrs"]["aria-describedby"] = option["description_id"]
         return option
-
-
-class AddressField(forms.EmailField):
-    """An email address in its one spelling (addresses.normalise_address): what is stored, and
-    what the duplicate check compares. Validated once normalised, so that the domain's rules are
-    IDNA 2008's."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        local, _, domain = value.rpartition("@")
-        if not local or not domain:
-            return value  # the validator says what is missing
-        try:
-            return normalise_address(value)
-        except InvalidAddress as invalid:
-            raise ValidationError(str(invalid), code="invalid") from None
 
 
 class AddressField(forms.EmailField):
@@ -147,7 +129,6 @@ class RegistrationForm(forms.ModelForm):
     class Meta:
         model = Registration
         fields = [name for name in ANSWERS if name != "days"]  # days are not a column
-        field_classes = {"email": AddressField}
         field_classes = {"email": AddressField}
         labels = {
             "email": "Email address",
@@ -273,7 +254,6 @@ class WalkInForm(forms.ModelForm):
         labels = RegistrationForm.Meta.labels
         error_messages = RegistrationForm.Meta.error_messages
         widgets = {name: forms.TextInput(attrs={"autocomplete": "off"}) for name in fields[:2]}
-        field_classes = RegistrationForm.Meta.field_classes
         field_classes = RegistrationForm.Meta.field_classes
 
     def __init__(self, *args, workshop: Workshop, day: dt.date | None = None, **kwargs):

@@ -14,8 +14,6 @@ from program.models import Session, Workshop
 
 from .addresses import normalised_or_as_typed
 
-from .addresses import normalised_or_as_typed
-
 
 def new_token() -> str:
     """256 random bits, URL-safe: the key to a registrant's personal page."""

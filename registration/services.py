@@ -20,7 +20,6 @@ from program import services as program_services
 from program.models import Workshop
 
 from .addresses import normalised_or_as_typed
-from .addresses import normalised_or_as_typed
 from .models import AttendedDay, EmailKind, Option, Registration
 from .tasks import queue_email
 

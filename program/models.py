@@ -6,13 +6,17 @@ import secrets
 import uuid
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.functional import cached_property
+from django.utils.text import format_lazy
 from django.utils.timezone import now
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 
 def new_token() -> str:
@@ -23,7 +27,7 @@ def new_token() -> str:
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(
-            "“%(value)s” is not a known time zone; use a name such as Europe/Paris.",
+            _("“%(value)s” is not a known time zone; use a name such as Europe/Paris."),
             params={"value": value},
         )
 
@@ -47,7 +51,7 @@ RESERVED_SLUGS = {
 def validate_edition_slug(value: str) -> None:
     if value in RESERVED_SLUGS:
         raise ValidationError(
-            "“%(value)s” is an address of the site itself; choose another, such as the year.",
+            _("“%(value)s” is an address of the site itself; choose another, such as the year."),
             params={"value": value},
         )
 
@@ -56,13 +60,18 @@ def validate_edition_slug(value: str) -> None:
 # a text copied into the next edition cannot keep last year's dates.
 DATE_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 DATE_PLACEHOLDERS = {
-    "first_day": "the first day, e.g. 26 November",
-    "last_day": "the last day, e.g. 27 November",
-    "deadline": "the registration deadline's day, e.g. 11 November",
-    "dates": "the dates, e.g. 26–27 November 2024",
+    "first_day": _("the first day, e.g. 26 November"),
+    "last_day": _("the last day, e.g. 27 November"),
+    "deadline": _("the registration deadline's day, e.g. 11 November"),
+    "dates": _("the dates, e.g. 26–27 November 2024"),
 }
-DATE_TEXT_HELP = "Write dates as placeholders, filled from this edition: " + ", ".join(
-    f"{{{name}}} ({meaning})" for name, meaning in DATE_PLACEHOLDERS.items()
+DATE_TEXT_HELP = format_lazy(
+    "{intro} {placeholders}",
+    intro=_("Write dates as placeholders, filled from this edition:"),
+    placeholders=format_lazy(
+        ", ".join(f"{{{{{name}}}}} ({{{name}}})" for name in DATE_PLACEHOLDERS),
+        **DATE_PLACEHOLDERS,
+    ),
 )
 
 
@@ -87,22 +96,28 @@ class Workshop(models.Model):
     slug = models.SlugField(
         unique=True,
         validators=[validate_edition_slug],
-        help_text="The edition's address on the site: /<slug>/, e.g. 2025. Never change it once "
-        "published: links and calendars point to it.",
+        help_text=_(
+            "The edition's address on the site: /<slug>/, e.g. 2025. Never change it once "
+            "published: links and calendars point to it."
+        ),
     )
     published = models.BooleanField(
         default=False,
-        help_text="Drafts are seen only by organizers, at their address. The site's home page "
-        "shows the published edition that starts last.",
+        help_text=_(
+            "Drafts are seen only by organizers, at their address. The site's home page "
+            "shows the published edition that starts last."
+        ),
     )
     description = models.TextField(
-        help_text="What the workshop is about. Blank lines separate paragraphs."
+        help_text=_("What the workshop is about. Blank lines separate paragraphs.")
     )
     schedule_note = models.TextField(
         blank=True,
-        help_text="A word on the timetable shown above it, e.g. when it starts and ends. "
-        + DATE_TEXT_HELP
-        + ".",
+        help_text=format_lazy(
+            "{} {}.",
+            _("A word on the timetable shown above it, e.g. when it starts and ends."),
+            DATE_TEXT_HELP,
+        ),
     )
     starts_on = models.DateField()
     ends_on = models.DateField()
@@ -110,46 +125,52 @@ class Workshop(models.Model):
         max_length=64,
         default="Europe/Paris",
         validators=[validate_timezone],
-        help_text="Times on the site and in calendars are shown in this zone.",
+        help_text=_("Times on the site and in calendars are shown in this zone."),
     )
     venue_name = models.CharField(max_length=200)
     venue_address = models.CharField(max_length=300)
-    venue_directions_url = models.URLField("directions link", max_length=500, blank=True)
-    capacity = models.PositiveIntegerField(help_text="How many people can attend.")
+    venue_directions_url = models.URLField(_("directions link"), max_length=500, blank=True)
+    capacity = models.PositiveIntegerField(help_text=_("How many people can attend."))
     registration_opens_at = models.DateTimeField(
-        null=True, blank=True, help_text="Leave blank to accept registrations right away."
+        null=True, blank=True, help_text=_("Leave blank to accept registrations right away.")
     )
     registration_deadline = models.DateField(
-        help_text=(
+        help_text=_(
             "The last day on which registrations are accepted, until 23:59:59 in the workshop's "
             "time zone."
         )
     )
-    registration_terms = models.TextField(help_text=DATE_TEXT_HELP + ".")
+    registration_terms = models.TextField(help_text=format_lazy("{}.", DATE_TEXT_HELP))
     changes_deadline = models.DateField(
         null=True,
         blank=True,
-        help_text="The last day on which participants can change their choices on their personal "
-        "page, until 23:59:59 in the workshop's time zone. Blank: the day before the workshop.",
+        help_text=_(
+            "The last day on which participants can change their choices on their personal "
+            "page, until 23:59:59 in the workshop's time zone. Blank: the day before the workshop."
+        ),
     )
     reminder_days_before = models.PositiveSmallIntegerField(
-        "reminder",
+        _("reminder"),
         null=True,
         blank=True,
         default=3,
-        help_text="How many days before the first day every confirmed participant gets a "
-        "reminder (when, where, their choices, the program). Blank: no reminder.",
+        help_text=_(
+            "How many days before the first day every confirmed participant gets a "
+            "reminder (when, where, their choices, the program). Blank: no reminder."
+        ),
     )
     confirm_addresses = models.BooleanField(
-        "addresses confirmed before a seat is held",
+        _("addresses confirmed before a seat is held"),
         default=True,
-        help_text="A registration holds its seat only once the person has clicked the link sent "
-        "to their address, within the time below; unconfirmed holds expire by themselves.",
+        help_text=_(
+            "A registration holds its seat only once the person has clicked the link sent "
+            "to their address, within the time below; unconfirmed holds expire by themselves."
+        ),
     )
     hold_hours = models.PositiveSmallIntegerField(
-        "hours to confirm",
+        _("hours to confirm"),
         default=24,
-        help_text="How long an unconfirmed registration holds its seat.",
+        help_text=_("How long an unconfirmed registration holds its seat."),
     )
     # Kept by database triggers (triggers.py), whatever writes: the calendar SEQUENCE part that
     # every event shares (name, venue, time zone), and the version and time of the last change to
@@ -158,20 +179,23 @@ class Workshop(models.Model):
     content_version = models.PositiveBigIntegerField(default=0, editable=False)
     content_changed_at = models.DateTimeField(default=now, editable=False)
     contact_email = models.CharField(
-        "contact address",
+        _("contact address"),
         max_length=200,
-        help_text="How to reach the organizers, shown as written (it may be a pattern).",
+        help_text=_("How to reach the organizers, shown as written (it may be a pattern)."),
     )
     # The practical information page (/<edition>/info/): Markdown, rendered to safe HTML.
     venue_street_address = models.CharField(
-        "street address", max_length=300, blank=True, help_text="E.g. 13 rue Michel Ney, Nancy."
+        _("street address"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. 13 rue Michel Ney, Nancy."),
     )
-    venue_room = models.CharField("room", max_length=200, blank=True)
-    info_getting_there = models.TextField("how to get there", blank=True)
-    info_transport = models.TextField("transport", blank=True)
-    info_accommodation = models.TextField("accommodation", blank=True)
-    info_wifi = models.TextField("wifi", blank=True)
-    info_other = models.TextField("anything else", blank=True)
+    venue_room = models.CharField(_("room"), max_length=200, blank=True)
+    info_getting_there = models.TextField(_("how to get there"), blank=True)
+    info_transport = models.TextField(_("transport"), blank=True)
+    info_accommodation = models.TextField(_("accommodation"), blank=True)
+    info_wifi = models.TextField(_("wifi"), blank=True)
+    info_other = models.TextField(_("anything else"), blank=True)
 
     objects = WorkshopQuerySet.as_manager()
 
@@ -181,7 +205,7 @@ class Workshop(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")),
                 name="workshop_ends_on_or_after_start",
-                violation_error_message="The workshop cannot end before it starts.",
+                violation_error_message=_("The workshop cannot end before it starts."),
             )
         ]
 
@@ -199,7 +223,7 @@ class Workshop(models.Model):
             )
             if unknown:
                 errors[field] = ValidationError(
-                    "Unknown placeholder %(unknown)s. " + DATE_TEXT_HELP + ".",
+                    format_lazy("{} {}.", _("Unknown placeholder %(unknown)s."), DATE_TEXT_HELP),
                     params={"unknown": ", ".join(f"{{{name}}}" for name in unknown)},
                 )
         if errors:
@@ -217,13 +241,18 @@ class Workshop(models.Model):
         return f"{start} – {dateformat.format(last, 'j F Y')}"
 
     def with_dates(self, text: str) -> str:
-        """`text` with its date placeholders ({first_day}, {deadline}…) filled from this row."""
-        values = {
-            "first_day": dateformat.format(self.starts_on, "j F"),
-            "last_day": dateformat.format(self.ends_on, "j F"),
-            "deadline": dateformat.format(self.registration_deadline, "j F"),
-            "dates": self.date_range,
-        }
+        """`text` with its date placeholders ({first_day}, {deadline}…) filled from this row.
+
+        Organizers write these texts in one language, which the site does not translate: their
+        dates are written in the site's source language (settings.LANGUAGE_CODE) whatever the
+        reader's, so an English sentence never gets a French month."""
+        with translation.override(settings.LANGUAGE_CODE):
+            values = {
+                "first_day": dateformat.format(self.starts_on, "j F"),
+                "last_day": dateformat.format(self.ends_on, "j F"),
+                "deadline": dateformat.format(self.registration_deadline, "j F"),
+                "dates": self.date_range,
+            }
         return DATE_PLACEHOLDER.sub(lambda match: values.get(match[1], match[0]), text)
 
     @property
@@ -285,9 +314,9 @@ class Organizer(models.Model):
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="organizers")
     name = models.CharField(max_length=200)
-    url = models.URLField("link", max_length=500, blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True)
     position = models.PositiveSmallIntegerField(
-        default=0, help_text="Organizers are listed by this number."
+        default=0, help_text=_("Organizers are listed by this number.")
     )
 
     class Meta:
@@ -305,20 +334,24 @@ class Speaker(models.Model):
     sort_name = models.CharField(
         max_length=200,
         blank=True,
-        help_text="How the name is sorted in lists, e.g. “Almeida” for André de Almeida.",
+        help_text=_("How the name is sorted in lists, e.g. “Almeida” for André de Almeida."),
     )
     affiliation = models.CharField(max_length=300, blank=True)
     homepage = models.URLField(max_length=500, blank=True)
     photo = models.ImageField(upload_to="speakers/", blank=True)
     email = models.EmailField(
-        blank=True, help_text="Where the speaker's personal link is sent; never shown on the site."
+        blank=True,
+        help_text=_("Where the speaker's personal link is sent; never shown on the site."),
     )
     # The key to the speaker's own page, where they set their title, abstract and slides. A new
     # token revokes the link sent before.
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     link_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     answered_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="When the speaker last saved their page."
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the speaker last saved their page."),
     )
 
     class Meta:
@@ -347,25 +380,28 @@ class TalkQuerySet(models.QuerySet):
 
 class Talk(models.Model):
     class Kind(models.TextChoices):
-        KEYNOTE = "keynote", "Keynote"
-        INVITED = "invited", "Invited talk"
-        CONTRIBUTED = "contributed", "Contributed talk"
+        KEYNOTE = "keynote", _("Keynote")
+        INVITED = "invited", _("Invited talk")
+        CONTRIBUTED = "contributed", _("Contributed talk")
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="talks")
-    slug = models.SlugField(max_length=100, help_text="The talk's address on the site.")
+    slug = models.SlugField(max_length=100, help_text=_("The talk's address on the site."))
     title = models.CharField(
-        max_length=300, blank=True, help_text="Leave blank while it is to be announced."
+        max_length=300, blank=True, help_text=_("Leave blank while it is to be announced.")
     )
     abstract = models.TextField(
-        blank=True, help_text="Plain text; blank lines separate paragraphs; $…$ for LaTeX math."
+        blank=True,
+        help_text=_("Plain text; blank lines separate paragraphs; $…$ for LaTeX math."),
     )
     speakers = models.ManyToManyField(Speaker, related_name="talks")
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.INVITED)
     text_locked = models.BooleanField(
-        "text locked",
+        _("text locked"),
         default=False,
-        help_text="Once the program is printed: the speaker can no longer change the title and "
-        "abstract (slides and links still).",
+        help_text=_(
+            "Once the program is printed: the speaker can no longer change the title and "
+            "abstract (slides and links still)."
+        ),
     )
     # Calendars recognise an event by its UID: it must never change, whatever is edited.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -392,7 +428,7 @@ class Talk(models.Model):
 
     @property
     def display_title(self) -> str:
-        return self.title or "Title to be announced"
+        return self.title or gettext("Title to be announced")
 
 
 class SessionQuerySet(models.QuerySet):
@@ -414,14 +450,14 @@ class Session(models.Model):
     """One slot of the timetable: a talk, a break, the opening, the poster session…"""
 
     class Kind(models.TextChoices):
-        REGISTRATION = "registration", "Registration"
-        OPENING = "opening", "Opening"
-        TALK = "talk", "Talk"
-        BREAK = "break", "Break"
-        MEAL = "meal", "Meal"
-        POSTERS = "posters", "Posters"
-        SOCIAL = "social", "Social event"
-        CLOSING = "closing", "Closing"
+        REGISTRATION = "registration", pgettext_lazy("timetable slot", "Registration")
+        OPENING = "opening", _("Opening")
+        TALK = "talk", _("Talk")
+        BREAK = "break", _("Break")
+        MEAL = "meal", _("Meal")
+        POSTERS = "posters", pgettext_lazy("timetable slot", "Posters")
+        SOCIAL = "social", _("Social event")
+        CLOSING = "closing", _("Closing")
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="sessions")
     starts_at = models.DateTimeField()
@@ -430,7 +466,7 @@ class Session(models.Model):
     title = models.CharField(
         max_length=200,
         blank=True,
-        help_text="Shown when there is no talk, or as a placeholder such as “Invited talk”.",
+        help_text=_("Shown when there is no talk, or as a placeholder such as “Invited talk”."),
     )
     talk = models.OneToOneField(
         Talk, null=True, blank=True, on_delete=models.SET_NULL, related_name="session"
@@ -446,7 +482,7 @@ class Session(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")),
                 name="session_ends_after_it_starts",
-                violation_error_message="A session must end after it starts.",
+                violation_error_message=_("A session must end after it starts."),
             )
         ]
 
@@ -472,7 +508,7 @@ class Session(models.Model):
         that ends at or before its start is refused by the constraint below."""
         errors = {}
         if self.talk_id and self.workshop_id and self.talk.workshop_id != self.workshop_id:
-            errors["talk"] = "This talk belongs to another workshop."
+            errors["talk"] = gettext("This talk belongs to another workshop.")
         try:
             workshop = self.workshop
             zone = workshop.tzinfo
@@ -489,10 +525,17 @@ class Session(models.Model):
             and self.starts_at < self.ends_at
         )
         if checkable:
-            days = f"{workshop.starts_on:%A} {workshop.starts_on.day} {workshop.starts_on:%B %Y}"
+            first, last = (
+                dateformat.format(day, "l j F Y") for day in (workshop.starts_on, workshop.ends_on)
+            )
             if workshop.ends_on != workshop.starts_on:
-                days += f" to {workshop.ends_on:%A} {workshop.ends_on.day} {workshop.ends_on:%B %Y}"
-            outside = f"This slot is outside the edition's days, {days} ({zone} time)."
+                outside = gettext(
+                    "This slot is outside the edition's days, %(first)s to %(last)s (%(zone)s time)."
+                ) % {"first": first, "last": last, "zone": zone}
+            else:
+                outside = gettext(
+                    "This slot is outside the edition's day, %(first)s (%(zone)s time)."
+                ) % {"first": first, "zone": zone}
             if not workshop.starts_at <= self.starts_at < workshop.ends_at:
                 errors["starts_at"] = outside
             elif self.ends_at > workshop.ends_at:
@@ -519,8 +562,13 @@ class Session(models.Model):
                 starts = timezone.localtime(other.starts_at, zone)
                 ends = timezone.localtime(other.ends_at, zone)
                 messages.append(
-                    f"This slot overlaps “{other.display_title}” "
-                    f"({starts:%A} {starts.day} {starts:%B}, {starts:%H:%M}–{ends:%H:%M})."
+                    gettext("This slot overlaps “%(title)s” (%(day)s, %(starts)s–%(ends)s).")
+                    % {
+                        "title": other.display_title,
+                        "day": dateformat.format(starts, "l j F"),
+                        "starts": f"{starts:%H:%M}",
+                        "ends": f"{ends:%H:%M}",
+                    }
                 )
         return messages
 
@@ -534,10 +582,10 @@ class Session(models.Model):
 class Poster(models.Model):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="posters")
     number = models.PositiveSmallIntegerField(
-        help_text="The poster board number; posters are listed by it."
+        help_text=_("The poster board number; posters are listed by it.")
     )
     title = models.CharField(max_length=300, blank=True)
-    abstract = models.TextField(blank=True, help_text="Leave blank while it is to be announced.")
+    abstract = models.TextField(blank=True, help_text=_("Leave blank while it is to be announced."))
     presenters = models.ManyToManyField(Speaker, related_name="posters")
 
     class Meta:
@@ -549,7 +597,7 @@ class Poster(models.Model):
         ]
 
     def __str__(self):
-        return self.title or f"Poster {self.number}"
+        return self.title or gettext("Poster %(number)s") % {"number": self.number}
 
     def get_absolute_url(self):
         posters = reverse("program:poster-list", kwargs={"edition": self.workshop.slug})
@@ -566,11 +614,11 @@ class Material(models.Model):
     """Slides, a poster, or a link (video, paper) for a talk or a poster."""
 
     class Kind(models.TextChoices):
-        SLIDES = "slides", "Slides"
-        POSTER = "poster", "Poster"
-        VIDEO = "video", "Video"
-        PAPER = "paper", "Paper"
-        OTHER = "other", "Other"
+        SLIDES = "slides", _("Slides")
+        POSTER = "poster", _("Poster")
+        VIDEO = "video", _("Video")
+        PAPER = "paper", _("Paper")
+        OTHER = "other", _("Other")
 
     talk = models.ForeignKey(
         Talk, on_delete=models.CASCADE, null=True, blank=True, related_name="materials"

@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.template.loader import render_to_string
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from program.ical import build_calendar
 from program.models import Session, Workshop
@@ -16,12 +18,12 @@ from program.models import Session, Workshop
 from .models import EmailKind, Registration
 
 SUBJECTS = {
-    EmailKind.CONFIRMED: "your registration is confirmed",
-    EmailKind.WAITLISTED: "you are on the waiting list",
-    EmailKind.PROMOTED: "a seat is yours: your registration is confirmed",
-    EmailKind.CANCELLED: "your registration is cancelled",
-    EmailKind.LINK: "your registration",
-    EmailKind.CHANGED: "your registration was changed",
+    EmailKind.CONFIRMED: _("%(acronym)s: your registration is confirmed"),
+    EmailKind.WAITLISTED: _("%(acronym)s: you are on the waiting list"),
+    EmailKind.PROMOTED: _("%(acronym)s: a seat is yours: your registration is confirmed"),
+    EmailKind.CANCELLED: _("%(acronym)s: your registration is cancelled"),
+    EmailKind.LINK: _("%(acronym)s: your registration"),
+    EmailKind.CHANGED: _("%(acronym)s: your registration was changed"),
 }
 
 
@@ -42,7 +44,16 @@ def reply_to(workshop: Workshop) -> list[str] | None:
 
 
 def build_email(registration: Registration, kind: EmailKind) -> EmailMultiAlternatives:
-    """Plain text with an HTML alternative; confirmations carry the program as an .ics file."""
+    """Plain text with an HTML alternative; confirmations carry the program as an .ics file.
+
+    Every email to a person is written in the language they registered in
+    (Registration.language), whatever the language of the request or task that sends it: here,
+    in build_announcement_email and in build_reminder_email."""
+    with translation.override(registration.language):
+        return _build_email(registration, kind)
+
+
+def _build_email(registration: Registration, kind: EmailKind) -> EmailMultiAlternatives:
     workshop = registration.workshop
     context = {
         "registration": registration,
@@ -56,7 +67,7 @@ def build_email(registration: Registration, kind: EmailKind) -> EmailMultiAltern
         "waiting_list_position": registration.waiting_list_position(),
     }
     message = EmailMultiAlternatives(
-        subject=f"{workshop.acronym}: {SUBJECTS[kind]}",
+        subject=SUBJECTS[kind] % {"acronym": workshop.acronym},
         body=render_to_string("registration/email/message.txt", context),
         from_email=sender(workshop),
         to=[registration.email],
@@ -100,14 +111,25 @@ def announcement_subject(announcement, workshop: Workshop) -> str:
     """The edition's acronym first, as every email of the edition (unless the subject has it)."""
     if announcement.subject.startswith(workshop.acronym):
         return announcement.subject
-    return f"{workshop.acronym}: {announcement.subject}"
+    return gettext("%(acronym)s: %(subject)s") % {
+        "acronym": workshop.acronym,
+        "subject": announcement.subject,
+    }
 
 
 def build_announcement_email(
     announcement, registration: Registration, *, to: str | None = None
 ) -> EmailMultiAlternatives:
     """An announcement for one person (placeholders filled from their registration), plain text
-    with an HTML alternative. `to`: another address (an organizer's test)."""
+    with an HTML alternative. `to`: another address (an organizer's test). The organizer's text
+    as written; the words around it in the person's language."""
+    with translation.override(registration.language):
+        return _build_announcement_email(announcement, registration, to=to)
+
+
+def _build_announcement_email(
+    announcement, registration: Registration, *, to: str | None
+) -> EmailMultiAlternatives:
     workshop = registration.workshop
     context = {
         "workshop": workshop,
@@ -130,7 +152,13 @@ def build_announcement_email(
 
 def build_reminder_email(registration: Registration) -> EmailMultiAlternatives:
     """The reminder before the workshop: the registration email's layout (when, where, their
-    choices, their link) with an opening of its own, and the program as an .ics file."""
+    choices, their link) with an opening of its own, and the program as an .ics file, in the
+    person's language."""
+    with translation.override(registration.language):
+        return _build_reminder_email(registration)
+
+
+def _build_reminder_email(registration: Registration) -> EmailMultiAlternatives:
     workshop = registration.workshop
     days_left = (workshop.starts_on - timezone.localdate(timezone=workshop.tzinfo)).days
     context = {
@@ -143,7 +171,8 @@ def build_reminder_email(registration: Registration) -> EmailMultiAlternatives:
         "manage_url": personal_link(registration),
     }
     message = EmailMultiAlternatives(
-        subject=f"{workshop.acronym}: see you on {dateformat.format(workshop.starts_on, 'l j F')}",
+        subject=gettext("%(acronym)s: see you on %(day)s")
+        % {"acronym": workshop.acronym, "day": dateformat.format(workshop.starts_on, "l j F")},
         body=render_to_string("registration/email/message.txt", context),
         from_email=sender(workshop),
         to=[registration.email],

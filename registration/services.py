@@ -12,9 +12,12 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from program import services as program_services
 from program.models import Workshop
@@ -29,11 +32,11 @@ HOLDS_OPTIONS = [Registration.Status.CONFIRMED, Registration.Status.WAITLISTED]
 
 
 class RegistrationState(models.TextChoices):
-    NOT_YET_OPEN = "not_yet_open", "Registration is not open yet"
-    OPEN = "open", "Registration is open"
-    FULL = "full", "Full: waiting list open"
-    CLOSED = "closed", "Registration is closed"
-    OVER = "over", "The workshop is over"
+    NOT_YET_OPEN = "not_yet_open", _("Registration is not open yet")
+    OPEN = "open", _("Registration is open")
+    FULL = "full", _("Full: waiting list open")
+    CLOSED = "closed", _("Registration is closed")
+    OVER = "over", _("The workshop is over")
 
 
 class RegistrationError(Exception):
@@ -54,7 +57,7 @@ class RegistrationClosed(RegistrationError):
 
 class AlreadyRegistered(RegistrationError):
     def __init__(self, registration: Registration):
-        super().__init__("This email address is already registered for this workshop.")
+        super().__init__(gettext("This email address is already registered for this workshop."))
         self.registration = registration
 
 
@@ -65,7 +68,9 @@ class NoSeatLeft(RegistrationError):
 class OptionFull(RegistrationError):
     def __init__(self, option: Option, advice: str):
         super().__init__(
-            f"{option.label} is full: all {option.capacity} places are taken. {advice}"
+            gettext("%(option)s is full: all %(capacity)s places are taken.")
+            % {"option": option.label, "capacity": option.capacity}
+            + f" {advice}"
         )
         self.option = option
 
@@ -185,22 +190,33 @@ def _check_open(workshop: Workshop, now: dt.datetime) -> None:
     if state == RegistrationState.NOT_YET_OPEN:
         opens = timezone.localtime(workshop.registration_opens_at, workshop.tzinfo)
         raise RegistrationNotOpen(
-            f"Registration opens on {dateformat.format(opens, 'l j F Y \\a\\t H:i')} "
-            f"({workshop.timezone} time)."
+            gettext("Registration opens on %(day)s at %(time)s (%(zone)s time).")
+            % {
+                "day": dateformat.format(opens, "l j F Y"),
+                "time": dateformat.format(opens, "H:i"),
+                "zone": workshop.timezone,
+            }
         )
     if state in (RegistrationState.CLOSED, RegistrationState.OVER):
         deadline = workshop.last_registration_moment
         raise RegistrationClosed(
-            f"Registration closed after {dateformat.format(deadline, 'l j F Y, H:i:s')} "
-            f"({workshop.timezone} time)."
+            gettext("Registration closed after %(moment)s (%(zone)s time).")
+            % {"moment": dateformat.format(deadline, "l j F Y, H:i:s"), "zone": workshop.timezone}
         )
+
+
+# What check_not_over says for each change refused once the workshop is over.
+OVER_MESSAGES = {
+    "added": _("%(acronym)s is over: its registrations can no longer be added."),
+    "cancelled": _("%(acronym)s is over: its registrations can no longer be cancelled."),
+    "renewed": _("%(acronym)s is over: its registrations can no longer be renewed."),
+    "changed": _("%(acronym)s is over: its registrations can no longer be changed."),
+}
 
 
 def check_not_over(workshop: Workshop, now: dt.datetime, change: str) -> None:
     if now >= workshop.ends_at:
-        raise WorkshopOver(
-            f"{workshop.acronym} is over: its registrations can no longer be {change}."
-        )
+        raise WorkshopOver(OVER_MESSAGES[change] % {"acronym": workshop.acronym})
 
 
 def lock_workshop(workshop: Workshop) -> Workshop:
@@ -277,10 +293,11 @@ def _clean_choices(
     days = sorted(set(workshop.days if days is None else days))
     outside = [day for day in days if day not in workshop.days]
     if not days:
-        errors["days"] = ["Choose at least one day."]
+        errors["days"] = [gettext("Choose at least one day.")]
     elif outside:
         errors["days"] = [
-            f"{dateformat.format(day, 'l j F Y')} is not a day of {workshop.acronym}."
+            gettext("%(day)s is not a day of %(acronym)s.")
+            % {"day": dateformat.format(day, "l j F Y"), "acronym": workshop.acronym}
             for day in outside
         ]
     asked = {option.pk: option for option in options}
@@ -288,7 +305,9 @@ def _clean_choices(
     found = {option.pk for option in fresh}
     if foreign := [option for pk, option in asked.items() if pk not in found]:
         errors["options"] = [
-            f"{option.label} is not an option of {workshop.acronym}." for option in foreign
+            gettext("%(option)s is not an option of %(acronym)s.")
+            % {"option": option.label, "acronym": workshop.acronym}
+            for option in foreign
         ]
     if errors:
         raise ValidationError(errors)
@@ -310,12 +329,14 @@ def register(
     days: Iterable[dt.date] | None = None,
     options: Iterable[Option] = (),
     enforce_deadline: bool = True,
+    language: str = settings.LANGUAGE_CODE,
     now: dt.datetime | None = None,
     **answers: str | bool,
 ) -> Registration:
     """Register a person with their answers (RegistrationForm's, by name; see forms.ANSWERS): a
     seat if one is free, else the waiting list. `days`: the days of the edition they attend
-    (default: every day); `options`: the edition's options they choose.
+    (default: every day); `options`: the edition's options they choose; `language`: the one
+    they registered in, in which every email to them is written.
 
     Locks the workshop row. Raises RegistrationNotOpen / RegistrationClosed outside the
     registration period (unless an organizer adds the person: enforce_deadline=False),
@@ -333,9 +354,11 @@ def register(
             existing = workshop.registrations.with_email(email).first()
             if existing is not None:
                 raise AlreadyRegistered(existing)
-            registration = Registration(workshop=workshop, **answers, privacy_consent_at=now)
+            registration = Registration(
+                workshop=workshop, **answers, language=language, privacy_consent_at=now
+            )
             days, options = _clean_choices(workshop, registration, days, options)
-            _check_room(options, "Untick it to register.")
+            _check_room(options, gettext("Untick it to register."))
             _take_seat_or_wait(workshop, registration, now)
             registration.save()
             _save_choices(registration, days, options)
@@ -401,7 +424,7 @@ def rejoin(registration: Registration, *, now: dt.datetime | None = None) -> Reg
         _check_open(workshop, now)
         _check_room(
             registration.options.all(),
-            "To register again without it, write to the organizers.",
+            gettext("To register again without it, write to the organizers."),
         )
         registration.cancelled_at = None
         _take_seat_or_wait(workshop, registration, now)
@@ -421,10 +444,13 @@ def promote(registration: Registration) -> Registration:
         workshop = lock_workshop(registration.workshop)
         registration = Registration.objects.get(pk=registration.pk)
         if registration.status != Registration.Status.WAITLISTED:
-            raise RegistrationError(f"{registration.full_name} is not on the waiting list.")
+            raise RegistrationError(
+                gettext("%(name)s is not on the waiting list.") % {"name": registration.full_name}
+            )
         if workshop.registrations.confirmed().count() >= workshop.capacity:
             raise NoSeatLeft(
-                f"No seat is free for {registration.full_name}: raise the capacity or cancel someone first."
+                gettext("No seat is free for %(name)s: raise the capacity or cancel someone first.")
+                % {"name": registration.full_name}
             )
         registration.status = Registration.Status.CONFIRMED
         registration.waitlisted_at = None
@@ -448,7 +474,7 @@ def change_choices(
         days, options = _clean_choices(workshop, registration, days, options)
         if registration.status in HOLDS_OPTIONS:
             held = set(registration.options.all())
-            _check_room([o for o in options if o not in held], "Raise its capacity first.")
+            _check_room([o for o in options if o not in held], gettext("Raise its capacity first."))
         _save_choices(registration, days, options)
     return registration
 
@@ -532,14 +558,22 @@ def _check_changes_open(workshop: Workshop, registration: Registration, now: dt.
     check_not_over(workshop, now, "changed")
     if registration.status == Registration.Status.CANCELLED:
         raise RegistrationError(
-            "This registration is cancelled: register again before changing what you attend."
+            gettext(
+                "This registration is cancelled: register again before changing what you attend."
+            )
         )
     if now >= workshop.changes_close_at:
         last = workshop.changes_close_at - dt.timedelta(seconds=1)
         raise ChangesClosed(
-            f"Changes closed after {dateformat.format(last.astimezone(workshop.tzinfo), 'l j F Y, H:i')} "
-            f"({workshop.timezone} time). To change something now, write to the organizers at "
-            f"{workshop.contact_email}."
+            gettext(
+                "Changes closed after %(moment)s (%(zone)s time). To change something now, "
+                "write to the organizers at %(contact)s."
+            )
+            % {
+                "moment": dateformat.format(last.astimezone(workshop.tzinfo), "l j F Y, H:i"),
+                "zone": workshop.timezone,
+                "contact": workshop.contact_email,
+            }
         )
 
 
@@ -579,7 +613,7 @@ def change_answers(
         try:
             change_choices(registration, days=days, options=options)
         except OptionFull as full:
-            raise OptionFull(full.option, "Untick it to save your changes.") from None
+            raise OptionFull(full.option, gettext("Untick it to save your changes.")) from None
         changed = _answers_of(registration) != before
         if not changed:
             transaction.set_rollback(True)  # not even updated_at moves

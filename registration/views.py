@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from program.views import WorkshopMixin
@@ -61,7 +62,8 @@ class RegisterView(WorkshopMixin, FormView):
             # A bot filled the hidden field: answer as if it had worked, keep nothing.
             return self._check_your_inbox(email)
         try:
-            services.register(self.workshop, **form.registration_data())
+            # The language of the page is the person's: their emails are written in it.
+            services.register(self.workshop, language=get_language(), **form.registration_data())
         except services.AlreadyRegistered as already:
             # Say nothing that tells whether the address was registered: send the link again.
             services.send_link_again(already.registration)
@@ -148,10 +150,12 @@ class ChangeView(ManageView):
                 if changed:
                     messages.success(
                         request,
-                        "Your changes are saved. We have sent you an email to confirm them.",
+                        gettext(
+                            "Your changes are saved. We have sent you an email to confirm them."
+                        ),
                     )
                 else:
-                    messages.info(request, "Nothing was changed.")
+                    messages.info(request, gettext("Nothing was changed."))
                 return redirect(registration.get_absolute_url())
         # The page as the database has it (the form changed its instance), the form as typed.
         self.object = self.registration = Registration.objects.select_related("workshop").get(
@@ -176,7 +180,7 @@ class CancelView(RegistrationByTokenMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         registration = self.get_registration()
         if registration.status == Registration.Status.CANCELLED:
-            messages.info(request, "This registration was already cancelled.")
+            messages.info(request, gettext("This registration was already cancelled."))
             return redirect(registration.get_absolute_url())
         try:
             services.cancel(registration)
@@ -184,7 +188,8 @@ class CancelView(RegistrationByTokenMixin, TemplateView):
             messages.error(request, refused.message)
         else:
             messages.success(
-                request, "Your registration is cancelled. We have sent you an email to confirm it."
+                request,
+                gettext("Your registration is cancelled. We have sent you an email to confirm it."),
             )
         return redirect(registration.get_absolute_url())
 
@@ -198,9 +203,11 @@ class RejoinView(RegistrationByTokenMixin, View):
             messages.error(request, refused.message)
         else:
             if registration.status == Registration.Status.CONFIRMED:
-                messages.success(request, "You are registered again: your seat is confirmed.")
+                messages.success(
+                    request, gettext("You are registered again: your seat is confirmed.")
+                )
             else:
-                messages.success(request, "You are back on the waiting list.")
+                messages.success(request, gettext("You are back on the waiting list."))
         return redirect(registration.get_absolute_url())
 
 
@@ -287,7 +294,7 @@ class DeskTickView(DeskMixin, View):
         form = DeskTickForm(request.POST)
         query = request.POST.get("q", "")[:100]
         if not form.is_valid():
-            messages.error(request, "That tick was not understood: search the name again.")
+            messages.error(request, gettext("That tick was not understood: search the name again."))
             return redirect(self.desk_url(day=self.default_day(), q=query))
         day = form.cleaned_data["day"]
         registration = get_object_or_404(
@@ -298,9 +305,17 @@ class DeskTickView(DeskMixin, View):
         name, label = registration.full_name, day_label(day)
         if self.undo:
             if desk.undo_check_in(registration, day=day):
-                messages.success(request, f"Tick taken back: {name} is not checked in for {label}.")
+                messages.success(
+                    request,
+                    gettext("Tick taken back: %(name)s is not checked in for %(day)s.")
+                    % {"name": name, "day": label},
+                )
             else:
-                messages.info(request, f"{name} was not checked in for {label}.")
+                messages.info(
+                    request,
+                    gettext("%(name)s was not checked in for %(day)s.")
+                    % {"name": name, "day": label},
+                )
             return redirect(self.desk_url(day=day, q=query))
         try:
             check_in, new = desk.check_in(registration, day=day, by=request.user)
@@ -309,9 +324,17 @@ class DeskTickView(DeskMixin, View):
         else:
             at = timezone.localtime(check_in.arrived_at, self.workshop.tzinfo)
             if new:
-                messages.success(request, f"{name} checked in for {label} at {at:%H:%M}.")
+                messages.success(
+                    request,
+                    gettext("%(name)s checked in for %(day)s at %(time)s.")
+                    % {"name": name, "day": label, "time": f"{at:%H:%M}"},
+                )
             else:
-                messages.info(request, f"{name} was already checked in for {label}, at {at:%H:%M}.")
+                messages.info(
+                    request,
+                    gettext("%(name)s was already checked in for %(day)s, at %(time)s.")
+                    % {"name": name, "day": label, "time": f"{at:%H:%M}"},
+                )
         return redirect(self.desk_url(day=day, q=query))
 
 
@@ -343,8 +366,11 @@ class WalkInView(DeskMixin, FormView):
         except services.AlreadyRegistered as already:
             form.add_error(
                 "email",
-                f"{already.registration.full_name} is registered with this address already: "
-                "search their name on the desk.",
+                gettext(
+                    "%(name)s is registered with this address already: search their name on "
+                    "the desk."
+                )
+                % {"name": already.registration.full_name},
             )
             return self.form_invalid(form)
         except services.RegistrationError as refused:

@@ -3,6 +3,8 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from program.models import Session, Workshop
 
@@ -33,7 +35,7 @@ def slot_text(session: Session, workshop: Workshop) -> str:
     starts = timezone.localtime(session.starts_at, workshop.tzinfo)
     ends = timezone.localtime(session.ends_at, workshop.tzinfo)
     when = f"{dateformat.format(starts, 'l j F, H:i')}–{dateformat.format(ends, 'H:i')}"
-    return f"{session.display_title}: {when}"
+    return gettext("%(slot)s: %(when)s") % {"slot": session.display_title, "when": when}
 
 
 class DescribedCheckboxes(forms.CheckboxSelectMultiple):
@@ -100,54 +102,61 @@ class RegistrationForm(forms.ModelForm):
     # shows these and nothing else, but for the honeypot; a field the edition does not need (no
     # options) is left out.
     fieldsets = [
-        ("About you", ["first_name", "last_name", "email", "affiliation", "position"]),
-        ("What you will attend", ["days", "options", "dietary_requirements"]),
-        ("Privacy", ["listed_publicly", "privacy_consent"]),
+        (_("About you"), ["first_name", "last_name", "email", "affiliation", "position"]),
+        (_("What you will attend"), ["days", "options", "dietary_requirements"]),
+        (_("Privacy"), ["listed_publicly", "privacy_consent"]),
     ]
 
     days = forms.TypedMultipleChoiceField(
-        label="Days",
+        label=_("Days"),
         coerce=dt.date.fromisoformat,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one day."},
+        error_messages={"required": _("Choose at least one day.")},
     )
     options = OptionsField(
-        label="Meals and events",
+        label=_("Meals and events"),
         queryset=Option.objects.none(),
         required=False,
-        help_text="Tick what you will come to, so that we plan for you.",
+        help_text=_("Tick what you will come to, so that we plan for you."),
     )
     privacy_consent = forms.BooleanField(
-        label="I have read the privacy notice and agree that my data is used to organize this workshop.",
+        label=_(
+            "I have read the privacy notice and agree that my data is used to organize this "
+            "workshop."
+        ),
         error_messages={
-            "required": "Please accept the privacy notice: we cannot register you without it."
+            "required": _("Please accept the privacy notice: we cannot register you without it.")
         },
     )
     # A honeypot: hidden from people by the stylesheet, filled in by bots.
-    website = forms.CharField(required=False, label="Leave this field empty", max_length=200)
+    website = forms.CharField(required=False, label=_("Leave this field empty"), max_length=200)
 
     class Meta:
         model = Registration
         fields = [name for name in ANSWERS if name != "days"]  # days are not a column
         field_classes = {"email": AddressField}
         labels = {
-            "email": "Email address",
-            "dietary_requirements": "Dietary requirements",
-            "listed_publicly": "Show my name and affiliation in the public list of participants",
+            "first_name": _("First name"),
+            "last_name": _("Last name"),
+            "email": _("Email address"),
+            "affiliation": _("Affiliation"),
+            "position": _("Position or career stage"),
+            "dietary_requirements": _("Dietary requirements"),
+            "listed_publicly": _("Show my name and affiliation in the public list of participants"),
         }
         help_texts = {
-            "affiliation": "University, laboratory or company.",
-            "dietary_requirements": "Vegetarian, allergies… Leave blank if none.",
+            "affiliation": _("University, laboratory or company."),
+            "dietary_requirements": _("Vegetarian, allergies… Leave blank if none."),
         }
         error_messages = {
-            "first_name": {"required": "Please enter your first name."},
-            "last_name": {"required": "Please enter your last name."},
+            "first_name": {"required": _("Please enter your first name.")},
+            "last_name": {"required": _("Please enter your last name.")},
             "email": {
-                "required": "Please enter your email address.",
-                "invalid": "Enter a valid email address, such as name@example.org.",
+                "required": _("Please enter your email address."),
+                "invalid": _("Enter a valid email address, such as name@example.org."),
             },
-            "affiliation": {"required": "Please enter your affiliation."},
-            "position": {"required": "Please choose your position or career stage."},
+            "affiliation": {"required": _("Please enter your affiliation.")},
+            "position": {"required": _("Please choose your position or career stage.")},
         }
         widgets = {
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
@@ -159,7 +168,7 @@ class RegistrationForm(forms.ModelForm):
     def __init__(self, *args, workshop: Workshop, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
-        self.fields["position"].choices = [("", "Choose…"), *Registration.Position.choices]
+        self.fields["position"].choices = [("", gettext("Choose…")), *Registration.Position.choices]
         offer_choices(self, workshop, days=workshop.days)
 
     def bound_fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
@@ -179,9 +188,9 @@ class ChangeForm(forms.ModelForm):
     registration form's choices (the same boxes), dietary requirements, affiliation and listing."""
 
     fieldsets = [
-        ("What you will attend", ["days", "options", "dietary_requirements"]),
-        ("About you", ["affiliation"]),
-        ("Privacy", ["listed_publicly"]),
+        (_("What you will attend"), ["days", "options", "dietary_requirements"]),
+        (_("About you"), ["affiliation"]),
+        (_("Privacy"), ["listed_publicly"]),
     ]
 
     days = RegistrationForm.declared_fields["days"]
@@ -215,8 +224,8 @@ class ChangeForm(forms.ModelForm):
 class DeskSearchForm(forms.Form):
     """The desk's search (GET): letters of a name, and the day ticks count for."""
 
-    q = forms.CharField(label="Name", required=False, max_length=100)
-    day = forms.TypedChoiceField(label="Day", coerce=dt.date.fromisoformat, required=False)
+    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    day = forms.TypedChoiceField(label=_("Day"), coerce=dt.date.fromisoformat, required=False)
 
     def __init__(self, *args, workshop: Workshop, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
@@ -241,11 +250,15 @@ class DeskTickForm(forms.Form):
 class WalkInForm(forms.ModelForm):
     """Someone at the desk who did not register: the answers desk.add_walk_in() needs."""
 
-    day = forms.TypedChoiceField(label="Day", coerce=dt.date.fromisoformat)
+    day = forms.TypedChoiceField(label=_("Day"), coerce=dt.date.fromisoformat)
     privacy_consent = forms.BooleanField(
-        label="The person has read the privacy notice and agrees that their data is used to "
-        "organize this workshop.",
-        error_messages={"required": "The person must accept the privacy notice to be registered."},
+        label=_(
+            "The person has read the privacy notice and agrees that their data is used to "
+            "organize this workshop."
+        ),
+        error_messages={
+            "required": _("The person must accept the privacy notice to be registered.")
+        },
     )
 
     class Meta:
@@ -258,7 +271,7 @@ class WalkInForm(forms.ModelForm):
 
     def __init__(self, *args, workshop: Workshop, day: dt.date | None = None, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["position"].choices = [("", "Choose…"), *Registration.Position.choices]
+        self.fields["position"].choices = [("", gettext("Choose…")), *Registration.Position.choices]
         self.fields["day"].choices = [(d.isoformat(), day_label(d)) for d in workshop.days]
         if day is not None:
             self.fields["day"].initial = day.isoformat()

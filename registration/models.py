@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import dateformat
+from django.utils.translation import gettext_lazy as _
 
 from program.models import Session, Workshop
 
@@ -26,7 +27,7 @@ class Option(models.Model):
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="options")
     label = models.CharField(
-        max_length=100, help_text="As people see it, e.g. “Lunch” or “Cocktail and posters”."
+        max_length=100, help_text=_("As people see it, e.g. “Lunch” or “Cocktail and posters”.")
     )
     session = models.ForeignKey(
         Session,
@@ -34,16 +35,16 @@ class Option(models.Model):
         null=True,
         blank=True,
         related_name="registration_options",
-        verbose_name="timetable slot",
-        help_text="When it happens: the registration form shows it beside the label.",
+        verbose_name=_("timetable slot"),
+        help_text=_("When it happens: the registration form shows it beside the label."),
     )
     capacity = models.PositiveIntegerField(
         null=True,
         blank=True,
-        help_text="How many people can choose it (waiting list included). Blank: no limit.",
+        help_text=_("How many people can choose it (waiting list included). Blank: no limit."),
     )
     position = models.PositiveSmallIntegerField(
-        default=0, help_text="Options are listed by this number."
+        default=0, help_text=_("Options are listed by this number.")
     )
 
     class Meta:
@@ -52,7 +53,7 @@ class Option(models.Model):
             models.UniqueConstraint(
                 fields=["workshop", "label"],
                 name="option_label_unique_per_workshop",
-                violation_error_message="This workshop already has an option with this label.",
+                violation_error_message=_("This workshop already has an option with this label."),
             )
         ]
 
@@ -61,7 +62,7 @@ class Option(models.Model):
 
     def clean(self):
         if self.session_id and self.workshop_id and self.session.workshop_id != self.workshop_id:
-            raise ValidationError({"session": "Choose a slot of this workshop's timetable."})
+            raise ValidationError({"session": _("Choose a slot of this workshop's timetable.")})
 
 
 class RegistrationQuerySet(models.QuerySet):
@@ -84,46 +85,46 @@ class RegistrationQuerySet(models.QuerySet):
 class EmailKind(models.TextChoices):
     """The emails a registrant receives; each has a subject and an opening of its own."""
 
-    CONFIRMED = "confirmed", "Registration confirmed"
-    WAITLISTED = "waitlisted", "On the waiting list"
-    PROMOTED = "promoted", "Seat from the waiting list"
-    CANCELLED = "cancelled", "Registration cancelled"
-    LINK = "link", "Personal link again"
-    CHANGED = "changed", "Registration changed"
-    CONFIRM_ADDRESS = "confirm_address", "Confirm your address"
+    CONFIRMED = "confirmed", _("Registration confirmed")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    PROMOTED = "promoted", _("Seat from the waiting list")
+    CANCELLED = "cancelled", _("Registration cancelled")
+    LINK = "link", _("Personal link again")
+    CHANGED = "changed", _("Registration changed")
+    CONFIRM_ADDRESS = "confirm_address", _("Confirm your address")
 
 
 class Registration(models.Model):
     class Status(models.TextChoices):
-        CONFIRMED = "confirmed", "Confirmed"
-        HELD = "held", "Awaiting address confirmation"
-        WAITLISTED = "waitlisted", "Waiting list"
-        CANCELLED = "cancelled", "Cancelled"
+        CONFIRMED = "confirmed", _("Confirmed")
+        HELD = "held", _("Awaiting address confirmation")
+        WAITLISTED = "waitlisted", _("Waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
 
     class Position(models.TextChoices):
-        MASTERS = "masters", "Master's student"
-        PHD = "phd", "PhD student"
-        POSTDOC = "postdoc", "Postdoctoral researcher"
-        RESEARCHER = "researcher", "Researcher or faculty member"
-        ENGINEER = "engineer", "Engineer (industry or academia)"
-        OTHER = "other", "Other"
+        MASTERS = "masters", _("Master's student")
+        PHD = "phd", _("PhD student")
+        POSTDOC = "postdoc", _("Postdoctoral researcher")
+        RESEARCHER = "researcher", _("Researcher or faculty member")
+        ENGINEER = "engineer", _("Engineer (industry or academia)")
+        OTHER = "other", _("Other")
 
     workshop = models.ForeignKey(Workshop, on_delete=models.PROTECT, related_name="registrations")
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     email = models.EmailField(max_length=254)
     affiliation = models.CharField(max_length=200)
-    position = models.CharField("position or career stage", max_length=20, choices=Position)
+    position = models.CharField(_("position or career stage"), max_length=20, choices=Position)
     # The days attended are AttendedDay rows.
     options = models.ManyToManyField(Option, related_name="registrations", blank=True)
     dietary_requirements = models.CharField(max_length=300, blank=True)
     privacy_consent_at = models.DateTimeField(
-        help_text="When the person accepted the privacy notice."
+        help_text=_("When the person accepted the privacy notice.")
     )
-    listed_publicly = models.BooleanField("public participant list", default=False)
+    listed_publicly = models.BooleanField(_("public participant list"), default=False)
     status = models.CharField(max_length=20, choices=Status, default=Status.CONFIRMED)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
-    created_at = models.DateTimeField("registered at", auto_now_add=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     waitlisted_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -143,7 +144,9 @@ class Registration(models.Model):
                 Lower("email"),
                 "workshop",
                 name="one_registration_per_email_per_workshop",
-                violation_error_message="This email address is already registered for this workshop.",
+                violation_error_message=_(
+                    "This email address is already registered for this workshop."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["workshop", "status"])]
@@ -211,28 +214,30 @@ class Announcement(models.Model):
     recipient's copy is a Delivery."""
 
     class Audience(models.TextChoices):
-        CONFIRMED = "confirmed", "Confirmed participants"
-        WAITLISTED = "waitlisted", "The waiting list"
-        BOTH = "both", "Confirmed and waiting list"
-        SELECTED = "selected", "The registrations selected in the list"
-        DAY = "day", "Those attending a given day"
-        OPTION = "option", "Those who chose a given option"
+        CONFIRMED = "confirmed", _("Confirmed participants")
+        WAITLISTED = "waitlisted", _("The waiting list")
+        BOTH = "both", _("Confirmed and waiting list")
+        SELECTED = "selected", _("The registrations selected in the list")
+        DAY = "day", _("Those attending a given day")
+        OPTION = "option", _("Those who chose a given option")
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="announcements")
     subject = models.CharField(max_length=200)
     body = models.TextField(
-        help_text="Plain text. {name} is replaced by the person's first name, {link} by their "
-        "personal link."
+        help_text=_(
+            "Plain text. {name} is replaced by the person's first name, {link} by their "
+            "personal link."
+        )
     )
     audience = models.CharField(max_length=20, choices=Audience, default=Audience.CONFIRMED)
-    day = models.DateField(null=True, blank=True, help_text="For the audience of a day.")
+    day = models.DateField(null=True, blank=True, help_text=_("For the audience of a day."))
     option = models.ForeignKey(
         Option,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="announcements",
-        help_text="For the audience of an option.",
+        help_text=_("For the audience of an option."),
     )
     # A draft remembers whom the organizer selected, so that its preview, its test and its
     # sending (each a request of its own) all address the same people.
@@ -240,15 +245,15 @@ class Announcement(models.Model):
         Registration,
         blank=True,
         related_name="+",
-        verbose_name="selected registrations",
-        help_text="For the audience of the registrations selected in the list.",
+        verbose_name=_("selected registrations"),
+        help_text=_("For the audience of the registrations selected in the list."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     sent_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="When it was queued for sending."
+        null=True, blank=True, editable=False, help_text=_("When it was queued for sending.")
     )
 
     class Meta:
@@ -264,15 +269,15 @@ class Delivery(models.Model):
     constraints below say so to the database."""
 
     class Kind(models.TextChoices):
-        ANNOUNCEMENT = "announcement", "Announcement"
-        REMINDER = "reminder", "Reminder"
-        REGISTRATION = "registration", "Registration email"
+        ANNOUNCEMENT = "announcement", _("Announcement")
+        REMINDER = "reminder", _("Reminder")
+        REGISTRATION = "registration", _("Registration email")
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     kind = models.CharField(max_length=20, choices=Kind)
     announcement = models.ForeignKey(
@@ -294,7 +299,7 @@ class Delivery(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        verbose_name_plural = "deliveries"
+        verbose_name_plural = _("deliveries")
         constraints = [
             models.UniqueConstraint(
                 fields=["announcement", "registration"],
@@ -340,7 +345,7 @@ class CheckIn(models.Model):
             models.UniqueConstraint(
                 fields=["registration", "day"],
                 name="one_check_in_per_person_and_day",
-                violation_error_message="This person is already checked in for this day.",
+                violation_error_message=_("This person is already checked in for this day."),
             )
         ]
 

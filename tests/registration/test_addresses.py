@@ -1,13 +1,17 @@
 """Addresses compared as mail systems compare them: one mailbox, however it is typed, is one
 registration; the stored spelling is the one mail goes to."""
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 
 from registration.addresses import InvalidAddress, normalise_address
 from registration.models import Registration
 
-from .test_admin import ADD, _add_form
+from .conftest import NOW, make_workshop
+from .test_admin import ADD, CHANGELIST, _add_form
+from .test_migrations import _latest, _migrate
 
 # One mailbox, six ways: composed and decomposed accent, Unicode and punycode, full-width
 # letters and dot, a needless quote, capitals.
@@ -109,3 +113,73 @@ def test_admin_add_stores_the_normalised_address_and_sees_it_registered(
     assert "This email address is already registered for this workshop." in (
         response.content.decode()
     )
+
+
+# Addresses registered before they were normalised: migration 0009.
+
+BEFORE_NORMALISING = ("registration", "0008_registration_emails_as_deliveries")
+NORMALISED = ("registration", "0009_normalise_addresses")
+
+
+@pytest.fixture
+def before_normalising(db):
+    """The registration tables of migration 0008, and the latest schema after."""
+    old_apps = _migrate(BEFORE_NORMALISING)
+    try:
+        yield old_apps
+    finally:
+        _migrate(_latest())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_normalises_addresses_and_leaves_collisions_for_the_organizer(
+    before_normalising, admin_client
+):
+    workshop = make_workshop()
+    later = make_workshop(
+        slug="lorainne25",
+        acronym="LoRAINNe'25",
+        starts_on=dt.date(2025, 11, 25),
+        ends_on=dt.date(2025, 11, 26),
+    )
+    OldRegistration = before_normalising.get_model("registration", "Registration")
+
+    def old(email, on=workshop):
+        return OldRegistration.objects.create(
+            workshop_id=on.pk,
+            first_name="André",
+            last_name="Lefèvre",
+            email=email,
+            affiliation="LORIA",
+            position="phd",
+            privacy_consent_at=NOW,
+        ).pk
+
+    # One mailbox three times in LoRAINNe'24 (the constraint of then saw three addresses).
+    composed, decomposed, punycode = (
+        old("andre@café.fr"),
+        old("andre@cafe\u0301.fr"),
+        old("ANDRE@xn--caf-dma.fr"),
+    )
+    alone = {
+        old("andre@café.fr", on=later): "andre@xn--caf-dma.fr",  # another edition: no collision
+        old("olga@ＥＸＡＭＰＬＥ．ｏｒｇ"): "olga@example.org",
+        old('"zoe"@Example.org'): "zoe@example.org",
+        old("kate@example.org"): "kate@example.org",
+    }
+
+    _migrate(NORMALISED)
+
+    emails = dict(Registration.objects.values_list("pk", "email"))
+    assert {pk: emails[pk] for pk in alone} == alone
+    # Nothing merged, nothing changed: the organizer decides.
+    assert [emails[pk] for pk in (composed, decomposed, punycode)] == [
+        "andre@café.fr",
+        "andre@cafe\u0301.fr",
+        "ANDRE@xn--caf-dma.fr",
+    ]
+    assert Registration.objects.count() == 7
+    listed = admin_client.get(f"{CHANGELIST}?same_address=yes").context["cl"].result_list
+    assert sorted(r.pk for r in listed) == [composed, decomposed, punycode]
+    everyone = admin_client.get(CHANGELIST)
+    assert "Same address as another registration" in everyone.content.decode()

@@ -8,6 +8,7 @@ import os
 from gunicorn.glogging import Logger
 
 from lorainne.logs import redact
+from lorainne.settings import TRUSTED_PROXIES
 
 
 class GunicornLogger(Logger):
@@ -25,5 +26,5 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 # One line per request on stdout, with the personal registration links redacted.
 accesslog = "-"
 logger_class = GunicornLogger
-# The TLS-terminating proxy in front sets X-Forwarded-Proto; only it can reach gunicorn.
-forwarded_allow_ips = "*"
+# X-Forwarded-Proto (wsgi.url_scheme) from the proxies Django trusts, and from nobody else.
+forwarded_allow_ips = ",".join(TRUSTED_PROXIES)

@@ -4,6 +4,7 @@ One file, driven by environment variables (see .env.example): production differs
 only by its environment.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -33,6 +34,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: X-Forwarded-Proto counts only from TRUSTED_PROXIES, before anything asks is_secure().
+    "lorainne.proxy.ForwardedProtoFromTrustedProxiesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -196,12 +199,17 @@ if CACHES["pages"]["BACKEND"].endswith("LocMemCache"):
 
 # Registration POSTs allowed per client IP address per hour (a whole lab may share one address).
 REGISTRATION_RATE_LIMIT = env.int("REGISTRATION_RATE_LIMIT", default=30)
-# How many proxies in front of the site append to X-Forwarded-For (0: use the peer address).
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The proxies in front of the site (addresses or networks, comma-separated): only requests from
+# them may tell the client's address (X-Forwarded-For) and scheme (X-Forwarded-Proto). Empty:
+# nobody, the peer is the client. gunicorn_conf.py trusts the same ones; the compose file sets it.
+TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(value)) for value in env.list("TRUSTED_PROXIES", default=[])
+]
 # Days after a workshop ends before `manage.py purge_registrations` deletes its registrations.
 REGISTRATION_RETENTION_DAYS = env.int("REGISTRATION_RETENTION_DAYS", default=180)
 
-# Security. Production sits behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+# Security. Production sits behind a TLS-terminating proxy that sets X-Forwarded-Proto (believed
+# from TRUSTED_PROXIES only: lorainne/proxy.py).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Off by default so that development and tests run on plain HTTP; .env.example turns them on.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)

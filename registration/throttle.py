@@ -1,26 +1,41 @@
 """A per-client limit on registration attempts, counted in the cache (shared across processes
 when CACHE_URL points at the database or Redis)."""
 
+import ipaddress
+
 from django.conf import settings
 from django.core.cache import cache
 
 WINDOW_SECONDS = 3600
 
 
+def is_trusted_proxy(address: str | None) -> bool:
+    """Whether `address` is one of our own proxies (settings.TRUSTED_PROXIES, addresses or
+    networks): only they may tell the client's address and scheme in X-Forwarded-* headers."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(proxy) for proxy in settings.TRUSTED_PROXIES)
+
+
 def client_ip(request) -> str | None:
-    """The client's address: the peer's, or the one the trusted proxies saw (None if unknown).
+    """The client's address (None if unknown): the peer's, unless the peer is a trusted proxy;
+    then the address that proxy saw, read from the right of X-Forwarded-For past any other
+    trusted proxy. Anyone can send X-Forwarded-For; only what our own proxies wrote counts.
 
     Also django-axes' AXES_CLIENT_IP_CALLABLE, so admin lockouts count the same addresses.
     """
-    hops = settings.TRUSTED_PROXY_COUNT
-    forwarded = [
-        part.strip()
-        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        if part.strip()
-    ]
-    if hops and len(forwarded) >= hops:
-        return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR") or None
+    address = request.META.get("REMOTE_ADDR") or None
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    while forwarded and is_trusted_proxy(address):
+        hop = forwarded.pop()
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:  # not an address a proxy writes: keep the last one that was
+            break
+        address = hop
+    return address
 
 
 def allow_registration_attempt(request) -> bool:

@@ -127,7 +127,7 @@ def test_production_smoke_registration_email_headers_and_static(tmp_path):
         DJANGO_STATIC_ROOT=str(tmp_path / "static"),
         DJANGO_TASKS_BACKEND="django_tasks_db.DatabaseBackend",
         CACHE_URL="dbcache://django_cache",
-        TRUSTED_PROXY_COUNT="0",
+        TRUSTED_PROXIES="127.0.0.1",  # the tests play the TLS proxy (X-Forwarded-Proto)
     )
     # The deployment steps of the compose file's web service.
     for command in (["collectstatic", "--no-input", "-v0"], ["createcachetable"]):

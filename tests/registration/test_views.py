@@ -472,7 +472,7 @@ def test_register_rate_limit_behind_a_proxy_counts_the_address_the_proxy_saw(
     open_workshop, form_data, settings
 ):
     settings.REGISTRATION_RATE_LIMIT = 1
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["10.0.0.2"]
     client = Client(REMOTE_ADDR="10.0.0.2")  # the proxy
     client.post("/register/", form_data, HTTP_X_FORWARDED_FOR="203.0.113.9")
 

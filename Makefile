@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrations vendor clean
+.PHONY: run test lint format migrations messages vendor clean
 
 # The virtualenv is rebuilt when pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -14,7 +14,10 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
+# The French catalogue is compiled with GNU gettext's msgfmt; without it the site runs in English.
 run: $(BIN)/.installed
+	if command -v msgfmt >/dev/null; then $(BIN)/python manage.py compilemessages --ignore '.*' --ignore node_modules -v0; \
+	else echo "msgfmt not found (apt-get install gettext): the site will be in English only"; fi
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py seed_workshop
 	@echo
@@ -41,6 +44,12 @@ format: $(BIN)/.installed
 
 migrations: $(BIN)/.installed
 	$(BIN)/python manage.py makemigrations
+
+# After marking new strings: adds them to locale/fr/LC_MESSAGES/django.po, to translate there
+# (README: Translations). The same command as the check in tests/test_translations.py.
+messages: $(BIN)/.installed
+	$(BIN)/python manage.py makemessages --locale fr --add-location file --no-obsolete \
+		--ignore '.*' --ignore node_modules --ignore static --ignore staticfiles --ignore tests --ignore bench
 
 # Copies the front-end assets from npm into static/vendor/ (committed; nothing is fetched at run time).
 vendor:

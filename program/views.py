@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
+from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from . import exports
@@ -177,7 +178,10 @@ class InfoView(PublicPageMixin, TemplateView):
 def calendar_response(request, workshop: Workshop, build, *, filename: str) -> HttpResponse:
     """Serve the .ics body that `build()` returns, with validators that follow the workshop's
     content version (program/triggers.py): a polling calendar gets 304 while nothing changed."""
-    identity = f"{workshop.pk}:{workshop.content_version}:{request.build_absolute_uri()}"
+    # The language too: a calendar's generated words ("Title to be announced") follow it.
+    identity = (
+        f"{workshop.pk}:{workshop.content_version}:{get_language()}:{request.build_absolute_uri()}"
+    )
     etag = quote_etag(hashlib.sha256(identity.encode()).hexdigest()[:32])
     timestamp = int(workshop.content_changed_at.timestamp())
     response = get_conditional_response(request, etag=etag, last_modified=timestamp)

@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
+from django.utils import translation
 
 from program.models import Workshop
 
@@ -15,6 +16,23 @@ def pytest_configure(config):
 
 def pytest_unconfigure(config):
     checkout_guard.remove_session_tempdir()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def french_catalogue():
+    """The French catalogue compiled into the .mo that Django reads (not committed: `make run` and
+    the Dockerfile compile it too). Hidden folders (.venv, .git) and node_modules are not
+    searched for catalogues."""
+    call_command("compilemessages", ignore_patterns=[".*", "node_modules"], verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def source_language():
+    """Each test starts in English, the source language: a request in French activates French
+    for its thread, and nothing else would switch it back before the next test."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -131,8 +131,20 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Production serves compressed, fingerprinted files (whitenoise, cached for a year); they need
 # `collectstatic` first, which the Dockerfile runs. Development and tests use the plain names.
 STATIC_MANIFEST = env.bool("DJANGO_STATIC_MANIFEST", default=False)
+# Uploaded files (slides, posters: program/materials.py) go to the media folder, or to an
+# S3-compatible bucket once AWS_STORAGE_BUCKET_NAME is set (django-storages, `pip install .[s3]`;
+# keys, region and endpoint from boto3's own variables, see .env.example). Either way the site
+# serves them itself (program.views.MaterialView): the media folder is never public.
+MEDIA_BUCKET = env("AWS_STORAGE_BUCKET_NAME", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        # No overwriting and no public ACL: each upload has a name of its own, read through the
+        # site.
+        "OPTIONS": {"bucket_name": MEDIA_BUCKET, "file_overwrite": False, "default_acl": None},
+    }
+    if MEDIA_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if STATIC_MANIFEST
@@ -141,6 +153,14 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+# The largest PDF a speaker or an organizer may upload, in MB.
+MATERIAL_MAX_MB = env.int("MATERIAL_MAX_MB", default=50)
+# Uploads larger than 2.5 MB wait in a temporary file named after theirs: ours keeps that name
+# short (a 300-character "extension" made the file system refuse it, and the request fail).
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "program.materials.ShortNameTemporaryFileUploadHandler",
+]
 
 
 def mailer_from_url(url: str) -> dict:

@@ -16,7 +16,8 @@ from django.utils.html import format_html
 
 from . import services
 from .forms import NextEditionForm, SessionForm, TimetableFormSet, WorkshopAdminForm
-from .models import Organizer, Poster, Session, Speaker, Talk, Workshop
+from .materials import MaterialForm
+from .models import Material, Organizer, Poster, Session, Speaker, Talk, Workshop
 
 
 def slot_day_and_time(session: Session) -> tuple[str, str]:
@@ -52,6 +53,24 @@ class SessionInline(admin.TabularInline):
     show_change_link = True
     classes = ["collapse"]
     verbose_name_plural = "timetable, every slot at once"
+
+
+class MaterialInline(admin.TabularInline):
+    """A talk's or a poster's PDFs and links, checked and named as on the speakers' own page
+    (program/materials.py). To replace a PDF, delete its line and add the new one."""
+
+    model = Material
+    form = MaterialForm
+    extra = 1
+    fields = ["kind", "file", "url", "served_as"]
+    readonly_fields = ["served_as"]
+    verbose_name_plural = "slides, posters and links"
+
+    @admin.display(description="on the site")
+    def served_as(self, material):
+        if material.pk is None:
+            return "—"
+        return format_html('<a href="{}">{}</a>', material.get_absolute_url(), material)
 
 
 @admin.register(Workshop)
@@ -222,6 +241,7 @@ class TalkAdmin(admin.ModelAdmin):
     search_fields = ["title", "abstract", "speakers__name"]
     autocomplete_fields = ["speakers"]
     prepopulated_fields = {"slug": ["title"]}
+    inlines = [MaterialInline]
     list_select_related = ["session__workshop"]
     ordering = ["session__starts_at", "title"]
 
@@ -279,6 +299,7 @@ class PosterAdmin(admin.ModelAdmin):
     list_filter = ["workshop"]
     search_fields = ["title", "abstract", "presenters__name"]
     autocomplete_fields = ["presenters"]
+    inlines = [MaterialInline]
     ordering = ["number"]
 
     def get_queryset(self, request):

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from django.urls import reverse
 
-from .models import Poster, Session, Speaker, Talk, Workshop
+from .models import Material, Poster, Session, Speaker, Talk, Workshop
 
 
 def _place(workshop: Workshop) -> dict:
@@ -102,6 +102,7 @@ def program_document(
             "start": session.starts_at.astimezone(tz).isoformat() if session else None,
             "end": session.ends_at.astimezone(tz).isoformat() if session else None,
             "url": base_url + talk.get_absolute_url(),
+            "materials": [_material_data(material, base_url) for material in talk.materials.all()],
         }
 
     return {
@@ -139,10 +140,22 @@ def program_document(
                 "title": poster.title,
                 "abstract": poster.abstract,
                 "presenters": [_speaker_data(person) for person in poster.presenters.all()],
+                "materials": [
+                    _material_data(material, base_url) for material in poster.materials.all()
+                ],
             }
             for poster in posters
         ],
     }
+
+
+def _material_data(material: Material, base_url: str) -> dict:
+    """A PDF (served by the site, `name` its download name) or a link (`name` null)."""
+    if material.file:
+        url, name = base_url + material.get_absolute_url(), material.served_name
+    else:
+        url, name = material.url, None
+    return {"kind": material.kind, "url": url, "name": name}
 
 
 def _speaker_data(speaker: Speaker) -> dict:

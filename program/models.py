@@ -36,6 +36,7 @@ def validate_timezone(value: str) -> None:
 RESERVED_SLUGS = {
     "admin",
     "healthz",
+    "materials",
     "media",
     "participants",
     "posters",
@@ -650,3 +651,24 @@ class Material(models.Model):
 
     def __str__(self):
         return self.download_name or self.url
+
+    def get_absolute_url(self) -> str:
+        """Where it is read: its PDF through the site (program.views.MaterialView, under its
+        download name), or its link."""
+        if not self.file:
+            return self.url
+        owner = self.talk if self.talk_id else self.poster
+        return reverse(
+            "program:material",
+            kwargs={"edition": owner.workshop.slug, "pk": self.pk, "name": self.served_name},
+        )
+
+    @property
+    def label(self) -> str:
+        """What a link to it says: “Slides (PDF)”, “Video”."""
+        return f"{self.get_kind_display()} (PDF)" if self.file else self.get_kind_display()
+
+    @property
+    def served_name(self) -> str:
+        """The PDF's name for the reader (a file saved outside the forms may have none)."""
+        return self.download_name or f"{self.kind}.pdf"

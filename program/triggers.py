@@ -4,9 +4,10 @@ Whatever writes (admin, services, `loaddata`, the shell, a bulk `update()`, raw 
 keeps, in the same transaction:
 
 - `Workshop.content_version`, raised by any insert, update or delete of the workshop, its
-  organizers, speakers, talks, sessions, posters and the links between talks or posters and their
-  speakers, and `Workshop.content_changed_at`, the time of that change. The page cache keys pages
-  by the version; the calendar's ETag and Last-Modified come from the two.
+  organizers, speakers, talks, sessions, posters, the links between talks or posters and their
+  speakers, and their materials (slides, links), and `Workshop.content_changed_at`, the time of
+  that change. The page cache keys pages by the version; the calendar's ETag and Last-Modified
+  come from the two.
 - The calendar SEQUENCE of each event (ical.py): `Talk.sequence` and `Session.sequence` grow when
   what a calendar shows of them changes (time, title, kind, abstract, address, speakers, a
   speaker's name or affiliation), `Workshop.sequence` when every event changes (name, venue, time
@@ -34,6 +35,11 @@ CONTENT_TABLES = {
     "program_talk_speakers": "(SELECT workshop_id FROM program_talk WHERE id = {row}.talk_id)",
     "program_poster_presenters": (
         "(SELECT workshop_id FROM program_poster WHERE id = {row}.poster_id)"
+    ),
+    # A material belongs to a talk or to a poster (a CHECK constraint): the other subquery is NULL.
+    "program_material": (
+        "COALESCE((SELECT workshop_id FROM program_talk WHERE id = {row}.talk_id), "
+        "(SELECT workshop_id FROM program_poster WHERE id = {row}.poster_id))"
     ),
 }
 
@@ -84,7 +90,7 @@ def _talks_to_bump(table: str, event: str) -> list[str]:
     return []
 
 
-def _postgresql() -> list[str]:
+def _postgresql(content_tables: dict[str, str]) -> list[str]:
     statements = []
     for table, columns in SEQUENCED_COLUMNS.items():
         version = (
@@ -104,7 +110,7 @@ def _postgresql() -> list[str]:
             f"""CREATE OR REPLACE TRIGGER {PREFIX}_sequence BEFORE UPDATE ON {table}
             FOR EACH ROW EXECUTE FUNCTION {PREFIX}_sequence_of_{table}()""",
         ]
-    for table, workshop_of in CONTENT_TABLES.items():
+    for table, workshop_of in content_tables.items():
         by_event = {
             event: " ".join(_talks_to_bump(table, event))
             for event in ("INSERT", "UPDATE", "DELETE")
@@ -135,7 +141,7 @@ def _sqlite_when(statement: str) -> str:
     return f"{update} AND ({condition});"
 
 
-def _sqlite() -> list[str]:
+def _sqlite(content_tables: dict[str, str]) -> list[str]:
     # SQLite cannot assign to NEW: an AFTER UPDATE trigger writes the row again. A trigger does not
     # fire itself again (recursive triggers are off, SQLite's default), so each runs once a row.
     now = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
@@ -156,7 +162,7 @@ def _sqlite() -> list[str]:
                 WHERE id = NEW.id;
             END""",
         ]
-    for table, workshop_of in CONTENT_TABLES.items():
+    for table, workshop_of in content_tables.items():
         for event, rows in (("INSERT", ["NEW"]), ("UPDATE", ["OLD", "NEW"]), ("DELETE", ["OLD"])):
             name = f"{PREFIX}_{table}_{event.lower()}"
             talks = [
@@ -191,11 +197,11 @@ def _uninstall_statements(vendor: str) -> list[str]:
     )
 
 
-def _statements(vendor: str) -> list[str]:
+def _statements(vendor: str, content_tables: dict[str, str]) -> list[str]:
     if vendor == "postgresql":
-        return _postgresql()
+        return _postgresql(content_tables)
     if vendor == "sqlite":
-        return _sqlite()
+        return _sqlite(content_tables)
     raise NotImplementedError(
         f"The content triggers exist for PostgreSQL and SQLite, not for {vendor}: "
         "use one of those (DATABASE_URL)."
@@ -204,11 +210,16 @@ def _statements(vendor: str) -> list[str]:
 
 def install(connection: BaseDatabaseWrapper) -> None:
     """Create or replace the triggers, after removing those of earlier versions of this module
-    (safe to run again), in one transaction: no write slips through without them."""
+    (safe to run again), in one transaction: no write slips through without them. Tables a
+    migration back in time removed (program_material before 0009) get none."""
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        existing = set(connection.introspection.table_names(cursor))
+        content_tables = {
+            table: workshop_of for table, workshop_of in CONTENT_TABLES.items() if table in existing
+        }
         for statement in [
             *_uninstall_statements(connection.vendor),
-            *_statements(connection.vendor),
+            *_statements(connection.vendor, content_tables),
         ]:
             cursor.execute(statement)
 

@@ -21,6 +21,7 @@ edition_pages = [
     path("speakers/", views.SpeakerListView.as_view(), name="speaker-list"),
     path("posters/", views.PosterListView.as_view(), name="poster-list"),
     path("info/", views.InfoView.as_view(), name="info"),
+    path("materials/<int:pk>/<str:name>", views.MaterialView.as_view(), name="material"),
 ]
 
 urlpatterns = [*edition_pages, path("<slug:edition>/", include(edition_pages))]

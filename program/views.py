@@ -3,8 +3,9 @@
 import hashlib
 import itertools
 
-from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, JsonResponse
+from django.core.files.storage import default_storage
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 
 from . import exports
 from .ical import build_calendar
-from .models import Talk, Workshop
+from .models import Material, Talk, Workshop
 from .now_next import now_and_next
 
 
@@ -91,7 +92,7 @@ class ProgramView(PublicPageMixin, TemplateView):
     template_name = "program/program.html"
 
     def get_context_data(self, **kwargs):
-        sessions = list(self.workshop.sessions.timetable())
+        sessions = list(self.workshop.sessions.timetable().prefetch_related("talk__materials"))
         tz = self.workshop.tzinfo
         days = [
             (day, list(slots))
@@ -99,7 +100,9 @@ class ProgramView(PublicPageMixin, TemplateView):
                 sessions, key=lambda s: timezone.localtime(s.starts_at, tz).date()
             )
         ]
-        unscheduled = self.workshop.talks.unscheduled().with_speakers()
+        unscheduled = (
+            self.workshop.talks.unscheduled().with_speakers().prefetch_related("materials")
+        )
         return super().get_context_data(
             days=days,
             unscheduled_talks=unscheduled,
@@ -138,7 +141,11 @@ class TalkDetailView(FromPastEditionsMixin, PublicPageMixin, DetailView):
     context_object_name = "talk"
 
     def get_queryset(self):
-        return self.workshop.talks.select_related("session").with_speakers()
+        return (
+            self.workshop.talks.select_related("session")
+            .with_speakers()
+            .prefetch_related("materials")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -165,7 +172,29 @@ class PosterListView(PublicPageMixin, ListView):
     context_object_name = "posters"
 
     def get_queryset(self):
-        return self.workshop.posters.prefetch_related("presenters")
+        return self.workshop.posters.prefetch_related("presenters", "materials")
+
+
+class MaterialView(WorkshopMixin, View):
+    """A talk's or a poster's PDF, from the storage (the media folder or a bucket, never public
+    by itself), as a PDF shown in the browser under its download name. Not a cached page: the
+    edition's drafts stay with organizers, as its other pages."""
+
+    def get(self, request, pk, **kwargs):
+        material = get_object_or_404(
+            Material.objects.exclude(file="").filter(
+                Q(talk__workshop=self.workshop) | Q(poster__workshop=self.workshop)
+            ),
+            pk=pk,
+        )
+        try:
+            pdf = default_storage.open(material.file.name, "rb")
+        except FileNotFoundError:
+            raise Http404("This file is missing.") from None
+        response = FileResponse(pdf, content_type="application/pdf", filename=material.served_name)
+        # The content was checked as a PDF on upload; no browser may take it for anything else.
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 class InfoView(PublicPageMixin, TemplateView):
@@ -238,8 +267,8 @@ class ProgramJSONView(PublicPageMixin, View):
         document = exports.program_document(
             workshop,
             workshop.sessions.timetable(),
-            workshop.talks.select_related("session").with_speakers(),
-            workshop.posters.prefetch_related("presenters"),
+            workshop.talks.select_related("session").with_speakers().prefetch_related("materials"),
+            workshop.posters.prefetch_related("presenters", "materials"),
             base_url=site_url(request),
         )
         response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})

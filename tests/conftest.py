@@ -45,6 +45,14 @@ def empty_cache():
         cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):
+    """Uploaded files (slides, posters) go to a folder of each test's own, never into the
+    checkout's media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def seeded(db) -> Workshop:
     """The LoRAINNe'24 content (fixture `lorainne24`, from the workshop's original page)."""

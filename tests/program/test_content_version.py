@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from program import triggers
-from program.models import Organizer, Poster, Session, Speaker, Talk, Workshop
+from program.models import Material, Organizer, Poster, Session, Speaker, Talk, Workshop
 from tests.factories import (
     OrganizerFactory,
     PosterFactory,
@@ -119,7 +119,7 @@ def test_loading_the_fixture_raises_the_version(db):
 def test_every_content_table_has_its_triggers():
     """A migration that rebuilds one of these tables (SQLite does for many changes) drops its
     triggers; `migrate` installs them again when it ends (program/apps.py)."""
-    models = [Workshop, Organizer, Speaker, Talk, Session, Poster]
+    models = [Workshop, Organizer, Speaker, Talk, Session, Poster, Material]
     tables = {model._meta.db_table for model in models}
     tables |= {Talk.speakers.through._meta.db_table, Poster.presenters.through._meta.db_table}
     assert tables == {triggers.WORKSHOP_TABLE, *triggers.CONTENT_TABLES}

@@ -70,10 +70,23 @@ def test_program_json_follows_the_documented_format(client, seeded):
         frozenset({"id", "start", "end", "kind", "title", "talk"})
     }
     assert {frozenset(talk) for talk in document["talks"]} == {
-        frozenset({"id", "slug", "title", "kind", "abstract", "speakers", "start", "end", "url"})
+        frozenset(
+            {
+                "id",
+                "slug",
+                "title",
+                "kind",
+                "abstract",
+                "speakers",
+                "start",
+                "end",
+                "url",
+                "materials",
+            }
+        )
     }
     assert {frozenset(poster) for poster in document["posters"]} == {
-        frozenset({"number", "title", "abstract", "presenters"})
+        frozenset({"number", "title", "abstract", "presenters", "materials"})
     }
 
 
@@ -130,6 +143,7 @@ def test_program_json_talks_have_speakers_and_times(client, seeded):
         "start": "2024-11-27T10:30:00+01:00",
         "end": "2024-11-27T11:00:00+01:00",
         "url": f"{SITE}/lorainne24/program/talks/{COHEN}/",
+        "materials": [],
     }
     assert (talks[PENKE]["start"], talks[PENKE]["end"]) == (None, None)
     assert [speaker["name"] for speaker in talks[PENKE]["speakers"]] == ["Carolin Penke"]

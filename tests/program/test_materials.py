@@ -1,0 +1,480 @@
+"""Slides, posters and links (program/materials.py): uploaded in the admin, checked by content and
+size, stored under names that cannot collide or escape, served under a clean name, listed on the
+talk page, the program, the posters page and in program.json."""
+
+import datetime as dt
+import io
+import json
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.core.cache import caches
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.db import connection
+from django.test.client import encode_multipart
+from django.test.utils import CaptureQueriesContext
+from pypdf import PdfReader
+
+from program.materials import MaterialForm, safe_download_name
+from program.models import Material, Talk, Workshop
+from tests.factories import (
+    PosterFactory,
+    SessionFactory,
+    TalkFactory,
+    WorkshopFactory,
+    paris_time,
+)
+from tests.pages import parse
+from tests.registration.html_forms import form_data
+
+pytestmark = pytest.mark.django_db
+
+MB = 1024 * 1024
+STORED_NAME = re.compile(r"^materials/[0-9a-f]{32}\.pdf$")
+
+
+def pdf_bytes(title: str = "Low-rank slides") -> bytes:
+    """A small valid PDF of one page, written out object by object (offsets and all)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        None,  # the page's text, below
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    text = b"BT /F1 12 Tf 10 50 Td (" + title.encode("latin-1") + b") Tj ET"
+    objects[3] = b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream"
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return out
+
+
+def test_pdf_bytes_is_a_pdf_a_reader_opens():
+    reader = PdfReader(io.BytesIO(pdf_bytes("Tensor trains")))
+
+    assert len(reader.pages) == 1
+    assert "Tensor trains" in reader.pages[0].extract_text()
+
+
+@pytest.fixture
+def talk(seeded) -> Talk:
+    return seeded.talks.filter(session__isnull=False).exclude(title="").order_by("title").first()
+
+
+def change_url(obj) -> str:
+    return f"/admin/program/{type(obj).__name__.lower()}/{obj.pk}/change/"
+
+
+def admin_form(admin_client, obj) -> dict:
+    """The change form of `obj` as a browser would post it, with its empty material line."""
+    page = admin_client.get(change_url(obj))
+    assert page.status_code == 200
+    data = form_data(page.content.decode(), f"{type(obj).__name__.lower()}_form")
+    data["_continue"] = "Save and continue editing"
+    return data
+
+
+def upload(admin_client, obj, file=None, **fields):
+    """Fill the empty material line of `obj`'s admin page (a file and/or fields) and save."""
+    data = admin_form(admin_client, obj)
+    line = max(
+        int(match[1]) for name in data if (match := re.fullmatch(r"materials-(\d+)-kind", name))
+    )
+    for name, value in fields.items():
+        data[f"materials-{line}-{name}"] = value
+    if file is not None:
+        data[f"materials-{line}-file"] = file
+    return admin_client.post(change_url(obj), data)
+
+
+def raw_upload(admin_client, obj, filename: bytes, content: bytes):
+    """As `upload`, but the multipart body written by hand: the file name exactly as a hostile
+    client sends it (Django's test client would keep only its last part)."""
+    data = admin_form(admin_client, obj)
+    boundary = "lorainne-boundary"
+    body = encode_multipart(boundary, data).removesuffix(f"--{boundary}--\r\n".encode())
+    body += (
+        f"--{boundary}\r\n".encode()
+        + b'Content-Disposition: form-data; name="materials-0-file"; filename="'
+        + filename
+        + b'"\r\nContent-Type: application/pdf\r\n\r\n'
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return admin_client.post(
+        change_url(obj), body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+
+
+def download(client, address: str) -> tuple[int, bytes]:
+    """The status and the whole body of a served file (read to the end, so the file is closed)."""
+    response = client.get(address)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    response.close()
+    return response.status_code, body
+
+
+def saved_material(talk: Talk, filename: str = "slides.pdf") -> Material:
+    """A PDF of `talk`, through the form the admin and the speakers' page use."""
+    form = MaterialForm(
+        {"kind": "slides", "url": ""},
+        {"file": SimpleUploadedFile(filename, pdf_bytes())},
+        instance=Material(talk=talk),
+    )
+    assert form.is_valid(), form.errors
+    return form.save()
+
+
+def errors(response) -> list[str]:
+    return [item.text for item in parse(response.content).find_all("ul", class_="errorlist")]
+
+
+def material_links(html: bytes) -> list[tuple[str, str]]:
+    """(text, address) of each material link on a page."""
+    return [
+        (link.text, link.attrs["href"])
+        for materials in parse(html).find_all("ul", class_="materials")
+        for link in materials.find_all("a")
+    ]
+
+
+def test_pdf_uploaded_in_the_admin_is_listed_everywhere_and_served(admin_client, client, talk):
+    client.get(talk.get_absolute_url())  # cached before the upload
+    content = pdf_bytes()
+
+    response = upload(
+        admin_client,
+        talk,
+        # The browser's content type says nothing: the content decides.
+        SimpleUploadedFile("Low-rank slides.pdf", content, "application/octet-stream"),
+    )
+
+    assert response.status_code == 302, errors(response)
+    material = talk.materials.get()
+    assert material.kind == Material.Kind.SLIDES
+    assert STORED_NAME.match(material.file.name)
+    assert material.download_name == "Low-rank slides.pdf"
+    address = f"/lorainne24/materials/{material.pk}/{quote('Low-rank slides.pdf')}"
+    title = talk.display_title
+    assert material_links(client.get(talk.get_absolute_url()).content) == [
+        (f"Slides (PDF): {title}", address)
+    ]
+    assert (f"Slides (PDF): {title}", address) in material_links(
+        client.get("/lorainne24/program/").content
+    )
+    program = json.loads(client.get("/lorainne24/program.json").content)
+    [talk_data] = [item for item in program["talks"] if item["slug"] == talk.slug]
+    assert talk_data["materials"] == [
+        {"kind": "slides", "url": "http://testserver" + address, "name": "Low-rank slides.pdf"}
+    ]
+
+    served = client.get(address)
+
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content) == content
+    assert served["Content-Type"] == "application/pdf"
+    assert served["Content-Disposition"] == 'inline; filename="Low-rank slides.pdf"'
+    assert served["X-Content-Type-Options"] == "nosniff"
+
+
+def test_poster_pdf_uploaded_in_the_admin_is_on_the_posters_page(admin_client, client, seeded):
+    poster = seeded.posters.order_by("number").first()
+    client.get("/lorainne24/posters/")
+
+    response = upload(
+        admin_client,
+        poster,
+        SimpleUploadedFile("Poster A0.pdf", pdf_bytes("Poster"), "application/pdf"),
+        kind=Material.Kind.POSTER,
+    )
+
+    assert response.status_code == 302, errors(response)
+    material = poster.materials.get()
+    assert material_links(client.get("/lorainne24/posters/").content) == [
+        (f"Poster (PDF): {poster}", f"/lorainne24/materials/{material.pk}/Poster%20A0.pdf")
+    ]
+    program = json.loads(client.get("/lorainne24/program.json").content)
+    [poster_data] = [item for item in program["posters"] if item["number"] == poster.number]
+    assert poster_data["materials"] == [
+        {
+            "kind": "poster",
+            "url": f"http://testserver/lorainne24/materials/{material.pk}/Poster%20A0.pdf",
+            "name": "Poster A0.pdf",
+        }
+    ]
+
+
+def test_non_ascii_download_name_is_encoded_as_rfc_6266_says(admin_client, client, talk):
+    upload(admin_client, talk, SimpleUploadedFile("Décomposition Tucker — 2024.pdf", pdf_bytes()))
+    material = talk.materials.get()
+
+    served = client.get(material.get_absolute_url())
+    served.close()
+
+    assert served["Content-Disposition"] == (
+        "inline; filename*=utf-8''" + quote("Décomposition Tucker — 2024.pdf")
+    )
+
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+HTML = b"<!doctype html><html><script>alert(document.cookie)</script></html>\n%%EOF\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (PNG, "This file is not a PDF (whatever its name says)"),
+        (HTML, "This file is not a PDF (whatever its name says)"),
+        (pdf_bytes()[:-200], "This PDF is incomplete (it has no end)"),
+    ],
+    ids=["png", "html", "cut-short"],
+)
+def test_upload_that_is_not_a_whole_pdf_is_refused_with_a_message(
+    admin_client, talk, media_root, content, message
+):
+    response = upload(
+        admin_client, talk, SimpleUploadedFile("slides.pdf", content, "application/pdf")
+    )
+
+    assert response.status_code == 200
+    [error] = errors(response)
+    assert error.startswith(message)
+    assert not Material.objects.exists()
+    assert not [path for path in Path(media_root).rglob("*") if path.is_file()]
+
+
+def test_80_mb_file_is_refused_naming_the_limit_without_being_read(talk, tmp_path):
+    big = tmp_path / "big.pdf"
+    with big.open("wb") as file:  # sparse: 80 MB on paper, a few bytes on disk
+        file.write(b"%PDF-1.7\n")
+        file.truncate(80 * MB)
+    with big.open("rb") as file:
+        upload = UploadedFile(file, name="big.pdf", content_type="application/pdf", size=80 * MB)
+        form = MaterialForm(
+            {"kind": "slides", "url": ""}, {"file": upload}, instance=Material(talk=talk)
+        )
+
+        assert not form.is_valid()
+        assert file.tell() == 0  # nothing of it was read
+
+    assert form.errors == {"file": ["The file is 80 MB; the limit is 50 MB."]}
+
+
+@pytest.mark.parametrize(
+    ("filename", "download_name"),
+    [
+        (b"../../etc/passwd.pdf", "passwd.pdf"),
+        (b"..\\..\\windows\\slides.pdf", "slides.pdf"),
+        (b"slides\x00.pdf", "slides.pdf"),
+        (b"\xe2\x80\xaefdp.exe.pdf", "fdp.exe.pdf"),  # a right-to-left override, taken out
+        (b"a." + b"x" * 300, "a." + "x" * 94 + ".pdf"),
+    ],
+    ids=["dot-dot-slash", "backslashes", "nul", "rtl-override", "300-character-extension"],
+)
+def test_hostile_file_name_is_stored_safely_and_served_clean(
+    admin_client, client, talk, media_root, filename, download_name
+):
+    # 3 MB: past FILE_UPLOAD_MAX_MEMORY_SIZE, so the upload goes through a temporary file.
+    content = pdf_bytes().replace(b"%%EOF", b"%" * 3 * MB + b"\n%%EOF")
+
+    response = raw_upload(admin_client, talk, filename, content)
+
+    assert response.status_code == 302, errors(response)
+    material = talk.materials.get()
+    assert STORED_NAME.match(material.file.name)
+    stored = Path(media_root) / material.file.name
+    assert stored.read_bytes() == content
+    assert [path.name for path in Path(media_root).rglob("*") if path.is_file()] == [stored.name]
+    assert material.download_name == download_name
+    assert download(client, material.get_absolute_url()) == (200, content)
+
+
+def test_same_file_name_twice_keeps_both_files(admin_client, client, talk):
+    first, second = pdf_bytes("First version"), pdf_bytes("Second version")
+    upload(admin_client, talk, SimpleUploadedFile("slides.pdf", first))
+
+    response = upload(admin_client, talk, SimpleUploadedFile("slides.pdf", second))
+
+    assert response.status_code == 302, errors(response)
+    materials = list(talk.materials.all())
+    assert [m.download_name for m in materials] == ["slides.pdf", "slides.pdf"]
+    assert materials[0].file.name != materials[1].file.name
+    assert [download(client, m.get_absolute_url()) for m in materials] == [
+        (200, first),
+        (200, second),
+    ]
+
+
+@pytest.mark.parametrize(
+    "link", ["javascript:alert(document.cookie)", "data:text/html,<script>", "ftp://example.org/a"]
+)
+def test_link_that_is_not_a_web_address_is_refused(admin_client, talk, link):
+    response = upload(admin_client, talk, kind=Material.Kind.PAPER, url=link)
+
+    assert response.status_code == 200
+    assert errors(response) == [
+        "Give a web address starting with https:// (or a DOI such as 10.1137/1.9781611977875)."
+    ]
+    assert not Material.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("link", "stored"),
+    [
+        ("https://arxiv.org/abs/2401.00001", "https://arxiv.org/abs/2401.00001"),
+        ("hal.science/hal-04567890", "https://hal.science/hal-04567890"),
+        ("doi:10.1137/1.9781611977875", "https://doi.org/10.1137/1.9781611977875"),
+        ("10.1007/s10915-024-02501-8", "https://doi.org/10.1007/s10915-024-02501-8"),
+    ],
+)
+def test_link_is_kept_as_a_web_address_and_listed(admin_client, client, talk, link, stored):
+    response = upload(admin_client, talk, kind=Material.Kind.PAPER, url=link)
+
+    assert response.status_code == 302, errors(response)
+    assert talk.materials.get().url == stored
+    assert material_links(client.get(talk.get_absolute_url()).content) == [
+        (f"Paper: {talk.display_title}", stored)
+    ]
+    program = json.loads(client.get("/lorainne24/program.json").content)
+    [talk_data] = [item for item in program["talks"] if item["slug"] == talk.slug]
+    assert talk_data["materials"] == [{"kind": "paper", "url": stored, "name": None}]
+
+
+def test_material_needs_a_pdf_or_a_link_but_not_both(talk):
+    empty = MaterialForm({"kind": "video", "url": ""}, {}, instance=Material(talk=talk))
+    both = MaterialForm(
+        {"kind": "slides", "url": "https://example.org/talk"},
+        {"file": SimpleUploadedFile("slides.pdf", pdf_bytes())},
+        instance=Material(talk=talk),
+    )
+
+    assert empty.errors == {"__all__": ["Give a PDF file or a link."]}
+    assert both.errors == {
+        "__all__": ["Give a PDF or a link, not both: add the other as a material of its own."]
+    }
+
+
+def test_material_form_works_outside_the_admin_and_names_a_nameless_file(talk):
+    material = saved_material(talk, ".pdf")
+
+    assert material.download_name == f"{talk.slug}-slides.pdf"
+    assert STORED_NAME.match(material.file.name)
+
+
+@pytest.mark.parametrize(
+    ("filename", "expected"),
+    [
+        ("Slides.PDF", "Slides.pdf"),
+        ("slides", "slides.pdf"),
+        ("C:\\Users\\me\\talk.pdf", "talk.pdf"),
+        ("e\u0301te\u0301.pdf", "\u00e9t\u00e9.pdf"),  # NFC
+        ("tab\tand\nnewline.pdf", "tab and newline.pdf"),
+        (" .hidden.pdf ", "hidden.pdf"),
+        ("../..", "talk-slides.pdf"),
+        ("", "talk-slides.pdf"),
+        ("x" * 300 + ".pdf", "x" * 96 + ".pdf"),
+    ],
+)
+def test_safe_download_name(filename, expected):
+    assert safe_download_name(filename, "talk-slides.pdf") == expected
+
+
+def test_material_of_a_draft_is_seen_only_by_organizers(admin_client, client):
+    draft = WorkshopFactory(published=False)
+    talk = TalkFactory(workshop=draft)
+    material = saved_material(talk, "draft.pdf")
+
+    assert download(client, material.get_absolute_url())[0] == 404
+    assert download(admin_client, material.get_absolute_url())[0] == 200
+
+
+def test_material_is_found_only_under_its_own_edition(client, talk):
+    material = saved_material(talk)
+    other = WorkshopFactory()
+
+    assert download(client, material.get_absolute_url())[0] == 200
+    assert download(client, f"/{other.slug}/materials/{material.pk}/slides.pdf")[0] == 404
+
+
+def content_version(workshop: Workshop) -> int:
+    return Workshop.objects.values_list("content_version", flat=True).get(pk=workshop.pk)
+
+
+@pytest.mark.parametrize("owner", ["talk", "poster"])
+def test_adding_changing_and_removing_a_material_raise_the_content_version(owner):
+    workshop, other = WorkshopFactory(), WorkshopFactory()
+    target = TalkFactory(workshop=workshop) if owner == "talk" else PosterFactory(workshop=workshop)
+    before, other_before = content_version(workshop), content_version(other)
+
+    material = Material.objects.create(**{owner: target}, url="https://example.org/video")
+    added = content_version(workshop)
+    Material.objects.filter(pk=material.pk).update(kind=Material.Kind.VIDEO)
+    changed = content_version(workshop)
+    material.delete()
+
+    assert before < added < changed < content_version(workshop)
+    assert content_version(other) == other_before
+
+
+def test_new_material_shows_at_once_on_cached_pages(client, talk):
+    pages = [talk.get_absolute_url(), "/lorainne24/program/", "/lorainne24/program.json"]
+    before = [client.get(page).content for page in pages]
+
+    Material.objects.create(talk=talk, kind="video", url="https://videos.example.org/42")
+
+    after = [client.get(page).content for page in pages]
+    assert all(b"videos.example.org/42" not in page for page in before)
+    assert all(b"videos.example.org/42" in page for page in after)
+
+
+def _workshop_with_materials(count: int) -> Workshop:
+    """An edition with `count` scheduled talks and `count` posters, each with a PDF and a link."""
+    workshop = WorkshopFactory()
+    for number in range(1, count + 1):
+        starts_at = paris_time(workshop.starts_on, 8 + number)
+        session = SessionFactory(
+            workshop=workshop, starts_at=starts_at, ends_at=starts_at + dt.timedelta(minutes=30)
+        )
+        poster = PosterFactory(workshop=workshop, number=number)
+        for owner in ({"talk": session.talk}, {"poster": poster}):
+            Material.objects.create(
+                **owner, kind="slides", file=f"materials/{number:032x}.pdf", download_name="s.pdf"
+            )
+            Material.objects.create(**owner, kind="video", url="https://videos.example.org/1")
+    return workshop
+
+
+@pytest.mark.parametrize(
+    ("page", "links_per_item"), [("program/", 1), ("posters/", 1), ("program.json", 2)]
+)
+def test_materials_cost_the_same_queries_for_1_and_5_talks(
+    client, django_assert_num_queries, page, links_per_item
+):
+    """program.json lists the talks' and the posters' materials; each page one or the other."""
+
+    def measured(workshop):
+        client.get(f"/{workshop.slug}/{page}")  # Django's own caches warm
+        caches["pages"].clear()  # and the page rendered again, not served from the cache
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/{workshop.slug}/{page}")
+        return response, len(queries)
+
+    small_response, small_count = measured(_workshop_with_materials(1))
+    response, count = measured(_workshop_with_materials(5))
+
+    assert count == small_count
+    assert small_response.content.count(b"videos.example.org/1") == links_per_item
+    assert response.content.count(b"videos.example.org/1") == 5 * links_per_item

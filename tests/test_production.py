@@ -23,7 +23,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from program.models import Workshop
-from registration.models import Registration
+from registration import tasks
+from registration.models import Delivery, Registration
 from tests.http_browser import Browser, answers, free_port
 
 REPO = Path(settings.BASE_DIR)
@@ -154,7 +155,7 @@ def test_production_smoke_registration_email_headers_and_static(tmp_path):
         stderr=subprocess.PIPE,
     )
     worker = subprocess.Popen(
-        [PYTHON, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
+        [PYTHON, "manage.py", "run_worker", "--interval", "0.2"],
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -229,11 +230,12 @@ def test_production_smoke_registration_email_headers_and_static(tmp_path):
         assert "BEGIN:VCALENDAR" in attachments[0].get_content()
         # The worker records the delivery just after the SMTP server accepted the message.
         deadline = time.monotonic() + 20
-        while registration.email_sent_at is None and time.monotonic() < deadline:
+        emails = registration.deliveries.filter(state=Delivery.State.SENT)
+        while not emails.exists() and time.monotonic() < deadline:
             time.sleep(0.2)
-            registration.refresh_from_db()
-        assert registration.email_sent_at is not None
-        assert registration.email_error == ""
+        [sent] = emails
+        assert (sent.email_kind, sent.error) == ("confirmed", "")
+        assert message["Message-ID"] == tasks.message_id(sent)
 
         # The personal link works, and stays out of the access log.
         response, page = browser.request("GET", registration.get_absolute_url())

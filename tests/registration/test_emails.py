@@ -12,9 +12,9 @@ import pytest
 from django.core import mail
 from django_tasks_db.models import DBTaskResult
 
-from registration import services
+from registration import schedule, services, tasks
 from registration.emails import build_email
-from registration.models import EmailKind, Registration
+from registration.models import Delivery, EmailKind, Registration
 
 from .conftest import DATABASE_TASKS, LOCMEM_MAILERS, NOW
 
@@ -48,10 +48,13 @@ def test_cancellation_email_offers_to_register_again(
     assert message.attachments == []
 
 
-def test_send_link_again_emails_the_personal_link_and_the_current_state(full_workshop, settings):
+def test_send_link_again_emails_the_personal_link_and_the_current_state(
+    full_workshop, settings, django_capture_on_commit_callbacks
+):
     waiting = full_workshop.registrations.get(email="person-5@example.org")
 
-    services.send_link_again(waiting)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_link_again(waiting)
 
     [message] = mail.outbox
     assert message.subject == "LoRAINNe'24: your registration"
@@ -140,6 +143,11 @@ def test_email_lists_the_days_and_options_chosen(
     assert "<li>Attending: Wednesday 27 November, Lunch</li>" in message.alternatives[0].content
 
 
+def _email_of(registration: Registration) -> Delivery:
+    [delivery] = registration.deliveries.filter(kind=Delivery.Kind.REGISTRATION)
+    return delivery
+
+
 @pytest.mark.django_db(transaction=True)
 def test_register_when_smtp_is_down_commits_and_records_the_error(
     open_workshop, register_data, smtp_down
@@ -148,85 +156,86 @@ def test_register_when_smtp_is_down_commits_and_records_the_error(
 
     stored = Registration.objects.get(pk=registration.pk)
     assert stored.status == Registration.Status.CONFIRMED
-    assert stored.email_sent_at is None
-    assert stored.email_attempts == 1
-    assert stored.email_error.startswith("2024-10-15 08:00:00 UTC ConnectionRefusedError:")
+    delivery = _email_of(stored)
+    assert (delivery.email_kind, delivery.state, delivery.attempts) == ("confirmed", "failed", 1)
+    assert delivery.sent_at is None
+    assert delivery.error.startswith("2024-10-15 08:00:00 UTC ConnectionRefusedError:")
     assert mail.outbox == []
 
 
 @pytest.mark.django_db(transaction=True)
-def test_email_when_smtp_is_down_is_retried_by_the_worker_after_a_delay(
+def test_email_when_smtp_is_down_is_retried_by_the_sweep_after_a_delay(
     open_workshop, register_data, smtp_down, settings, clock, run_db_worker
 ):
     settings.TASKS = DATABASE_TASKS
     registration = services.register(open_workshop, **register_data)
+    delivery = _email_of(registration)
     [queued] = DBTaskResult.objects.all()
-    assert queued.args_kwargs == {"args": [registration.pk, "confirmed"], "kwargs": {}}
+    assert queued.args_kwargs == {"args": [[delivery.pk]], "kwargs": {}}
+    schedule.schedule_next_sweep()
 
-    run_db_worker()  # the mail server refuses: the email is queued again, a minute later
+    run_db_worker()  # the mail server refuses: the email is tried again a minute later
 
-    registration.refresh_from_db()
-    assert "ConnectionRefusedError" in registration.email_error
-    assert registration.email_sent_at is None
-    [retry] = DBTaskResult.objects.filter(status="READY")
-    assert retry.args_kwargs == {"args": [registration.pk, "confirmed", 2], "kwargs": {}}
-    assert retry.run_after == NOW + dt.timedelta(minutes=1)
-
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempts) == ("failed", 1)
+    assert "ConnectionRefusedError" in delivery.error
     settings.MAILERS = LOCMEM_MAILERS  # the mail server is back
-    run_db_worker()  # too early: nothing is sent
+    clock.shift(dt.timedelta(seconds=59))
+    run_db_worker()  # the sweep runs, too early: nothing is sent
     assert mail.outbox == []
-    clock.shift(dt.timedelta(minutes=1, seconds=30))
+    clock.shift(dt.timedelta(seconds=61))
     run_db_worker()
 
-    registration.refresh_from_db()
+    delivery.refresh_from_db()
     [message] = mail.outbox
     assert message.to == ["andre@example.org"]
     assert message.subject == "LoRAINNe'24: your registration is confirmed"
-    assert registration.email_sent_at == NOW + dt.timedelta(minutes=1, seconds=30)
-    assert registration.email_error == ""
-    assert registration.email_attempts == 2
-    assert not DBTaskResult.objects.filter(status="READY").exists()
+    assert message.extra_headers["Message-ID"] == tasks.message_id(delivery)
+    assert (delivery.state, delivery.attempts, delivery.error) == ("sent", 2, "")
+    assert delivery.sent_at == NOW + dt.timedelta(minutes=2)
+    # The sweep's chain goes on, and it made sure of the hourly one.
+    pending = DBTaskResult.objects.filter(status="READY").values_list("task_path", flat=True)
+    assert sorted(pending) == [
+        "registration.schedule.run_schedule",
+        "registration.schedule.sweep_outbox",
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_email_retries_stop_after_the_last_delay(
-    open_workshop, register_data, smtp_down, settings, clock, run_db_worker
+    open_workshop, register_data, smtp_down, settings, clock
 ):
-    settings.TASKS = DATABASE_TASKS
     registration = services.register(open_workshop, **register_data)
 
     for _ in range(10):
-        run_db_worker()
         clock.shift(dt.timedelta(hours=9))
+        schedule.sweep_outbox.call()
 
-    registration.refresh_from_db()
-    assert registration.email_attempts == 6  # the first try and one per delay in RETRY_DELAYS
-    assert registration.email_sent_at is None
-    assert not DBTaskResult.objects.filter(status="READY").exists()
+    delivery = _email_of(registration)
+    # The first try and one per delay in EMAIL_RETRY_DELAYS.
+    assert (delivery.state, delivery.attempts) == ("failed", 6)
+    assert delivery.sent_at is None
 
 
 @pytest.mark.django_db(transaction=True)
 def test_waitlisted_email_retried_after_a_promotion_is_not_sent(
-    full_workshop, sign_up, smtp_down, settings, clock, run_db_worker
+    full_workshop, sign_up, smtp_down, settings, clock
 ):
-    settings.TASKS = DATABASE_TASKS
     waiting = sign_up(full_workshop, email="waiting@example.org")  # its email fails
-    run_db_worker()
     settings.MAILERS = LOCMEM_MAILERS
     for registration in full_workshop.registrations.exclude(pk=waiting.pk):
         services.cancel(registration)  # everyone else leaves: a seat is waiting's
-    run_db_worker()
     assert [m.subject for m in mail.outbox if m.to == ["waiting@example.org"]] == [
         "LoRAINNe'24: a seat is yours: your registration is confirmed"
     ]
     mail.outbox.clear()
 
     clock.shift(dt.timedelta(minutes=2))
-    run_db_worker()  # the retry of the waiting-list email is due
+    schedule.sweep_outbox.call()  # the retry of the waiting-list email is due
 
     # It would say "on the waiting list, in place None" to someone who has a seat.
     assert mail.outbox == []
-    assert not DBTaskResult.objects.filter(status="READY").exists()
+    assert list(waiting.deliveries.values_list("email_kind", "state")) == [("promoted", "sent")]
 
 
 def test_resend_email_after_a_failure_with_the_immediate_backend_sends_it(
@@ -234,13 +243,19 @@ def test_resend_email_after_a_failure_with_the_immediate_backend_sends_it(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         registration = services.register(open_workshop, **register_data)
-    registration.refresh_from_db()
-    assert "ConnectionRefusedError" in registration.email_error
+    failed = _email_of(registration)
+    assert "ConnectionRefusedError" in failed.error
     settings.MAILERS = LOCMEM_MAILERS
 
-    services.resend_email(registration, EmailKind.CONFIRMED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.resend_email(registration, EmailKind.CONFIRMED)
 
-    registration.refresh_from_db()
-    assert [m.subject for m in mail.outbox] == ["LoRAINNe'24: your registration is confirmed"]
-    assert registration.email_error == ""
-    assert registration.email_sent_at == NOW
+    [message] = mail.outbox
+    assert message.subject == "LoRAINNe'24: your registration is confirmed"
+    # A new message: a Delivery of its own, with its own Message-ID.
+    resent = registration.deliveries.exclude(pk=failed.pk).get()
+    assert (resent.email_kind, resent.state, resent.sent_at) == ("confirmed", "sent", NOW)
+    assert message.extra_headers["Message-ID"] == tasks.message_id(resent)
+    assert tasks.message_id(resent) != tasks.message_id(failed)
+    failed.refresh_from_db()
+    assert failed.state == "failed"

@@ -37,8 +37,9 @@ def test_register_when_seats_are_left_confirms_and_sends_the_confirmation(
     assert registration.status == Registration.Status.CONFIRMED
     assert registration.privacy_consent_at == NOW
     assert registration.waitlisted_at is None
-    assert registration.email_sent_at == NOW
-    assert registration.email_error == ""
+    assert list(registration.deliveries.values_list("email_kind", "state", "sent_at")) == [
+        ("confirmed", "sent", NOW)
+    ]
     [message] = mail.outbox
     assert message.to == ["andre@example.org"]
     assert message.subject == "LoRAINNe'24: your registration is confirmed"

@@ -1,15 +1,16 @@
-"""Logs without the personal registration links.
+"""Logs without the personal links.
 
 Each registration's address, /registration/<token>/, lets whoever holds it see and cancel that
-registration: it must not end up in logs (gunicorn's access log, Django's error log, the
-Referer of a request made from that page). `redact` replaces the token with `[token]`; gunicorn's
-access log does it through lorainne/gunicorn_conf.py.
+registration, and a speaker's, /speaker/<token>/, change their talk: they must not end up in
+logs (gunicorn's access log, Django's error log, the Referer of a request made from that page).
+`redact` replaces the token with `[token]`; gunicorn's access log does it through
+lorainne/gunicorn_conf.py.
 """
 
 import logging
 import re
 
-TOKEN_IN_PATH = re.compile(r"(/registration/)(?!\[token\])[^/?#\s\"']+")
+TOKEN_IN_PATH = re.compile(r"(/registration/|/speaker/)(?!\[token\])[^/?#\s\"']+")
 
 
 def redact(text: str) -> str:

@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import pluralize
@@ -16,6 +16,7 @@ from django.utils.html import format_html
 
 from . import services
 from .forms import NextEditionForm, SessionForm, TimetableFormSet, WorkshopAdminForm
+from .mail import speaker_link
 from .materials import MaterialForm
 from .models import Material, Organizer, Poster, Session, Speaker, Talk, Workshop
 
@@ -219,12 +220,57 @@ class WorkshopAdmin(admin.ModelAdmin):
         )
 
 
+class PersonalLinkFilter(admin.SimpleListFilter):
+    """Who has answered on their own page, who was sent the link and has not, who was not."""
+
+    title = "personal link"
+    parameter_name = "link"
+    STATES = {
+        "answered": ("answered", Q(answered_at__isnull=False)),
+        "waiting": (
+            "link sent, not answered",
+            Q(link_sent_at__isnull=False, answered_at__isnull=True),
+        ),
+        "not_sent": ("no link sent", Q(link_sent_at__isnull=True, answered_at__isnull=True)),
+    }
+
+    def lookups(self, request, model_admin):
+        return [(value, label) for value, (label, _) in self.STATES.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in self.STATES:
+            return queryset.filter(self.STATES[self.value()][1])
+        return queryset
+
+
+def report_links(model_admin, request, sent: list[Speaker], without_address: list[Speaker]):
+    """Say who gets a link, and who cannot for want of an address."""
+    if sent:
+        model_admin.message_user(
+            request,
+            f"The personal link is on its way to {len(sent)} speaker{pluralize(len(sent))}: "
+            + ", ".join(speaker.name for speaker in sent)
+            + ".",
+            messages.SUCCESS,
+        )
+    if without_address:
+        model_admin.message_user(
+            request,
+            "No email address, so no link sent, for: "
+            + ", ".join(speaker.name for speaker in without_address)
+            + ". Add their address on their page, then send again.",
+            messages.WARNING,
+        )
+
+
 @admin.register(Speaker)
 class SpeakerAdmin(admin.ModelAdmin):
-    list_display = ["name", "affiliation", "homepage", "talk_count", "workshop"]
-    list_filter = ["workshop"]
-    search_fields = ["name", "affiliation"]
+    list_display = ["name", "affiliation", "talk_count", "link_state", "workshop"]
+    list_filter = ["workshop", PersonalLinkFilter]
+    search_fields = ["name", "affiliation", "email"]
     ordering = ["sort_name", "name"]
+    readonly_fields = ["personal_link", "link_sent_at", "answered_at"]
+    actions = ["send_link", "revoke_and_send_link"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(talk_count=Count("talks"))
@@ -233,11 +279,35 @@ class SpeakerAdmin(admin.ModelAdmin):
     def talk_count(self, obj):
         return obj.talk_count
 
+    @admin.display(description="personal link", ordering="answered_at")
+    def link_state(self, speaker):
+        if speaker.answered_at:
+            return f"answered {timezone.localtime(speaker.answered_at):%d %b %H:%M}"
+        if speaker.link_sent_at:
+            return f"sent {timezone.localtime(speaker.link_sent_at):%d %b %H:%M}, not answered"
+        return "not sent"
+
+    @admin.display(description="personal link")
+    def personal_link(self, speaker):
+        """The link itself, to copy into an email of one's own; it is the key to their page."""
+        if speaker.pk is None:
+            return "Save the speaker first."
+        return format_html("<code>{}</code>", speaker_link(speaker))
+
+    @admin.action(description="Send their personal link")
+    def send_link(self, request, queryset):
+        report_links(self, request, *services.send_speaker_links(queryset))
+
+    @admin.action(description="Revoke and send a new link (the old one stops working)")
+    def revoke_and_send_link(self, request, queryset):
+        report_links(self, request, *services.revoke_speaker_links(queryset))
+
 
 @admin.register(Talk)
 class TalkAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "speaker_names", "kind", "slot", "workshop"]
-    list_filter = ["workshop", "kind", ("session", admin.EmptyFieldListFilter)]
+    list_display = ["__str__", "speaker_names", "kind", "slot", "text_locked", "workshop"]
+    list_filter = ["workshop", "kind", ("session", admin.EmptyFieldListFilter), "text_locked"]
+    actions = ["lock_text", "unlock_text", "send_speaker_links"]
     search_fields = ["title", "abstract", "speakers__name"]
     autocomplete_fields = ["speakers"]
     prepopulated_fields = {"slug": ["title"]}
@@ -256,6 +326,25 @@ class TalkAdmin(admin.ModelAdmin):
     def slot(self, obj):
         session = getattr(obj, "session", None)
         return ", ".join(slot_day_and_time(session)) if session else "to be announced"
+
+    @admin.action(description="Lock text: speakers can no longer change title and abstract")
+    def lock_text(self, request, queryset):
+        count = queryset.update(text_locked=True)
+        self.message_user(
+            request,
+            f"{count} talk{pluralize(count)} locked: speakers can still add slides.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Unlock text: speakers can change title and abstract again")
+    def unlock_text(self, request, queryset):
+        count = queryset.update(text_locked=False)
+        self.message_user(request, f"{count} talk{pluralize(count)} unlocked.", messages.SUCCESS)
+
+    @admin.action(description="Send their speakers their personal links")
+    def send_speaker_links(self, request, queryset):
+        speakers = Speaker.objects.filter(talks__in=queryset).distinct()
+        report_links(self, request, *services.send_speaker_links(speakers))
 
 
 @admin.register(Session)

@@ -44,6 +44,7 @@ RESERVED_SLUGS = {
     "program",
     "register",
     "registration",
+    "speaker",
     "speakers",
     "static",
 }

@@ -1,12 +1,18 @@
-"""Rules that write program content: starting the next edition from this one."""
+"""Rules that write program content: starting the next edition from this one; what speakers
+set on their own page, and the links that lead them there."""
 
 import datetime as dt
+import functools
 import re
+from collections.abc import Iterable, Sequence
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import normalize_newlines
 
-from .models import Organizer, Session, Speaker, Workshop
+from .models import Material, Organizer, Poster, Session, Speaker, Talk, Workshop, new_token
+from .tasks import send_speaker_link
 
 
 def shift(moment: dt.datetime, source: Workshop, target: Workshop) -> dt.datetime:
@@ -62,6 +68,8 @@ def start_next_edition(
             registration_deadline=source.registration_deadline + days,
             changes_deadline=source.changes_deadline + days if source.changes_deadline else None,
             reminder_days_before=source.reminder_days_before,
+            # confirm_addresses is left to its default: every new edition confirms addresses.
+            hold_hours=source.hold_hours,
             registration_terms=source.registration_terms,
             contact_email=source.contact_email,
         )
@@ -98,3 +106,120 @@ def start_next_edition(
                 for slot in source.sessions.select_related("talk")
             )
     return edition
+
+
+# Speakers' own pages -------------------------------------------------------------------------
+
+
+class TextLocked(Exception):
+    """The organizers locked the title and abstract of a talk (the program is printed)."""
+
+    def __init__(self, talk: Talk):
+        super().__init__(talk.pk)
+        self.talk = talk
+        self.message = (
+            f"The organizers have locked the title and abstract of “{talk.display_title}”, "
+            "so your change to them was not saved, nor anything else on this page. To change "
+            "them, write to the organizers."
+        )
+
+
+class NotYourMaterial(Exception):
+    message = "That file or link is not one of your talk's or poster's: nothing was removed."
+
+
+def same_text(a: str, b: str) -> bool:
+    """Whether two texts are the same once line ends are alike (a browser sends CR LF)."""
+    return normalize_newlines(a) == normalize_newlines(b)
+
+
+def save_speaker_page(
+    speaker: Speaker,
+    *,
+    affiliation: str,
+    homepage: str,
+    talk_texts: dict[int, tuple[str, str]],
+    poster_texts: dict[int, tuple[str, str]],
+    materials: Sequence[Material] = (),
+) -> None:
+    """Save what a speaker set on their own page, all or nothing, and when they answered.
+
+    `talk_texts` and `poster_texts` map a talk's or poster's id to its (title, abstract); only
+    those of the speaker's own talks and posters of their edition are read, whatever ids come
+    in. Locks the speaker and their talks, so that a talk an organizer locks meanwhile stays as
+    it is: a change to a locked talk raises TextLocked and nothing is saved. `materials` are new,
+    unsaved slides or links of those talks and posters (program/materials.py checked them).
+    The database records the change for the site and calendars (program/triggers.py).
+    """
+    with transaction.atomic():
+        speaker = Speaker.objects.select_for_update().get(pk=speaker.pk)
+        talks = Talk.objects.select_for_update().filter(
+            pk__in=speaker.talks.filter(workshop=speaker.workshop_id).values("pk")
+        )
+        for talk in talks.filter(pk__in=talk_texts):
+            title, abstract = talk_texts[talk.pk]
+            if same_text(talk.title, title) and same_text(talk.abstract, abstract):
+                continue
+            if talk.text_locked:
+                raise TextLocked(talk)
+            talk.title, talk.abstract = title, normalize_newlines(abstract)
+            talk.full_clean()
+            talk.save(update_fields=["title", "abstract"])
+        posters = Poster.objects.filter(
+            workshop=speaker.workshop_id, presenters=speaker, pk__in=poster_texts
+        )
+        for poster in posters:
+            title, abstract = poster_texts[poster.pk]
+            if same_text(poster.title, title) and same_text(poster.abstract, abstract):
+                continue
+            poster.title, poster.abstract = title, normalize_newlines(abstract)
+            poster.full_clean()
+            poster.save(update_fields=["title", "abstract"])
+        speaker.affiliation, speaker.homepage = affiliation, homepage
+        speaker.answered_at = timezone.now()
+        speaker.full_clean()
+        speaker.save(update_fields=["affiliation", "homepage", "answered_at"])
+        for material in materials:
+            material.save()  # last: the file is stored only once everything else holds
+
+
+def speaker_materials(speaker: Speaker):
+    """The slides and links of the speaker's own talks and posters of their edition."""
+    return Material.objects.filter(
+        Q(talk__speakers=speaker, talk__workshop=speaker.workshop_id)
+        | Q(poster__presenters=speaker, poster__workshop=speaker.workshop_id)
+    ).distinct()
+
+
+def remove_material(speaker: Speaker, material_id: int) -> Material:
+    """Remove a file or link of the speaker's own talk or poster (raises NotYourMaterial for any
+    other); the file leaves the storage once the removal commits."""
+    with transaction.atomic():
+        material = speaker_materials(speaker).filter(pk=material_id).first()
+        if material is None:
+            raise NotYourMaterial
+        material.delete()
+        if material.file:
+            transaction.on_commit(functools.partial(material.file.delete, save=False))
+    return material
+
+
+def send_speaker_links(speakers: Iterable[Speaker]) -> tuple[list[Speaker], list[Speaker]]:
+    """Email each speaker their personal link, once the caller's transaction commits (the task
+    records when it left). Returns (those it goes to, those without an address)."""
+    speakers = list(speakers)
+    with_address = [speaker for speaker in speakers if speaker.email]
+    for speaker in with_address:
+        transaction.on_commit(functools.partial(send_speaker_link.enqueue, speaker.pk))
+    return with_address, [speaker for speaker in speakers if not speaker.email]
+
+
+def revoke_speaker_links(speakers: Iterable[Speaker]) -> tuple[list[Speaker], list[Speaker]]:
+    """Give each speaker a new token, so that the link sent before leads nowhere, and email them
+    the new one. Returns what send_speaker_links returns."""
+    speakers = list(speakers)
+    with transaction.atomic():
+        for speaker in speakers:
+            speaker.token, speaker.link_sent_at = new_token(), None
+            speaker.save(update_fields=["token", "link_sent_at"])
+        return send_speaker_links(speakers)

@@ -3,7 +3,7 @@ each edition's own addresses under /<edition>/, which never change."""
 
 from django.urls import include, path
 
-from . import views
+from . import speakers, views
 
 app_name = "program"
 
@@ -24,4 +24,14 @@ edition_pages = [
     path("materials/<int:pk>/<str:name>", views.MaterialView.as_view(), name="material"),
 ]
 
-urlpatterns = [*edition_pages, path("<slug:edition>/", include(edition_pages))]
+urlpatterns = [
+    *edition_pages,
+    # A speaker's own page, by its token alone: it shows the speaker's own edition.
+    path("speaker/<str:token>/", speakers.SpeakerPageView.as_view(), name="speaker-page"),
+    path(
+        "speaker/<str:token>/remove/",
+        speakers.RemoveMaterialView.as_view(),
+        name="speaker-remove-material",
+    ),
+    path("<slug:edition>/", include(edition_pages)),
+]

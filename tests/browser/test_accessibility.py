@@ -8,8 +8,10 @@ import re
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from playwright.sync_api import expect
 
+from program.models import Speaker
 from registration import services
 from registration.models import Registration
 
@@ -95,6 +97,20 @@ def register_with_errors(page, workshop):
     page.get_by_role("alert").wait_for()
 
 
+def speaker_page(page, workshop):
+    """A speaker's own page, the preview showing the math they typed."""
+    speaker = Speaker.objects.get(workshop=workshop, name="Francesco Tudisco")
+    page.goto(reverse("program:speaker-page", kwargs={"token": speaker.token}))
+    page.get_by_label("Title").fill(r"Low-rank training in $\mathbb{R}^{n\times n}$")
+    page.locator(".preview__title .katex").wait_for()
+
+
+def speaker_page_locked(page, workshop):
+    speaker = Speaker.objects.get(workshop=workshop, name="Jérémy Cohen")
+    speaker.talks.update(text_locked=True)
+    page.goto(reverse("program:speaker-page", kwargs={"token": speaker.token}))
+
+
 def register_when_full(page, workshop):
     services.register(workshop, **JEREMY, position=Registration.Position.PHD)
     workshop.capacity = 1
@@ -120,6 +136,9 @@ PAGES = {
     "privacy": ("Privacy notice", visit("/privacy/")),
     "participants": ("Participants", visit("/participants/")),
     "not-found": ("Page not found", visit("/no-such-page/")),
+    "speaker-page": ("Your page as a speaker", speaker_page),
+    "speaker-page-locked": ("Your page as a speaker", speaker_page_locked),
+    "speaker-link-unknown": ("This speaker link does not work", visit("/speaker/unknown-link/")),
 }
 
 

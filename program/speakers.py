@@ -1,0 +1,268 @@
+"""A speaker's own page, reached by the link emailed to them (/speaker/<token>/): the title and
+abstract of each of their talks and posters, their affiliation and homepage, their slides.
+
+The token is the key: whoever holds the link can change what the site shows of the speaker. So
+the page is private (never cached or indexed, no Referer leaves it), the token never reaches a
+log (lorainne/logs.py), and an unknown or revoked token gets a page that says what to do, with a
+404. The rules that write are in services.py; the email that brings the link, in mail.py.
+"""
+
+import dataclasses
+import re
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
+from django.views.generic import View
+
+from . import services
+from .materials import MaterialForm
+from .models import Material, Poster, Speaker, Talk
+
+# What new_token() makes (43 characters of the URL-safe alphabet), with room to spare: anything
+# else, such as a NUL or a slash, is no token and is not looked up.
+TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+WEB_ADDRESS = URLValidator(
+    schemes=["http", "https"],
+    message="Enter a web address that starts with https:// (or http://).",
+)
+
+
+class SpeakerDetailsForm(forms.ModelForm):
+    class Meta:
+        model = Speaker
+        fields = ["affiliation", "homepage"]
+        labels = {"homepage": "Homepage"}
+        help_texts = {
+            "affiliation": "As it should appear in the program, e.g. “Université de Lorraine”.",
+            "homepage": "Optional: your name links there on the site.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Web pages only: no ftp:, let alone javascript:.
+        homepage = self.fields["homepage"]
+        homepage.validators = [WEB_ADDRESS]
+        homepage.error_messages["invalid"] = WEB_ADDRESS.message
+
+
+class TextForm(forms.Form):
+    """The title and abstract of one talk or poster."""
+
+    title = forms.CharField(
+        max_length=300,
+        required=False,
+        help_text="Math between dollar signs, as in LaTeX: $\\mathbb{R}^{n\\times n}$.",
+    )
+    abstract = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Plain text; a blank line starts a new paragraph; $…$ for math.",
+    )
+
+
+@dataclasses.dataclass
+class Part:
+    """A talk or a poster on the page, with its forms."""
+
+    item: Talk | Poster
+    text_form: TextForm
+    material_form: MaterialForm  # a new PDF or link
+
+    @property
+    def is_talk(self) -> bool:
+        return isinstance(self.item, Talk)
+
+    @property
+    def locked(self) -> bool:
+        return self.is_talk and self.item.text_locked
+
+    @property
+    def heading(self) -> str:
+        if self.is_talk:
+            return f"{self.item.get_kind_display()}: {self.item.display_title}"
+        return f"Poster {self.item.number}: {self.item.title or 'title to be announced'}"
+
+
+class SpeakerPage:
+    """Every form of a speaker's page. Forms exist only for the speaker's own talks and posters
+    of their edition, named by their ids: a field named after anyone else's talk is never read.
+    A talk's or poster's text is taken only when the request sends its fields, so a talk added
+    after the page was loaded, or a locked one shown as text, is left as it is."""
+
+    def __init__(self, speaker: Speaker, data=None, files=None):
+        self.speaker = speaker
+        self.details_form = SpeakerDetailsForm(
+            data if self._sent(data, "speaker", SpeakerDetailsForm.base_fields) else None,
+            instance=speaker,
+            prefix="speaker",
+        )
+        # Each material's address names its edition, through its talk or poster.
+        materials = Prefetch(
+            "materials",
+            queryset=Material.objects.select_related("talk__workshop", "poster__workshop"),
+        )
+        talks = speaker.talks.filter(workshop=speaker.workshop_id).prefetch_related(materials)
+        posters = speaker.posters.filter(workshop=speaker.workshop_id).prefetch_related(materials)
+        self.parts = [
+            self._part(item, f"{kind}-{item.pk}", data, files)
+            for kind, items in (("talk", talks), ("poster", posters))
+            for item in items
+        ]
+
+    @staticmethod
+    def _sent(data, prefix: str, fields) -> bool:
+        """Whether the request sends any field of the form of `prefix`."""
+        return data is not None and any(f"{prefix}-{name}" in data for name in fields)
+
+    def _part(self, item, prefix: str, data, files) -> Part:
+        sent = self._sent(data, prefix, TextForm.base_fields)
+        initial = {"title": item.title, "abstract": item.abstract}
+        text_form = TextForm(data if sent else None, prefix=prefix, initial=initial)
+        if isinstance(item, Talk):
+            material = Material(talk=item, kind=Material.Kind.SLIDES)
+        else:
+            material = Material(poster=item, kind=Material.Kind.POSTER)
+        # A new material only when a file or a link is given: the kind alone is always sent.
+        material_prefix = f"{prefix}-material"
+        given = data is not None and (
+            (files or {}).get(f"{material_prefix}-file")
+            or data.get(f"{material_prefix}-url", "").strip()
+        )
+        material_form = MaterialForm(
+            data if given else None,
+            files if given else None,
+            instance=material,
+            prefix=material_prefix,
+        )
+        return Part(item, text_form, material_form)
+
+    def forms(self):
+        yield self.details_form
+        for part in self.parts:
+            yield part.text_form
+            yield part.material_form
+
+    def is_valid(self) -> bool:
+        # Every form, not up to the first with an error: the page shows all the errors at once.
+        results = [form.is_valid() for form in self.forms() if form.is_bound]
+        return all(results)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(form.is_bound and form.errors for form in self.forms())
+
+    def texts(self, kind: type) -> dict[int, tuple[str, str]]:
+        return {
+            part.item.pk: (
+                part.text_form.cleaned_data["title"],
+                part.text_form.cleaned_data["abstract"],
+            )
+            for part in self.parts
+            if isinstance(part.item, kind) and part.text_form.is_bound
+        }
+
+    def part_of(self, item) -> Part:
+        return next(part for part in self.parts if part.item == item)
+
+    def save(self) -> None:
+        """Raises services.TextLocked or ValidationError; nothing is saved then."""
+        if self.details_form.is_bound:
+            details = self.details_form.cleaned_data
+        else:
+            details = {"affiliation": self.speaker.affiliation, "homepage": self.speaker.homepage}
+        services.save_speaker_page(
+            self.speaker,
+            affiliation=details["affiliation"],
+            homepage=details["homepage"],
+            talk_texts=self.texts(Talk),
+            poster_texts=self.texts(Poster),
+            materials=[
+                part.material_form.save(commit=False)
+                for part in self.parts
+                if part.material_form.is_bound
+            ],
+        )
+
+
+def private(response):
+    """A page for one person only: no shared cache keeps it, no search engine lists it, and no
+    Referer carries its address (the token) to another site. (Not "no-referrer": Chromium then
+    sends "Origin: null" with the page's own form, which Django's CSRF check rightly refuses;
+    our own logs redact the token from the Referer.)"""
+    patch_cache_control(response, private=True, no_store=True)
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def speaker_by_token(token: str) -> Speaker | None:
+    if not TOKEN.fullmatch(token):
+        return None
+    return Speaker.objects.select_related("workshop").filter(token=token).first()
+
+
+class SpeakerByTokenMixin:
+    """The speaker whose token the address holds, shown with their own edition whichever is
+    current (and published or not: the next edition's program is gathered while a draft)."""
+
+    def dispatch(self, request, token: str, **kwargs):
+        self.speaker = speaker_by_token(token)
+        if self.speaker is None:
+            response = render(request, "program/speaker_unknown.html", status=404)
+        else:
+            response = super().dispatch(request, token=token, **kwargs)
+        return private(response)
+
+
+class SpeakerPageView(SpeakerByTokenMixin, View):
+    template_name = "program/speaker_page.html"
+
+    def get(self, request, **kwargs):
+        return self.render_page(SpeakerPage(self.speaker))
+
+    def post(self, request, **kwargs):
+        page = SpeakerPage(self.speaker, request.POST, request.FILES)
+        if page.is_valid():
+            try:
+                page.save()
+            except services.TextLocked as locked:
+                page.part_of(locked.talk).text_form.add_error(None, locked.message)
+            except ValidationError as invalid:
+                page.details_form.add_error(None, invalid)
+            else:
+                messages.success(
+                    request, "Thank you, your changes are saved: the site shows them now."
+                )
+                return redirect("program:speaker-page", token=self.speaker.token)
+        return self.render_page(page)
+
+    def render_page(self, page: SpeakerPage):
+        # A page sent back with errors shows the speaker as saved, and every answer as typed.
+        speaker = Speaker.objects.select_related("workshop").get(pk=self.speaker.pk)
+        context = {"speaker": speaker, "workshop": speaker.workshop, "page": page}
+        return render(self.request, self.template_name, context)
+
+
+class RemoveMaterialView(SpeakerByTokenMixin, View):
+    """POST: remove a file or link of one of the speaker's own talks or posters."""
+
+    def get(self, request, **kwargs):
+        return redirect("program:speaker-page", token=self.speaker.token)
+
+    def post(self, request, **kwargs):
+        try:
+            material_id = int(request.POST.get("material", ""))
+            if not 0 < material_id < 2**63:  # no database integer
+                raise ValueError(material_id)
+            material = services.remove_material(self.speaker, material_id)
+        except (ValueError, services.NotYourMaterial):
+            messages.error(request, services.NotYourMaterial.message)
+        else:
+            messages.success(request, f"“{material}” is removed from the site.")
+        return redirect("program:speaker-page", token=self.speaker.token)

@@ -1,0 +1,70 @@
+// The speaker page's live preview: while a speaker types a title or an abstract, the box below
+// shows it as the talk page will, math typeset by KaTeX (math.js). The text is put in as text
+// (textContent), never as HTML: what is typed cannot become markup. Paragraphs follow Django's
+// `linebreaks` filter, as on the talk page: a blank line starts a paragraph, a line end is a <br>.
+// Without JavaScript the box shows the saved text, typeset once the page loads.
+(function () {
+  "use strict";
+
+  function paragraphs(text) {
+    var normalized = text.replace(/\r\n|\r/g, "\n");
+    return normalized.split(/\n{2,}/).map(function (paragraph) {
+      var element = document.createElement("p");
+      paragraph.split("\n").forEach(function (line, index) {
+        if (index > 0) {
+          element.appendChild(document.createElement("br"));
+        }
+        element.appendChild(document.createTextNode(line));
+      });
+      return element;
+    });
+  }
+
+  function setUp(preview) {
+    var titleInput = document.getElementById(preview.dataset.title);
+    var abstractInput = document.getElementById(preview.dataset.abstract);
+    var title = preview.querySelector(".preview__title");
+    var abstract = preview.querySelector(".preview__abstract");
+    var label = preview.querySelector(".preview__label");
+    if (!titleInput || !abstractInput || !title || !abstract) {
+      return;
+    }
+    var pending = false;
+
+    function render() {
+      pending = false;
+      // The form strips spaces around what is typed, and so does the preview.
+      title.textContent = titleInput.value.trim() || "Title to be announced";
+      var text = abstractInput.value.trim();
+      if (text) {
+        abstract.replaceChildren.apply(abstract, paragraphs(text));
+      } else {
+        var empty = document.createElement("p");
+        empty.textContent = "The abstract will be announced.";
+        abstract.replaceChildren(empty);
+      }
+      if (label) {
+        label.textContent = "Preview, as the site will show it:";
+      }
+      window.typesetMath(title);
+      window.typesetMath(abstract);
+    }
+
+    function schedule() {
+      if (!pending) {
+        pending = true;
+        window.requestAnimationFrame(render);
+      }
+    }
+
+    titleInput.addEventListener("input", schedule);
+    abstractInput.addEventListener("input", schedule);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (typeof window.typesetMath !== "function") {
+      return;
+    }
+    document.querySelectorAll(".preview[data-title][data-abstract]").forEach(setUp);
+  });
+})();

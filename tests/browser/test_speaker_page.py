@@ -1,0 +1,71 @@
+"""A speaker on their own page, on a phone: a title with math, typeset while they type, their
+slides as a PDF; then the talk page as everyone sees it."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from program.models import Speaker, Talk
+
+from .conftest import PHONE
+
+TITLE = r"Low-rank training in $\mathbb{R}^{n\times n}$"
+# The smallest file readers take as a PDF: the header, and the end marker in the last kilobyte.
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture
+def phone(new_context):
+    """A page on a 375×667 touch screen that honours <meta name="viewport">."""
+    context = new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    return context.new_page()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_speaker_sets_a_title_with_math_and_uploads_slides_on_a_phone(phone, open_workshop, media):
+    errors = []
+    phone.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    phone.on("pageerror", lambda error: errors.append(str(error)))
+    talk = Talk.objects.get(slug="tudisco-talk")
+    speaker = Speaker.objects.get(name="Francesco Tudisco")
+    phone.goto(reverse("program:speaker-page", kwargs={"token": speaker.token}))
+    expect(phone.get_by_role("heading", level=1)).to_have_text(
+        "Your page as a speaker at LoRAINNe'24"
+    )
+
+    phone.get_by_label("Title").fill(TITLE)
+
+    preview = phone.locator(".preview__title")
+    expect(preview.locator(".katex")).to_have_count(1)
+    expect(preview.locator(".katex-mathml annotation")).to_have_text(r"\mathbb{R}^{n\times n}")
+    assert "$" not in preview.inner_text()
+    widths = phone.evaluate(
+        "({page: document.documentElement.scrollWidth, window: window.innerWidth})"
+    )
+    assert widths["page"] <= widths["window"] == PHONE["width"], widths
+    phone.get_by_label("PDF").set_input_files(
+        files=[{"name": "Tudisco slides.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    phone.get_by_role("button", name="Save").tap()
+
+    expect(phone.get_by_role("status")).to_have_text(
+        "Thank you, your changes are saved: the site shows them now."
+    )
+    expect(phone.locator(".materials")).to_contain_text("Tudisco slides.pdf")
+    phone.goto(talk.get_absolute_url())
+    heading = phone.get_by_role("heading", level=1)
+    expect(heading.locator(".katex")).to_have_count(1)
+    assert "$" not in heading.inner_text()
+    slides = phone.get_by_role("link", name=re.compile(r"^Slides \(PDF\)"))
+    expect(slides).to_have_count(1)
+    download = phone.request.get(slides.get_attribute("href"))
+    assert download.status == 200
+    assert download.body() == PDF
+    assert errors == []

@@ -1,0 +1,530 @@
+"""A speaker's own page (/speaker/<token>/): title, abstract, affiliation, homepage and slides;
+the links organizers send, revoke and lock, and what the site shows after."""
+
+import icalendar
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from lorainne.logs import redact
+from program.models import Material, Poster, Speaker, Talk
+from tests.pages import get_page, normalise, parse
+from tests.registration.html_forms import form_data
+
+pytestmark = pytest.mark.django_db
+
+TUDISCO = "tudisco-talk"  # in the timetable, title to be announced
+COHEN = "cohen-implicit-regularization"
+MATH_TITLE = r"Low-rank training in $\mathbb{R}^{n\times n}$"
+ABSTRACT = (
+    "We train networks whose weights stay on the manifold of rank-$r$ matrices.\n\n"
+    "Second paragraph: <b>not bold</b> & $x<y$."
+)
+# The smallest file readers take as a PDF: the header, and the end marker in the last kilobyte.
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture
+def tudisco(seeded) -> Speaker:
+    speaker = Speaker.objects.get(name="Francesco Tudisco")
+    speaker.email = "francesco.tudisco@example.org"
+    speaker.save(update_fields=["email"])
+    return speaker
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def page_url(speaker: Speaker) -> str:
+    return reverse("program:speaker-page", kwargs={"token": speaker.token})
+
+
+def submit(client, speaker: Speaker, changes: dict, files: dict | None = None):
+    """POST the page's form as a browser would: every field as shown, with `changes`."""
+    html = client.get(page_url(speaker)).content.decode()
+    data = form_data(html, "speaker-form") | changes | (files or {})
+    return client.post(page_url(speaker), data)
+
+
+def talk_fields(talk: Talk, *, title: str, abstract: str) -> dict:
+    return {f"talk-{talk.pk}-title": title, f"talk-{talk.pk}-abstract": abstract}
+
+
+def talk_sequence(client, talk: Talk) -> int:
+    response = client.get(f"/lorainne24/program/talks/{talk.slug}/calendar.ics")
+    assert response.status_code == 200
+    (event,) = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    return event.decoded("SEQUENCE")
+
+
+# --- Setting the text ---------------------------------------------------------------------------
+
+
+def test_title_and_abstract_set_on_the_page_show_on_the_site_and_in_calendars(client, tudisco):
+    talk = Talk.objects.get(slug=TUDISCO)
+    talk_url = talk.get_absolute_url()
+    assert get_page(client, talk_url).find("h1").text == "Title to be announced"  # now cached
+    sequence = talk_sequence(client, talk)
+
+    response = submit(client, tudisco, talk_fields(talk, title=MATH_TITLE, abstract=ABSTRACT))
+
+    assert response.status_code == 302
+    assert response["Location"] == page_url(tudisco)
+    page = parse(client.get(response["Location"]).content)
+    assert page.find(class_="messages").text == (
+        "Thank you, your changes are saved: the site shows them now."
+    )
+    # The talk page at once (the cached copy is not served), the TeX left for KaTeX, the
+    # abstract in paragraphs with its markup shown as text.
+    talk_page = get_page(client, talk_url)
+    assert talk_page.find("h1").text == MATH_TITLE
+    assert "tex" in talk_page.find("h1").attrs["class"]
+    abstract = talk_page.find("div", class_="abstract")
+    assert [p.text for p in abstract.find_all("p")] == [
+        "We train networks whose weights stay on the manifold of rank-$r$ matrices.",
+        "Second paragraph: <b>not bold</b> & $x<y$.",
+    ]
+    assert abstract.find_all("b") == []
+    assert talk_sequence(client, talk) > sequence
+    talks = {item["slug"]: item for item in client.get("/lorainne24/program.json").json()["talks"]}
+    assert talks[TUDISCO]["title"] == MATH_TITLE
+    assert talks[TUDISCO]["abstract"] == ABSTRACT
+    tudisco.refresh_from_db()
+    assert tudisco.answered_at is not None
+
+
+def test_page_shows_the_saved_text_in_the_preview_typeset_after_loading(client, tudisco):
+    talk = Talk.objects.get(slug=TUDISCO)
+    submit(client, tudisco, talk_fields(talk, title=MATH_TITLE, abstract=ABSTRACT))
+
+    page = get_page(client, page_url(tudisco))
+
+    preview = page.find("div", class_="preview")
+    assert preview.attrs["data-title"] == f"id_talk-{talk.pk}-title"
+    assert preview.find(class_="preview__title").text == MATH_TITLE
+    assert "tex" in preview.find(class_="preview__title").attrs["class"]
+    assert [p.text for p in preview.find(class_="preview__abstract").find_all("p")] == [
+        "We train networks whose weights stay on the manifold of rank-$r$ matrices.",
+        "Second paragraph: <b>not bold</b> & $x<y$.",
+    ]
+    scripts = [script.attrs.get("src") for script in page.find_all("script")]
+    assert "/static/js/speaker_preview.js" in scripts
+    assert "/static/vendor/katex/contrib/auto-render.min.js" in scripts
+    assert all(script.attrs.get("src") for script in page.find_all("script"))  # none inline
+    assert page.find("form", id="speaker-form").attrs["enctype"] == "multipart/form-data"
+
+
+def test_affiliation_and_homepage_are_saved_and_shown(client, tudisco):
+    response = submit(
+        client,
+        tudisco,
+        {"speaker-affiliation": "Gran Sasso Science Institute", "speaker-homepage": "gssi.it/ft"},
+    )
+
+    assert response.status_code == 302
+    tudisco.refresh_from_db()
+    assert tudisco.affiliation == "Gran Sasso Science Institute"
+    assert tudisco.homepage == "https://gssi.it/ft"
+    speakers = get_page(client, "/lorainne24/speakers/")
+    assert "https://gssi.it/ft" in speakers.links()
+    assert "Gran Sasso Science Institute" in speakers.text
+
+
+@pytest.mark.parametrize(
+    "homepage", ["javascript:alert(document.cookie)", "ftp://example.org/me", "data:text/html,x"]
+)
+def test_homepage_other_than_a_web_page_is_refused_and_nothing_is_saved(client, tudisco, homepage):
+    talk = Talk.objects.get(slug=TUDISCO)
+    before = tudisco.homepage
+
+    response = submit(
+        client,
+        tudisco,
+        {"speaker-homepage": homepage} | talk_fields(talk, title="Kept", abstract="Typed"),
+    )
+
+    assert response.status_code == 200
+    page = parse(response.content)
+    assert page.find(role="alert").text.startswith("Nothing was saved")
+    assert (
+        "Enter a web address that starts with https:// (or http://)."
+        in page.find("div", class_="field--error").text
+    )
+    # What was typed is on the page again; nothing reached the database.
+    assert page.find("input", id=f"id_talk-{talk.pk}-title").attrs["value"] == "Kept"
+    assert page.find("input", id="id_speaker-homepage").attrs["value"] == homepage
+    tudisco.refresh_from_db()
+    talk.refresh_from_db()
+    assert (tudisco.homepage, talk.title, tudisco.answered_at) == (before, "", None)
+
+
+def test_a_title_too_long_is_refused_with_the_text_kept(client, tudisco):
+    talk = Talk.objects.get(slug=TUDISCO)
+
+    response = submit(client, tudisco, talk_fields(talk, title="x" * 301, abstract=ABSTRACT))
+
+    page = parse(response.content)
+    assert "Ensure this value has at most 300 characters (it has 301)." in page.text
+    assert page.find("textarea", id=f"id_talk-{talk.pk}-abstract").text == normalise(ABSTRACT)
+    talk.refresh_from_db()
+    assert talk.title == ""
+
+
+def test_nul_characters_in_the_text_are_refused_not_a_500(client, tudisco):
+    talk = Talk.objects.get(slug=TUDISCO)
+
+    response = submit(client, tudisco, talk_fields(talk, title="Low\x00rank", abstract="a\x00b"))
+
+    assert response.status_code == 200
+    fields = parse(response.content).find_all("div", class_="field--error")
+    assert ["Null characters are not allowed." in field.text for field in fields] == [True, True]
+    talk.refresh_from_db()
+    assert talk.title == ""
+
+
+def test_poster_presenter_sets_the_poster_title(client, seeded):
+    poster = Poster.objects.get(number=2)
+    khouja = poster.presenters.get()
+
+    response = submit(
+        client,
+        khouja,
+        {
+            f"poster-{poster.pk}-title": "Rank of $3\\times 3$ tensors",
+            f"poster-{poster.pk}-abstract": "",
+        },
+    )
+
+    assert response.status_code == 302
+    poster.refresh_from_db()
+    assert poster.title == "Rank of $3\\times 3$ tensors"
+    assert "Rank of $3\\times 3$ tensors" in get_page(client, "/lorainne24/posters/").text
+
+
+# --- Whose talk ---------------------------------------------------------------------------------
+
+
+def test_form_ids_of_another_talk_are_ignored(client, tudisco):
+    cohen = Talk.objects.get(slug=COHEN)
+    title, abstract = cohen.title, cohen.abstract
+    own = Talk.objects.get(slug=TUDISCO)
+
+    response = submit(
+        client,
+        tudisco,
+        talk_fields(cohen, title="Hijacked", abstract="Hijacked")
+        | talk_fields(own, title="Mine", abstract=""),
+    )
+
+    assert response.status_code == 302
+    cohen.refresh_from_db()
+    own.refresh_from_db()
+    assert (cohen.title, cohen.abstract) == (title, abstract)
+    assert own.title == "Mine"
+
+
+def test_a_material_of_another_talk_cannot_be_removed(client, tudisco):
+    cohen = Talk.objects.get(slug=COHEN)
+    video = Material.objects.create(
+        talk=cohen, kind=Material.Kind.VIDEO, url="https://videos.example.org/cohen"
+    )
+    remove = reverse("program:speaker-remove-material", kwargs={"token": tudisco.token})
+
+    for value in (str(video.pk), "not a number", "99999999999999999999999"):
+        response = client.post(remove, {"material": value}, follow=True)
+
+        assert response.status_code == 200
+        assert parse(response.content).find(class_="messages").text == (
+            "That file or link is not one of your talk's or poster's: nothing was removed."
+        )
+    assert Material.objects.filter(pk=video.pk).exists()
+
+
+# --- Tokens -------------------------------------------------------------------------------------
+
+
+def test_page_is_private(client, tudisco):
+    response = client.get(page_url(tudisco))
+
+    assert response.status_code == 200
+    assert set(response["Cache-Control"].replace(" ", "").split(",")) >= {"private", "no-store"}
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Robots-Tag"] == "noindex"
+    assert parse(response.content).find("h1").text == "Your page as a speaker at LoRAINNe'24"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/speaker/Jk3v9_x-Q2mWf8LrT0aB7cYdE5gH1iN4oP6sUxyzabc/",  # well formed, unknown
+        "/speaker/%00/",
+        "/speaker/abc%00def%00ghijklmnopqrstuvwxyz/",
+        "/speaker/%C3%A9%F0%9F%98%80%E2%80%AE' OR 1=1 --/",
+        "/speaker/" + "a" * 5000 + "/",
+        "/speaker/%FF%FE/",
+    ],
+)
+def test_unknown_or_garbled_token_gets_the_friendly_404(client, seeded, path):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    page = parse(response.content)
+    assert page.find("h1").text == "This speaker link does not work"
+    assert response["X-Robots-Tag"] == "noindex"
+
+
+def test_revoked_link_stops_working_and_the_new_one_works(
+    admin_client, client, tudisco, django_capture_on_commit_callbacks
+):
+    old = page_url(tudisco)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with_links = admin_client.post(
+            reverse("admin:program_speaker_changelist"),
+            {"action": "revoke_and_send_link", "_selected_action": [tudisco.pk]},
+        )
+
+    assert with_links.status_code == 302
+    tudisco.refresh_from_db()
+    assert client.get(old).status_code == 404
+    assert client.post(old, {"speaker-affiliation": "x"}).status_code == 404
+    (message,) = mail.outbox
+    assert f"http://127.0.0.1:8000{page_url(tudisco)}" in message.body
+    assert old not in message.body
+    assert client.get(page_url(tudisco)).status_code == 200
+
+
+def test_tokens_in_speaker_links_are_redacted_from_logs(tudisco):
+    token = tudisco.token
+    assert redact(f'"GET /speaker/{token}/ HTTP/1.1"') == '"GET /speaker/[token]/ HTTP/1.1"'
+    assert redact(f"https://x.example/speaker/{token}/remove/") == (
+        "https://x.example/speaker/[token]/remove/"
+    )
+    assert redact("/lorainne24/speakers/") == "/lorainne24/speakers/"
+
+
+# --- Locked text --------------------------------------------------------------------------------
+
+
+def test_locked_talk_is_shown_read_only(client, tudisco):
+    talk = Talk.objects.get(slug=TUDISCO)
+    Talk.objects.filter(pk=talk.pk).update(title=MATH_TITLE, text_locked=True)
+
+    page = get_page(client, page_url(tudisco))
+
+    assert page.find_all("input", id=f"id_talk-{talk.pk}-title") == []
+    assert page.find_all("textarea", id=f"id_talk-{talk.pk}-abstract") == []
+    assert "The organizers have locked the title and abstract of this talk" in page.text
+    assert MATH_TITLE in page.text
+    # The rest of the page is still a form: slides and the speaker's own details.
+    assert page.find("input", id=f"id_talk-{talk.pk}-material-url")
+    assert page.find("input", id="id_speaker-affiliation")
+
+
+def test_change_to_a_locked_talk_is_refused_with_a_message(client, tudisco):
+    talk = Talk.objects.get(slug=TUDISCO)
+    html = client.get(page_url(tudisco)).content.decode()  # loaded before the lock
+    Talk.objects.filter(pk=talk.pk).update(title="As printed", text_locked=True)
+    data = form_data(html, "speaker-form") | talk_fields(talk, title="Changed", abstract="New")
+    data["speaker-affiliation"] = "Changed too"
+
+    response = client.post(page_url(tudisco), data)
+
+    assert response.status_code == 200
+    page = parse(response.content)
+    assert page.find(role="alert").text.startswith("Nothing was saved")
+    assert (
+        "The organizers have locked the title and abstract of “As printed”, so your change to "
+        "them was not saved, nor anything else on this page." in page.text
+    )
+    # What they typed is on the page, to copy into an email to the organizers.
+    sent_back = page.find("div", class_="notice--error", role=None).text
+    assert "What you sent, not saved" in sent_back
+    assert "Changed New" in sent_back
+    talk.refresh_from_db()
+    tudisco.refresh_from_db()
+    assert (talk.title, talk.abstract) == ("As printed", "")
+    assert tudisco.affiliation != "Changed too"
+
+
+def test_locked_talk_still_takes_the_rest_of_the_page(client, tudisco):
+    talk = Talk.objects.get(slug=TUDISCO)
+    Talk.objects.filter(pk=talk.pk).update(title="As printed", text_locked=True)
+
+    response = submit(client, tudisco, {"speaker-affiliation": "GSSI, L'Aquila"})
+
+    assert response.status_code == 302
+    tudisco.refresh_from_db()
+    assert tudisco.affiliation == "GSSI, L'Aquila"
+    talk.refresh_from_db()
+    assert talk.title == "As printed"
+
+
+def test_lock_and_unlock_actions(admin_client, seeded):
+    talks = Talk.objects.filter(slug__in=[TUDISCO, COHEN])
+    url = reverse("admin:program_talk_changelist")
+    selected = [talk.pk for talk in talks]
+
+    admin_client.post(url, {"action": "lock_text", "_selected_action": selected})
+    assert sorted(Talk.objects.filter(text_locked=True).values_list("slug", flat=True)) == [
+        COHEN,
+        TUDISCO,
+    ]
+
+    admin_client.post(url, {"action": "unlock_text", "_selected_action": selected[:1]})
+    assert Talk.objects.filter(text_locked=True).count() == 1
+    change = admin_client.get(reverse("admin:program_talk_change", args=[selected[0]]))
+    assert "text_locked" in change.context["adminform"].form.fields
+
+
+# --- Slides -------------------------------------------------------------------------------------
+
+
+def test_pdf_uploaded_on_the_page_is_listed_on_the_talk_page(client, tudisco, media):
+    talk = Talk.objects.get(slug=TUDISCO)
+    get_page(client, talk.get_absolute_url())  # cached before the upload
+    upload = SimpleUploadedFile("Tudisco slides.pdf", PDF, content_type="application/pdf")
+
+    response = submit(client, tudisco, {}, {f"talk-{talk.pk}-material-file": upload})
+
+    assert response.status_code == 302
+    (material,) = talk.materials.all()
+    assert (material.kind, material.download_name) == (Material.Kind.SLIDES, "Tudisco slides.pdf")
+    talk_page = get_page(client, talk.get_absolute_url())
+    assert material.get_absolute_url() in talk_page.links()
+    pdf = client.get(material.get_absolute_url())
+    assert b"".join(pdf.streaming_content) == PDF
+    own_page = get_page(client, page_url(tudisco))
+    assert "Tudisco slides.pdf" in own_page.find("ul", class_="materials").text
+
+
+def test_file_that_is_not_a_pdf_is_refused_and_the_text_kept(client, tudisco, media):
+    talk = Talk.objects.get(slug=TUDISCO)
+    upload = SimpleUploadedFile(
+        "slides.pdf", b"PK\x03\x04 a zip file", content_type="application/pdf"
+    )
+
+    response = submit(
+        client,
+        tudisco,
+        talk_fields(talk, title=MATH_TITLE, abstract=""),
+        {f"talk-{talk.pk}-material-file": upload},
+    )
+
+    assert response.status_code == 200
+    page = parse(response.content)
+    assert "This file is not a PDF (whatever its name says)" in page.text
+    assert page.find("input", id=f"id_talk-{talk.pk}-title").attrs["value"] == MATH_TITLE
+    talk.refresh_from_db()
+    assert talk.title == ""
+    assert not talk.materials.exists()
+    assert list(media.rglob("*.pdf")) == []
+
+
+def test_speaker_removes_a_material_of_their_talk(
+    client, tudisco, media, django_capture_on_commit_callbacks
+):
+    talk = Talk.objects.get(slug=TUDISCO)
+    upload = SimpleUploadedFile("slides.pdf", PDF, content_type="application/pdf")
+    submit(client, tudisco, {}, {f"talk-{talk.pk}-material-file": upload})
+    material = talk.materials.get()
+    stored = media / material.file.name
+    assert stored.read_bytes() == PDF
+
+    page = get_page(client, page_url(tudisco))
+    button = page.find("button", value=str(material.pk))
+    assert button.attrs["form"] == "remove-material"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("program:speaker-remove-material", kwargs={"token": tudisco.token}),
+            {"material": material.pk},
+            follow=True,
+        )
+
+    assert (
+        parse(response.content).find(class_="messages").text
+        == "“slides.pdf” is removed from the site."
+    )
+    assert not talk.materials.exists()
+    assert not stored.exists()
+    assert material.get_absolute_url() not in get_page(client, talk.get_absolute_url()).links()
+
+
+# --- Sending links ------------------------------------------------------------------------------
+
+
+def test_send_action_emails_each_speaker_their_own_link(
+    admin_client, seeded, django_capture_on_commit_callbacks
+):
+    # In the order the admin lists them: by the name they are sorted by.
+    speakers = list(Speaker.objects.filter(talks__slug__in=[TUDISCO, COHEN]).order_by("sort_name"))
+    for number, speaker in enumerate(speakers):
+        speaker.email = f"speaker{number}@example.org"
+        speaker.save(update_fields=["email"])
+    no_address = Speaker.objects.get(name="Julia Gusak")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:program_speaker_changelist"),
+            {
+                "action": "send_link",
+                "_selected_action": [speaker.pk for speaker in speakers] + [no_address.pk],
+            },
+            follow=True,
+        )
+
+    assert response.status_code == 200
+    sent = {message.to[0]: message for message in mail.outbox}
+    assert sorted(sent) == ["speaker0@example.org", "speaker1@example.org"]
+    for speaker in speakers:
+        speaker.refresh_from_db()
+        message = sent[speaker.email]
+        assert f"http://127.0.0.1:8000/speaker/{speaker.token}/" in message.body
+        assert message.subject == "LoRAINNe'24: your own page for your title, abstract and slides"
+        assert message.from_email == "LoRAINNe'24 <noreply@localhost>"
+        assert speaker.link_sent_at is not None
+    other_tokens = {speaker.token for speaker in speakers} - {speakers[0].token}
+    assert not any(token in sent[speakers[0].email].body for token in other_tokens)
+    shown = [message.message for message in response.context["messages"]]
+    assert shown == [
+        f"The personal link is on its way to 2 speakers: {speakers[0].name}, {speakers[1].name}.",
+        "No email address, so no link sent, for: Julia Gusak. Add their address on their page, "
+        "then send again.",
+    ]
+    no_address.refresh_from_db()
+    assert no_address.link_sent_at is None
+
+
+def test_filter_shows_who_has_not_answered(
+    admin_client, client, tudisco, django_capture_on_commit_callbacks
+):
+    cohen = Speaker.objects.get(name="Jérémy Cohen")
+    cohen.email = "jeremy.cohen@example.org"
+    cohen.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:program_speaker_changelist"),
+            {"action": "send_link", "_selected_action": [tudisco.pk, cohen.pk]},
+        )
+    submit(client, tudisco, {"speaker-affiliation": "GSSI"})
+    url = reverse("admin:program_speaker_changelist")
+
+    def listed(link: str) -> set[str]:
+        response = admin_client.get(url, {"link": link})
+        return {speaker.name for speaker in response.context["cl"].result_list}
+
+    assert listed("waiting") == {"Jérémy Cohen"}
+    assert listed("answered") == {"Francesco Tudisco"}
+    assert "Julia Gusak" in listed("not_sent")
+    assert not listed("not_sent") & {"Jérémy Cohen", "Francesco Tudisco"}
+
+
+def test_change_page_shows_the_link_to_copy(admin_client, tudisco):
+    response = admin_client.get(reverse("admin:program_speaker_change", args=[tudisco.pk]))
+
+    assert f"http://127.0.0.1:8000/speaker/{tudisco.token}/" in response.content.decode()
+    assert "token" not in response.context["adminform"].form.fields

@@ -21,7 +21,8 @@ RUN useradd --create-home --uid 1000 lorainne
 WORKDIR /app
 
 COPY pyproject.toml README.md ./
-RUN pip install .
+# With the s3 extra: uploads go to a bucket once AWS_STORAGE_BUCKET_NAME is set (.env.example).
+RUN pip install ".[s3]"
 
 COPY --chown=lorainne:lorainne . .
 # Static files are collected, compressed and fingerprinted at build time; whitenoise serves them.

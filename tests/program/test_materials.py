@@ -5,11 +5,15 @@ talk page, the program, the posters page and in program.json."""
 import datetime as dt
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import connection
@@ -478,3 +482,57 @@ def test_materials_cost_the_same_queries_for_1_and_5_talks(
     assert count == small_count
     assert small_response.content.count(b"videos.example.org/1") == links_per_item
     assert response.content.count(b"videos.example.org/1") == 5 * links_per_item
+
+
+STORAGE_PROBE = """
+from django.core.files.storage import default_storage
+print(default_storage.__class__.__name__)
+print(getattr(default_storage, "bucket_name", default_storage.location))
+print(default_storage.url("materials/0123.pdf"))
+"""
+
+
+def _storage_in_a_process(**env) -> list[str]:
+    """What the settings make of `env` in a fresh process (settings are read once, at start)."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("AWS_", "DJANGO_MEDIA_ROOT"))
+    }
+    environment |= {"DJANGO_SETTINGS_MODULE": "lorainne.settings", **env}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + STORAGE_PROBE],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_uploads_go_to_the_media_folder_by_default():
+    name, _, url = _storage_in_a_process()
+
+    assert name == "FileSystemStorage"
+    assert url == "/media/materials/0123.pdf"  # never served as such: MaterialView reads it
+
+
+def test_one_variable_moves_uploads_to_an_s3_compatible_bucket():
+    pytest.importorskip("storages", reason="django-storages is the `s3` extra: pip install .[s3]")
+
+    name, bucket, url = _storage_in_a_process(
+        AWS_STORAGE_BUCKET_NAME="lorainne-media",
+        # The rest from boto3's own variables, as .env.example shows.
+        AWS_ACCESS_KEY_ID="AKIAEXAMPLE",
+        AWS_SECRET_ACCESS_KEY="example-secret",
+        AWS_DEFAULT_REGION="fr-par",
+        AWS_ENDPOINT_URL_S3="https://s3.fr-par.example.org",
+    )
+
+    assert (name, bucket) == ("S3Storage", "lorainne-media")
+    # Private objects: a signed address, at the bucket's endpoint, with the bucket's region.
+    assert url.startswith("https://s3.fr-par.example.org/lorainne-media/materials/0123.pdf?")
+    assert "X-Amz-Signature=" in url
+    assert "%2Ffr-par%2Fs3%2F" in url

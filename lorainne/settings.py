@@ -113,10 +113,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# English is the source and the default; French from locale/ (README: Translations). The choice
-# is kept in Django's language cookie, which set_language (/i18n/setlang/) writes.
-LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("fr", "Français")]
+# English is the source and the default, with British formats (dates as 26/11/2024 in the admin's
+# fields); French from locale/ (README: Languages). The choice is kept in Django's language
+# cookie, which set_language (/i18n/setlang/) writes.
+LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"

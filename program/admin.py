@@ -8,11 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
-from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .forms import NextEditionForm, SessionForm, TimetableFormSet, WorkshopAdminForm
@@ -53,7 +55,7 @@ class SessionInline(admin.TabularInline):
     autocomplete_fields = ["talk"]
     show_change_link = True
     classes = ["collapse"]
-    verbose_name_plural = "timetable, every slot at once"
+    verbose_name_plural = _("timetable, every slot at once")
 
 
 class MaterialInline(admin.TabularInline):
@@ -65,9 +67,9 @@ class MaterialInline(admin.TabularInline):
     extra = 1
     fields = ["kind", "file", "url", "served_as"]
     readonly_fields = ["served_as"]
-    verbose_name_plural = "slides, posters and links"
+    verbose_name_plural = _("slides, posters and links")
 
-    @admin.display(description="on the site")
+    @admin.display(description=_("on the site"))
     def served_as(self, material):
         if material.pk is None:
             return "—"
@@ -95,7 +97,7 @@ class WorkshopAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "acronym", "slug", "published"]}),
         (
-            "Registration",
+            _("Registration"),
             {
                 "fields": [
                     "capacity",
@@ -108,7 +110,7 @@ class WorkshopAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "When and where",
+            _("When and where"),
             {
                 "fields": [
                     "starts_on",
@@ -121,14 +123,16 @@ class WorkshopAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("On the home page", {"fields": ["description", "schedule_note"]}),
-        ("Contact", {"fields": ["contact_email"]}),
+        (_("On the home page"), {"fields": ["description", "schedule_note"]}),
+        (_("Contact"), {"fields": ["contact_email"]}),
         (
-            "Practical information",
+            _("Practical information"),
             {
                 "classes": ["collapse"],
-                "description": "The edition's Info page, in Markdown (### for a heading, "
-                "[text](https://…) for a link). A part left empty is not shown.",
+                "description": _(
+                    "The edition's Info page, in Markdown (### for a heading, "
+                    "[text](https://…) for a link). A part left empty is not shown."
+                ),
                 "fields": [
                     "venue_street_address",
                     "venue_room",
@@ -145,20 +149,32 @@ class WorkshopAdmin(admin.ModelAdmin):
     actions = ["start_next_edition", "publish", "unpublish"]
     change_form_template = "admin/program/workshop/change_form.html"
 
-    @admin.action(description="Publish the selected editions")
+    @admin.action(description=_("Publish the selected editions"))
     def publish(self, request, queryset):
         count = queryset.update(published=True)
-        self.message_user(request, f"{count} edition(s) published.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)s edition published.", "%(count)s editions published.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
-    @admin.action(description="Make the selected editions drafts again (hidden from the public)")
+    @admin.action(description=_("Make the selected editions drafts again (hidden from the public)"))
     def unpublish(self, request, queryset):
         count = queryset.update(published=False)
-        self.message_user(request, f"{count} edition(s) hidden.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)s edition hidden.", "%(count)s editions hidden.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
-    @admin.action(description="Start the next edition from the selected one")
+    @admin.action(description=_("Start the next edition from the selected one"))
     def start_next_edition(self, request, queryset):
         if queryset.count() != 1:
-            self.message_user(request, "Select one edition to start from.", messages.WARNING)
+            self.message_user(
+                request, gettext("Select one edition to start from."), messages.WARNING
+            )
             return None
         return redirect("admin:program_workshop_next", queryset.get().pk)
 
@@ -189,14 +205,18 @@ class WorkshopAdmin(admin.ModelAdmin):
                 self.edition_started(source, edition)
                 self.message_user(
                     request,
-                    f"{edition.acronym} is ready as a draft, copied from {source.acronym}: "
-                    "check it, fill in its program, then publish it.",
+                    gettext(
+                        "%(edition)s is ready as a draft, copied from %(source)s: check it, "
+                        "fill in its program, then publish it."
+                    )
+                    % {"edition": edition.acronym, "source": source.acronym},
                     messages.SUCCESS,
                 )
                 return redirect("admin:program_workshop_change", edition.pk)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Start the next edition from {source.acronym}",
+            "title": gettext("Start the next edition from %(acronym)s")
+            % {"acronym": source.acronym},
             "source": source,
             "form": form,
             "opts": self.model._meta,
@@ -207,31 +227,33 @@ class WorkshopAdmin(admin.ModelAdmin):
     def edition_started(self, source: Workshop, edition: Workshop) -> None:
         """What else to copy into a new edition (the registration side adds its options)."""
 
-    @admin.display(description="timetable")
+    @admin.display(description=_("timetable"))
     def timetable(self, workshop):
         if workshop.pk is None:
-            return "Save the edition first, then add its slots."
+            return gettext("Save the edition first, then add its slots.")
         count = workshop.sessions.count()
         return format_html(
-            '<a href="{}">Edit the timetable ({} slot{})</a>',
+            '<a href="{}">{}</a>',
             timetable_url(workshop),
-            count,
-            pluralize(count),
+            ngettext(
+                "Edit the timetable (%(count)s slot)", "Edit the timetable (%(count)s slots)", count
+            )
+            % {"count": count},
         )
 
 
 class PersonalLinkFilter(admin.SimpleListFilter):
     """Who has answered on their own page, who was sent the link and has not, who was not."""
 
-    title = "personal link"
+    title = _("personal link")
     parameter_name = "link"
     STATES = {
-        "answered": ("answered", Q(answered_at__isnull=False)),
+        "answered": (_("answered"), Q(answered_at__isnull=False)),
         "waiting": (
-            "link sent, not answered",
+            _("link sent, not answered"),
             Q(link_sent_at__isnull=False, answered_at__isnull=True),
         ),
-        "not_sent": ("no link sent", Q(link_sent_at__isnull=True, answered_at__isnull=True)),
+        "not_sent": (_("no link sent"), Q(link_sent_at__isnull=True, answered_at__isnull=True)),
     }
 
     def lookups(self, request, model_admin):
@@ -248,17 +270,22 @@ def report_links(model_admin, request, sent: list[Speaker], without_address: lis
     if sent:
         model_admin.message_user(
             request,
-            f"The personal link is on its way to {len(sent)} speaker{pluralize(len(sent))}: "
-            + ", ".join(speaker.name for speaker in sent)
-            + ".",
+            ngettext(
+                "The personal link is on its way to %(count)s speaker: %(names)s.",
+                "The personal link is on its way to %(count)s speakers: %(names)s.",
+                len(sent),
+            )
+            % {"count": len(sent), "names": ", ".join(speaker.name for speaker in sent)},
             messages.SUCCESS,
         )
     if without_address:
         model_admin.message_user(
             request,
-            "No email address, so no link sent, for: "
-            + ", ".join(speaker.name for speaker in without_address)
-            + ". Add their address on their page, then send again.",
+            gettext(
+                "No email address, so no link sent, for: %(names)s. Add their address on their "
+                "page, then send again."
+            )
+            % {"names": ", ".join(speaker.name for speaker in without_address)},
             messages.WARNING,
         )
 
@@ -275,30 +302,34 @@ class SpeakerAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(talk_count=Count("talks"))
 
-    @admin.display(description="talks", ordering="talk_count")
+    @admin.display(description=_("talks"), ordering="talk_count")
     def talk_count(self, obj):
         return obj.talk_count
 
-    @admin.display(description="personal link", ordering="answered_at")
+    @admin.display(description=_("personal link"), ordering="answered_at")
     def link_state(self, speaker):
         if speaker.answered_at:
-            return f"answered {timezone.localtime(speaker.answered_at):%d %b %H:%M}"
+            return gettext("answered %(when)s") % {
+                "when": date_format(timezone.localtime(speaker.answered_at), "j M H:i")
+            }
         if speaker.link_sent_at:
-            return f"sent {timezone.localtime(speaker.link_sent_at):%d %b %H:%M}, not answered"
-        return "not sent"
+            return gettext("sent %(when)s, not answered") % {
+                "when": date_format(timezone.localtime(speaker.link_sent_at), "j M H:i")
+            }
+        return gettext("not sent")
 
-    @admin.display(description="personal link")
+    @admin.display(description=_("personal link"))
     def personal_link(self, speaker):
         """The link itself, to copy into an email of one's own; it is the key to their page."""
         if speaker.pk is None:
-            return "Save the speaker first."
+            return gettext("Save the speaker first.")
         return format_html("<code>{}</code>", speaker_link(speaker))
 
-    @admin.action(description="Send their personal link")
+    @admin.action(description=_("Send their personal link"))
     def send_link(self, request, queryset):
         report_links(self, request, *services.send_speaker_links(queryset))
 
-    @admin.action(description="Revoke and send a new link (the old one stops working)")
+    @admin.action(description=_("Revoke and send a new link (the old one stops working)"))
     def revoke_and_send_link(self, request, queryset):
         report_links(self, request, *services.revoke_speaker_links(queryset))
 
@@ -318,30 +349,40 @@ class TalkAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("speakers")
 
-    @admin.display(description="speakers")
+    @admin.display(description=_("speakers"))
     def speaker_names(self, obj):
         return ", ".join(speaker.name for speaker in obj.speakers.all())
 
-    @admin.display(description="time", ordering="session__starts_at")
+    @admin.display(description=_("time"), ordering="session__starts_at")
     def slot(self, obj):
         session = getattr(obj, "session", None)
-        return ", ".join(slot_day_and_time(session)) if session else "to be announced"
+        return ", ".join(slot_day_and_time(session)) if session else gettext("to be announced")
 
-    @admin.action(description="Lock text: speakers can no longer change title and abstract")
+    @admin.action(description=_("Lock text: speakers can no longer change title and abstract"))
     def lock_text(self, request, queryset):
         count = queryset.update(text_locked=True)
         self.message_user(
             request,
-            f"{count} talk{pluralize(count)} locked: speakers can still add slides.",
+            ngettext(
+                "%(count)s talk locked: speakers can still add slides.",
+                "%(count)s talks locked: speakers can still add slides.",
+                count,
+            )
+            % {"count": count},
             messages.SUCCESS,
         )
 
-    @admin.action(description="Unlock text: speakers can change title and abstract again")
+    @admin.action(description=_("Unlock text: speakers can change title and abstract again"))
     def unlock_text(self, request, queryset):
         count = queryset.update(text_locked=False)
-        self.message_user(request, f"{count} talk{pluralize(count)} unlocked.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)s talk unlocked.", "%(count)s talks unlocked.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
-    @admin.action(description="Send their speakers their personal links")
+    @admin.action(description=_("Send their speakers their personal links"))
     def send_speaker_links(self, request, queryset):
         speakers = Speaker.objects.filter(talks__in=queryset).distinct()
         report_links(self, request, *services.send_speaker_links(speakers))
@@ -361,15 +402,15 @@ class SessionAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     ordering = ["starts_at"]
 
-    @admin.display(description="day", ordering="starts_at")
+    @admin.display(description=_("day"), ordering="starts_at")
     def day(self, session):
         return slot_day_and_time(session)[0]
 
-    @admin.display(description="time", ordering="starts_at")
+    @admin.display(description=_("time"), ordering="starts_at")
     def time(self, session):
         return slot_day_and_time(session)[1]
 
-    @admin.display(description="what")
+    @admin.display(description=_("what"))
     def what(self, session):
         return session.display_title
 
@@ -394,6 +435,6 @@ class PosterAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("presenters")
 
-    @admin.display(description="presenters")
+    @admin.display(description=_("presenters"))
     def presenter_names(self, obj):
         return ", ".join(person.name for person in obj.presenters.all())

@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.core.validators import URLValidator
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .models import Material
 
@@ -34,7 +36,7 @@ def check_pdf(upload) -> None:
     size limit. The size comes first, from `upload.size`: an oversized file is never read."""
     if upload.size > MATERIAL_MAX_BYTES:
         raise ValidationError(
-            "The file is %(size)s MB; the limit is %(limit)s MB.",
+            _("The file is %(size)s MB; the limit is %(limit)s MB."),
             code="too_large",
             params={"size": math.ceil(upload.size / MB), "limit": MATERIAL_MAX_BYTES // MB},
         )
@@ -45,14 +47,18 @@ def check_pdf(upload) -> None:
     upload.seek(0)
     if head != PDF_HEADER:
         raise ValidationError(
-            "This file is not a PDF (whatever its name says): export or print it as PDF, then "
-            "upload that.",
+            _(
+                "This file is not a PDF (whatever its name says): export or print it as PDF, "
+                "then upload that."
+            ),
             code="not_pdf",
         )
     if PDF_END not in tail:
         raise ValidationError(
-            "This PDF is incomplete (it has no end): it may have been cut short while copying. "
-            "Export it again, then upload that.",
+            _(
+                "This PDF is incomplete (it has no end): it may have been cut short while "
+                "copying. Export it again, then upload that."
+            ),
             code="truncated_pdf",
         )
 
@@ -91,7 +97,9 @@ class LinkField(forms.URLField):
     become https://doi.org/10.…). Nothing else: javascript:, data:, ftp: are refused."""
 
     default_error_messages = {
-        "invalid": "Give a web address starting with https:// (or a DOI such as 10.1137/1.9781611977875)."
+        "invalid": _(
+            "Give a web address starting with https:// (or a DOI such as 10.1137/1.9781611977875)."
+        )
     }
     default_validators = [URLValidator(schemes=["http", "https"])]
 
@@ -110,13 +118,16 @@ class MaterialForm(forms.ModelForm):
         label="PDF",
         required=False,
         widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
-        help_text=f"Slides or a poster, as PDF; at most {MATERIAL_MAX_BYTES // MB} MB.",
+        help_text=format_lazy(
+            _("Slides or a poster, as PDF; at most {megabytes} MB."),
+            megabytes=MATERIAL_MAX_BYTES // MB,
+        ),
     )
     url = LinkField(
-        label="Link",
+        label=_("Link"),
         required=False,
         max_length=Material._meta.get_field("url").max_length,
-        help_text="A video, or the paper on arXiv, HAL or by its DOI.",
+        help_text=_("A video, or the paper on arXiv, HAL or by its DOI."),
     )
 
     class Meta:
@@ -136,7 +147,7 @@ class MaterialForm(forms.ModelForm):
         has_link = bool(cleaned.get("url")) or "url" in self.errors
         if has_file and has_link:
             raise ValidationError(
-                "Give a PDF or a link, not both: add the other as a material of its own."
+                _("Give a PDF or a link, not both: add the other as a material of its own.")
             )
         return cleaned
 

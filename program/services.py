@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import normalize_newlines
+from django.utils.translation import gettext, gettext_lazy
 
 from .models import Material, Organizer, Poster, Session, Speaker, Talk, Workshop, new_token
 from .tasks import send_speaker_link
@@ -117,15 +118,17 @@ class TextLocked(Exception):
     def __init__(self, talk: Talk):
         super().__init__(talk.pk)
         self.talk = talk
-        self.message = (
-            f"The organizers have locked the title and abstract of “{talk.display_title}”, "
-            "so your change to them was not saved, nor anything else on this page. To change "
-            "them, write to the organizers."
-        )
+        self.message = gettext(
+            "The organizers have locked the title and abstract of “%(title)s”, so your change "
+            "to them was not saved, nor anything else on this page. To change them, write to "
+            "the organizers."
+        ) % {"title": talk.display_title}
 
 
 class NotYourMaterial(Exception):
-    message = "That file or link is not one of your talk's or poster's: nothing was removed."
+    message = gettext_lazy(
+        "That file or link is not one of your talk's or poster's: nothing was removed."
+    )
 
 
 def same_text(a: str, b: str) -> bool:

@@ -17,6 +17,8 @@ from django.core.validators import URLValidator
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 
 from . import services
@@ -29,7 +31,7 @@ TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 WEB_ADDRESS = URLValidator(
     schemes=["http", "https"],
-    message="Enter a web address that starts with https:// (or http://).",
+    message=_("Enter a web address that starts with https:// (or http://)."),
 )
 
 
@@ -37,10 +39,10 @@ class SpeakerDetailsForm(forms.ModelForm):
     class Meta:
         model = Speaker
         fields = ["affiliation", "homepage"]
-        labels = {"homepage": "Homepage"}
+        labels = {"affiliation": _("Affiliation"), "homepage": _("Homepage")}
         help_texts = {
-            "affiliation": "As it should appear in the program, e.g. “Université de Lorraine”.",
-            "homepage": "Optional: your name links there on the site.",
+            "affiliation": _("As it should appear in the program, e.g. “Université de Lorraine”."),
+            "homepage": _("Optional: your name links there on the site."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -55,14 +57,16 @@ class TextForm(forms.Form):
     """The title and abstract of one talk or poster."""
 
     title = forms.CharField(
+        label=_("Title"),
         max_length=300,
         required=False,
-        help_text="Math between dollar signs, as in LaTeX: $\\mathbb{R}^{n\\times n}$.",
+        help_text=_("Math between dollar signs, as in LaTeX: $\\mathbb{R}^{n\\times n}$."),
     )
     abstract = forms.CharField(
         required=False,
+        label=_("Abstract"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Plain text; a blank line starts a new paragraph; $…$ for math.",
+        help_text=_("Plain text; a blank line starts a new paragraph; $…$ for math."),
     )
 
 
@@ -85,8 +89,14 @@ class Part:
     @property
     def heading(self) -> str:
         if self.is_talk:
-            return f"{self.item.get_kind_display()}: {self.item.display_title}"
-        return f"Poster {self.item.number}: {self.item.title or 'title to be announced'}"
+            return gettext("%(kind)s: %(title)s") % {
+                "kind": self.item.get_kind_display(),
+                "title": self.item.display_title,
+            }
+        return gettext("Poster %(number)s: %(title)s") % {
+            "number": self.item.number,
+            "title": self.item.title or gettext("title to be announced"),
+        }
 
 
 class SpeakerPage:
@@ -237,7 +247,7 @@ class SpeakerPageView(SpeakerByTokenMixin, View):
                 page.details_form.add_error(None, invalid)
             else:
                 messages.success(
-                    request, "Thank you, your changes are saved: the site shows them now."
+                    request, gettext("Thank you, your changes are saved: the site shows them now.")
                 )
                 return redirect("program:speaker-page", token=self.speaker.token)
         return self.render_page(page)

@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import idna
+from django.utils.translation import gettext
 
 # RFC 5322 atext, and any non-ASCII character (RFC 6531): a local part made of these, in words
 # joined by single dots, needs no quotes.
@@ -42,7 +43,7 @@ def normalise_address(raw: str) -> str:
     local, at, domain = raw.strip().rpartition("@")
     if not at or not local or not domain:
         raise InvalidAddress(
-            "An email address has a name, an @ and a domain, such as name@example.org."
+            gettext("An email address has a name, an @ and a domain, such as name@example.org.")
         )
     return f"{_local_part(local)}@{_domain(domain)}"
 
@@ -68,7 +69,11 @@ def _domain(domain: str) -> str:
         return idna.encode(folded, uts46=True, transitional=False).decode("ascii")
     except (idna.IDNAError, UnicodeError):
         raise InvalidAddress(
-            f"“{domain}” is not a valid domain name: check the part of your address after the @."
+            gettext(
+                "“%(domain)s” is not a valid domain name: check the part of your address after "
+                "the @."
+            )
+            % {"domain": domain}
         ) from None
 
 

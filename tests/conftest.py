@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
 from django.utils import translation
@@ -30,7 +31,7 @@ def french_catalogue():
 def source_language():
     """Each test starts in English, the source language: a request in French activates French
     for its thread, and nothing else would switch it back before the next test."""
-    translation.activate("en")
+    translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
 

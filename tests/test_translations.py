@@ -209,8 +209,8 @@ def test_texts_organizers_write_keep_their_language_and_their_dates(client, seed
 
 def test_accept_language_is_the_first_guess(client, seeded):
     assert parse(client.get("/", **FR).content).find("html").attrs["lang"] == "fr"
-    assert parse(client.get("/", **EN).content).find("html").attrs["lang"] == "en"
-    assert parse(client.get("/").content).find("html").attrs["lang"] == "en"
+    assert parse(client.get("/", **EN).content).find("html").attrs["lang"] == "en-gb"
+    assert parse(client.get("/").content).find("html").attrs["lang"] == "en-gb"
 
 
 def test_switch_sets_the_language_cookie_and_returns_to_the_page(client, seeded):
@@ -237,7 +237,7 @@ def test_switch_is_a_form_on_every_page_without_a_token(client, seeded):
         assert form.find_all("input", name="csrfmiddlewaretoken") == []
         buttons = form.find_all("button")
         assert [(b.attrs["value"], b.attrs["lang"], b.text) for b in buttons] == [
-            ("en", "en", "English"),
+            ("en-gb", "en-gb", "English"),
             ("fr", "fr", "Français"),
         ]
         assert "disabled" in buttons[0].attrs  # the current language
@@ -377,7 +377,7 @@ def test_organizer_in_english_promotes_and_the_email_is_french(
             **EN,
         )
     jane = Registration.objects.get(email="jane@example.org")
-    assert (jane.language, jane.status) == ("en", "waitlisted")
+    assert (jane.language, jane.status) == ("en-gb", "waitlisted")
     mail.outbox.clear()
 
     with time_machine.travel(OPEN, tick=False), django_capture_on_commit_callbacks(execute=True):
@@ -388,7 +388,7 @@ def test_organizer_in_english_promotes_and_the_email_is_french(
             follow=True,
             **EN,
         )
-    assert parse(response.content).find("html").attrs["lang"] == "en"
+    assert parse(response.content).find("html").attrs["lang"] == "en-gb"
 
     subjects = {message.to[0]: message.subject for message in mail.outbox}
     # … Élodie is told in French, and Jane, promoted, in English.

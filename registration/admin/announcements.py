@@ -6,8 +6,11 @@ from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .. import announcements
 from ..emails import unknown_placeholders
@@ -35,29 +38,44 @@ class AnnouncementForm(forms.ModelForm):
             if unknown := unknown_placeholders(cleaned.get(name) or ""):
                 self.add_error(
                     name,
-                    f"Unknown placeholder {', '.join(unknown)}: only {{name}} (the person's first "
-                    "name) and {link} (their personal link) are filled in.",
+                    gettext(
+                        "Unknown placeholder %(unknown)s: only {name} (the person's first name) "
+                        "and {link} (their personal link) are filled in."
+                    )
+                    % {"unknown": ", ".join(unknown)},
                 )
         if workshop is None:
             return cleaned
         day, option, selected = cleaned.get("day"), cleaned.get("option"), cleaned.get("selected")
         if audience == Announcement.Audience.DAY and day not in workshop.days:
             days = ", ".join(day_label(day) for day in workshop.days)
-            self.add_error("day", f"Choose one of the days of {workshop.acronym}: {days}.")
+            self.add_error(
+                "day",
+                gettext("Choose one of the days of %(acronym)s: %(days)s.")
+                % {"acronym": workshop.acronym, "days": days},
+            )
         if audience == Announcement.Audience.OPTION and (
             option is None or option.workshop_id != workshop.pk
         ):
-            self.add_error("option", f"Choose one of the options of {workshop.acronym}.")
+            self.add_error(
+                "option",
+                gettext("Choose one of the options of %(acronym)s.")
+                % {"acronym": workshop.acronym},
+            )
         if audience == Announcement.Audience.SELECTED:
             if not selected:
                 self.add_error(
                     "audience",
-                    "No registration is selected: select them in the list of registrations, "
-                    "then use the action “Write an announcement to the selected”.",
+                    gettext(
+                        "No registration is selected: select them in the list of registrations, "
+                        "then use the action “Write an announcement to the selected”."
+                    ),
                 )
             elif any(registration.workshop_id != workshop.pk for registration in selected):
                 self.add_error(
-                    "audience", f"Some selected registrations are not of {workshop.acronym}."
+                    "audience",
+                    gettext("Some selected registrations are not of %(acronym)s.")
+                    % {"acronym": workshop.acronym},
                 )
         return cleaned
 
@@ -79,13 +97,15 @@ def email_state(
     """A delivery's state as organizers read it: queued, sending, sent (when), failed (tries),
     stuck (sending past its lease: its worker stopped while sending), or no email at all."""
     if state is None:
-        return "no email"
+        return gettext("no email")
     if state == Delivery.State.SENT and sent_at:
-        return f"sent {timezone.localtime(sent_at):%d %b %H:%M}"
+        return gettext("sent %(when)s") % {
+            "when": date_format(timezone.localtime(sent_at), "d M H:i")
+        }
     if state == Delivery.State.FAILED:
-        return f"failed ({attempts} tries)"
+        return gettext("failed (%(attempts)s tries)") % {"attempts": attempts}
     if state == Delivery.State.SENDING and lease_expires_at and lease_expires_at < timezone.now():
-        return "stuck: its worker stopped while sending"
+        return gettext("stuck: its worker stopped while sending")
     return Delivery.State(state).label.lower()
 
 
@@ -171,7 +191,9 @@ class AnnouncementAdmin(admin.ModelAdmin):
     def response_add(self, request, obj, post_url_continue=None):
         self.message_user(
             request,
-            "Saved as a draft. Check the preview below, send yourself a test, then send it.",
+            gettext(
+                "Saved as a draft. Check the preview below, send yourself a test, then send it."
+            ),
             messages.SUCCESS,
         )
         return HttpResponseRedirect(self._change_url(obj))
@@ -191,7 +213,8 @@ class AnnouncementAdmin(admin.ModelAdmin):
         else:
             self.message_user(
                 request,
-                f"A test was sent to {request.user.email}, as {person.full_name} will read it.",
+                gettext("A test was sent to %(email)s, as %(name)s will read it.")
+                % {"email": request.user.email, "name": person.full_name},
                 messages.SUCCESS,
             )
         return HttpResponseRedirect(self._change_url(obj))
@@ -200,7 +223,9 @@ class AnnouncementAdmin(admin.ModelAdmin):
         if getattr(request, "announcement_changed", False):
             self.message_user(
                 request,
-                "Your changes are saved but nothing was sent: check the preview, then send.",
+                gettext(
+                    "Your changes are saved but nothing was sent: check the preview, then send."
+                ),
                 messages.WARNING,
             )
             return HttpResponseRedirect(self._change_url(obj))
@@ -212,13 +237,17 @@ class AnnouncementAdmin(admin.ModelAdmin):
         if queued:
             self.message_user(
                 request,
-                f"“{obj.subject}” is queued for {queued} people: the task worker sends it now.",
+                gettext(
+                    "“%(subject)s” is queued for %(count)s people: the task worker sends it now."
+                )
+                % {"subject": obj.subject, "count": queued},
                 messages.SUCCESS,
             )
         else:
             self.message_user(
                 request,
-                f"“{obj.subject}” was sent already: nobody was queued again.",
+                gettext("“%(subject)s” was sent already: nobody was queued again.")
+                % {"subject": obj.subject},
                 messages.WARNING,
             )
         return HttpResponseRedirect(reverse("admin:registration_announcement_changelist"))
@@ -226,31 +255,31 @@ class AnnouncementAdmin(admin.ModelAdmin):
     def _change_url(self, obj) -> str:
         return reverse("admin:registration_announcement_change", args=[obj.pk])
 
-    @admin.display(description="audience")
+    @admin.display(description=_("audience"))
     def audience_shown(self, obj):
         if obj.audience == Announcement.Audience.DAY and obj.day:
-            return f"Those attending {day_label(obj.day)}"
+            return gettext("Those attending %(day)s") % {"day": day_label(obj.day)}
         if obj.audience == Announcement.Audience.OPTION and obj.option:
-            return f"Those who chose {obj.option.label}"
+            return gettext("Those who chose %(option)s") % {"option": obj.option.label}
         return obj.get_audience_display()
 
-    @admin.display(description="queued")
+    @admin.display(description=_("queued"))
     def queued(self, obj):
         return obj.queued_count
 
-    @admin.display(description="sent")
+    @admin.display(description=_("sent"))
     def sent(self, obj):
         return obj.sent_count
 
-    @admin.display(description="failed")
+    @admin.display(description=_("failed"))
     def failed(self, obj):
         return obj.failed_count
 
-    @admin.display(description="stuck")
+    @admin.display(description=_("stuck"))
     def stuck(self, obj):
         return obj.stuck_count
 
-    @admin.display(description="deliveries")
+    @admin.display(description=_("deliveries"))
     def deliveries(self, obj):
         url = reverse("admin:registration_delivery_changelist")
         return format_html(
@@ -291,7 +320,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="state", ordering="state")
+    @admin.display(description=_("state"), ordering="state")
     def state_shown(self, obj):
         return email_state(
             obj.state,
@@ -300,20 +329,24 @@ class DeliveryAdmin(admin.ModelAdmin):
             sent_at=obj.sent_at,
         )
 
-    @admin.action(description="Send again (failed, or stuck: they may get it twice)")
+    @admin.action(description=_("Send again (failed, or stuck: they may get it twice)"))
     def send_again(self, request, queryset):
         count = announcements.send_again(queryset)
-        self.message_user(request, f"{count} email(s) queued again.", messages.SUCCESS)
+        self.message_user(
+            request,
+            gettext("%(count)s email(s) queued again.") % {"count": count},
+            messages.SUCCESS,
+        )
 
 
-@admin.action(description="Write an announcement to the selected")
+@admin.action(description=_("Write an announcement to the selected"))
 def write_announcement(modeladmin, request, queryset):
     """RegistrationAdmin's action: the announcement form, addressed to those selected."""
     workshops = set(queryset.values_list("workshop_id", flat=True))
     if len(workshops) != 1:
         modeladmin.message_user(
             request,
-            "Select registrations of one edition: an announcement comes from one edition.",
+            gettext("Select registrations of one edition: an announcement comes from one edition."),
             messages.ERROR,
         )
         return None

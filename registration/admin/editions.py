@@ -4,6 +4,8 @@ does to the waiting list, the options a next edition takes, badges and sign-in s
 from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils import dateformat
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from program import admin as program_admin
 from program.models import Workshop
@@ -22,7 +24,7 @@ class WorkshopAdmin(program_admin.WorkshopAdmin):
     inlines = [*program_admin.WorkshopAdmin.inlines, OptionInline]
     actions = [*program_admin.WorkshopAdmin.actions, "badges", "sign_in_sheets"]
 
-    @admin.action(description="Name badges of the confirmed participants (PDF)")
+    @admin.action(description=_("Name badges of the confirmed participants (PDF)"))
     def badges(self, request, queryset):
         workshop = self._one(request, queryset)
         if workshop is None:
@@ -34,7 +36,7 @@ class WorkshopAdmin(program_admin.WorkshopAdmin):
         pdf = documents.badges_pdf(edition=workshop.acronym, people=people)
         return _pdf_response(pdf, f"{workshop.slug}-badges.pdf")
 
-    @admin.action(description="Sign-in sheets, one per day (PDF)")
+    @admin.action(description=_("Sign-in sheets, one per day (PDF)"))
     def sign_in_sheets(self, request, queryset):
         workshop = self._one(request, queryset)
         if workshop is None:
@@ -56,7 +58,7 @@ class WorkshopAdmin(program_admin.WorkshopAdmin):
 
     def _one(self, request, queryset):
         if queryset.count() != 1:
-            self.message_user(request, "Select one edition.", messages.WARNING)
+            self.message_user(request, gettext("Select one edition."), messages.WARNING)
             return None
         return queryset.get()
 
@@ -71,7 +73,9 @@ class WorkshopAdmin(program_admin.WorkshopAdmin):
             if promoted:
                 names = ", ".join(registration.full_name for registration in promoted)
                 self.message_user(
-                    request, f"Promoted from the waiting list: {names}.", messages.SUCCESS
+                    request,
+                    gettext("Promoted from the waiting list: %(names)s.") % {"names": names},
+                    messages.SUCCESS,
                 )
 
 

@@ -14,6 +14,8 @@ from django.utils import dateformat, timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from program.models import Session, Workshop
 
@@ -53,11 +55,11 @@ class SameAddressFilter(admin.SimpleListFilter):
     (addresses.same_mailbox): made before addresses were normalised, left for the organizer to
     look at (migration 0009 merged nothing)."""
 
-    title = "same address"
+    title = _("same address")
     parameter_name = "same_address"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Same address as another registration")]
+        return [("yes", _("Same address as another registration"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -69,16 +71,16 @@ class SameAddressFilter(admin.SimpleListFilter):
 class EmailStateFilter(admin.SimpleListFilter):
     """The state of each person's latest registration email (RegistrationAdmin.get_queryset)."""
 
-    title = "email"
+    title = _("email")
     parameter_name = "email_state"
 
     def lookups(self, request, model_admin):
         return [
-            ("queued", "Queued"),
-            ("sending", "Sending"),
-            ("sent", "Sent"),
-            ("failed", "Failed"),
-            ("stuck", "Stuck (sending past its lease)"),
+            ("queued", _("Queued")),
+            ("sending", _("Sending")),
+            ("sent", _("Sent")),
+            ("failed", _("Failed")),
+            ("stuck", _("Stuck (sending past its lease)")),
         ]
 
     def queryset(self, request, queryset):
@@ -97,7 +99,7 @@ class EmailStateFilter(admin.SimpleListFilter):
 class DayFilter(admin.SimpleListFilter):
     """Who comes on a day: the days someone registered for."""
 
-    title = "day"
+    title = _("day")
     parameter_name = "day"
 
     def lookups(self, request, model_admin):
@@ -117,7 +119,7 @@ class DayFilter(admin.SimpleListFilter):
 class OptionFilter(admin.SimpleListFilter):
     """Who chose an option (with the edition's acronym when several editions have options)."""
 
-    title = "option"
+    title = _("option")
     parameter_name = "option"
 
     def lookups(self, request, model_admin):
@@ -148,7 +150,7 @@ class RegistrationAdminForm(forms.ModelForm):
     days = forms.TypedMultipleChoiceField(
         coerce=dt.date.fromisoformat,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one day."},
+        error_messages={"required": _("Choose at least one day.")},
     )
 
     class Meta:
@@ -191,7 +193,7 @@ class RegistrationAdminForm(forms.ModelForm):
             )
             if others.exists():
                 self.add_error(
-                    "email", "This email address is already registered for this workshop."
+                    "email", gettext("This email address is already registered for this workshop.")
                 )
         if workshop is not None:
             self._clean_choices(workshop, cleaned.get("days") or [], cleaned.get("options") or [])
@@ -203,12 +205,17 @@ class RegistrationAdminForm(forms.ModelForm):
         if outside := [day for day in days if day not in workshop.days]:
             self.add_error(
                 "days",
-                f"{', '.join(day_label(day) for day in outside)}: not a day of {workshop.acronym}.",
+                gettext("%(days)s: not a day of %(acronym)s.")
+                % {
+                    "days": ", ".join(day_label(day) for day in outside),
+                    "acronym": workshop.acronym,
+                },
             )
         if foreign := [option for option in options if option.workshop_id != workshop.pk]:
             self.add_error(
                 "options",
-                f"{', '.join(o.label for o in foreign)}: not an option of {workshop.acronym}.",
+                gettext("%(options)s: not an option of %(acronym)s.")
+                % {"options": ", ".join(o.label for o in foreign), "acronym": workshop.acronym},
             )
         held = set(self.instance.options.all()) if self.instance.pk else set()
         cancelled = self.instance.status == Registration.Status.CANCELLED
@@ -216,7 +223,9 @@ class RegistrationAdminForm(forms.ModelForm):
         if added and not cancelled:
             for option in services.full_options(added):
                 self.add_error(
-                    "options", f"{option.label} is full: all {option.capacity} places are taken."
+                    "options",
+                    gettext("%(option)s is full: all %(capacity)s places are taken.")
+                    % {"option": option.label, "capacity": option.capacity},
                 )
 
 
@@ -377,7 +386,10 @@ class RegistrationAdmin(admin.ModelAdmin):
                     None,
                     {
                         "fields": ["workshop", *ANSWERS],
-                        "description": "The person gets a seat if one is free, else a place on the waiting list, and an email.",
+                        "description": _(
+                            "The person gets a seat if one is free, else a place on the "
+                            "waiting list, and an email."
+                        ),
                     },
                 )
             ]
@@ -406,7 +418,12 @@ class RegistrationAdmin(admin.ModelAdmin):
         except services.AlreadyRegistered as already:
             # The form's own constraint check normally catches this first.
             registration = already.registration
-            self.message_user(request, f"{registration} was already registered.", messages.WARNING)
+            self.message_user(
+                request,
+                gettext("%(registration)s was already registered.")
+                % {"registration": registration},
+                messages.WARNING,
+            )
         except services.RegistrationError as refused:
             # An option filled up between the form's check and the lock: nothing was added.
             self.message_user(request, refused.message, messages.ERROR)
@@ -416,7 +433,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         if registration.status == Registration.Status.WAITLISTED:
             self.message_user(
                 request,
-                f"The workshop is full: {registration.full_name} is on the waiting list.",
+                gettext("The workshop is full: %(name)s is on the waiting list.")
+                % {"name": registration.full_name},
                 messages.WARNING,
             )
 
@@ -448,11 +466,11 @@ class RegistrationAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         services.forget(queryset)
 
-    @admin.display(description="attends")
+    @admin.display(description=_("attends"))
     def parts_attended(self, obj):
         return ", ".join(obj.parts)
 
-    @admin.display(description="email")
+    @admin.display(description=_("email"))
     def email_state(self, obj):
         """The latest registration email's state (each is a Delivery: see `emails`)."""
         return email_state(
@@ -462,7 +480,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             sent_at=obj.last_email_sent_at,
         )
 
-    @admin.display(description="emails")
+    @admin.display(description=_("emails"))
     def emails(self, obj):
         """Every email sent to the person, newest first, with its state; the list of them."""
         if obj.pk is None:
@@ -492,7 +510,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             obj.pk,
         )
 
-    @admin.action(description="Export selected registrations as CSV")
+    @admin.action(description=_("Export selected registrations as CSV"))
     def export_csv(self, request, queryset):
         registrations = list(queryset.select_related("workshop").order_by("created_at", "pk"))
         workshops = sorted({r.workshop for r in registrations}, key=lambda w: w.starts_on)
@@ -543,7 +561,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             writer.writerow([_defuse_formula(value) for value in row])
         return response
 
-    @admin.action(description="Resend the email of their current state")
+    @admin.action(description=_("Resend the email of their current state"))
     def resend_email(self, request, queryset):
         kinds = {
             Registration.Status.CONFIRMED: EmailKind.CONFIRMED,
@@ -554,9 +572,11 @@ class RegistrationAdmin(admin.ModelAdmin):
         for registration in queryset:
             services.resend_email(registration, kinds[registration.status])
             count += 1
-        self.message_user(request, f"{count} email(s) queued.", messages.SUCCESS)
+        self.message_user(
+            request, gettext("%(count)s email(s) queued.") % {"count": count}, messages.SUCCESS
+        )
 
-    @admin.action(description="Cancel selected registrations (frees their seats)")
+    @admin.action(description=_("Cancel selected registrations (frees their seats)"))
     def cancel_registrations(self, request, queryset):
         selected = list(queryset)
         cancelled = 0
@@ -572,14 +592,14 @@ class RegistrationAdmin(admin.ModelAdmin):
             return
         # Someone promoted by an early cancellation may be among those cancelled next.
         promoted = Registration.objects.confirmed().filter(pk__in=promoted_ids)
-        message = f"{cancelled} registration(s) cancelled."
+        message = gettext("%(count)s registration(s) cancelled.") % {"count": cancelled}
         if promoted:
-            message += (
-                " Promoted from the waiting list: " + ", ".join(r.full_name for r in promoted) + "."
-            )
+            message += " " + gettext("Promoted from the waiting list: %(names)s.") % {
+                "names": ", ".join(r.full_name for r in promoted)
+            }
         self.message_user(request, message, messages.SUCCESS)
 
-    @admin.action(description="Promote selected from the waiting list (if seats are free)")
+    @admin.action(description=_("Promote selected from the waiting list (if seats are free)"))
     def promote_registrations(self, request, queryset):
         for registration in queryset:
             try:
@@ -588,7 +608,9 @@ class RegistrationAdmin(admin.ModelAdmin):
                 self.message_user(request, refused.message, messages.ERROR)
             else:
                 self.message_user(
-                    request, f"{registration.full_name} now has a seat.", messages.SUCCESS
+                    request,
+                    gettext("%(name)s now has a seat.") % {"name": registration.full_name},
+                    messages.SUCCESS,
                 )
 
 

@@ -24,13 +24,13 @@ PAGES = {
     "participants": ("/participants/", "Participants", "Participants"),
     "not-found": ("/no-such-page/", "Page not found", "Page introuvable"),
 }
-LOCALES = {"en": "en-GB", "fr": "fr-FR"}
+LOCALES = {"en-gb": "en-GB", "fr": "fr-FR"}
 
 
 def test_language_switch_works_with_the_keyboard_alone(new_context, open_workshop):
     page = new_context().new_page()
     page.goto("/program/")
-    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("html")).to_have_attribute("lang", "en-gb")
 
     french = page.get_by_role("button", name="Français")
     for _ in range(30):  # Tab through the header until the switch has the focus

@@ -25,7 +25,7 @@ import weakref
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
 from django.db import connection, models
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Now
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -35,7 +35,7 @@ from django.utils.translation import get_language_from_request
 
 from program.models import Session, Workshop
 from program.now_next import boundaries, last_boundary
-from registration.models import Registration
+from registration.models import Registration, takes_seat, waits_in_line
 from registration.services import registration_status_from_counts
 
 TIMEOUT_SECONDS = 600
@@ -59,9 +59,9 @@ class Edition:
     site_changed_at: object
 
 
-def _count(status: str):
+def _count(who: models.Q):
     registrations = (
-        Registration.objects.filter(workshop=models.OuterRef("pk"), status=status)
+        Registration.objects.filter(who, workshop=models.OuterRef("pk"))
         .order_by()
         .values("workshop")
         .annotate(count=models.Count("pk"))
@@ -81,8 +81,10 @@ def _edition_sql(*, by_slug: bool) -> tuple[str, tuple]:
     workshops = Workshop.objects.filter(slug=SLUG) if by_slug else Workshop.objects.published()
     last_change = Workshop.objects.order_by("-content_changed_at").values("content_changed_at")
     rows = workshops.annotate(
-        seats_taken=_count(Registration.Status.CONFIRMED),
-        waiting=_count(Registration.Status.WAITLISTED),
+        # The database's clock, read as the statement runs: a prepared statement has no `now`
+        # of its own, and a hold stops taking its seat the moment it expires.
+        seats_taken=_count(takes_seat(Now())),
+        waiting=_count(waits_in_line()),
         site_changed_at=models.Subquery(last_change[:1]),
     ).values_list("id", "content_version", "published", "seats_taken", "waiting", "site_changed_at")
     return rows[:1].query.sql_with_params()

@@ -105,6 +105,8 @@ class WorkshopAdmin(admin.ModelAdmin):
                     "registration_opens_at",
                     "changes_deadline",
                     "reminder_days_before",
+                    "confirm_addresses",
+                    "hold_hours",
                     "registration_terms",
                 ]
             },

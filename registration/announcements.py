@@ -16,8 +16,8 @@ from django.utils import timezone
 from program.models import Workshop
 
 from .emails import build_announcement_email, unknown_placeholders
-from .models import Announcement, Delivery, Registration
-from .services import HOLDS_OPTIONS, RegistrationError
+from .models import Announcement, Delivery, Registration, waits_in_line
+from .services import RegistrationError
 from .tasks import deliver_announcement, deliver_reminders, send_deliveries
 
 
@@ -37,7 +37,10 @@ def announcement_audience(announcement: Announcement) -> models.QuerySet:
         case audience.WAITLISTED:
             return registrations.waitlisted()
         case audience.BOTH:
-            return registrations.filter(status__in=HOLDS_OPTIONS)
+            # Not those whose address is still to confirm: it may not be theirs.
+            return registrations.filter(
+                models.Q(status=Registration.Status.CONFIRMED) | waits_in_line()
+            )
         case audience.SELECTED if announcement.pk:
             return registrations.filter(pk__in=announcement.selected.values("pk"))
         case audience.DAY if announcement.day:

@@ -26,6 +26,7 @@ from .services import (
     check_not_over,
     lock_workshop,
     register,
+    seats_taken,
 )
 
 # Letters that Unicode does not decompose into a base letter and an accent.
@@ -199,7 +200,7 @@ def add_walk_in(
         # Someone registered already is searched at the desk, full or not.
         if existing := locked.registrations.with_email(email).first():
             raise AlreadyRegistered(existing)
-        if locked.registrations.confirmed().count() >= locked.capacity:
+        if seats_taken(locked, now) >= locked.capacity:
             raise NoSeatLeft(
                 f"No seat is free: all {locked.capacity} seats are taken. Raise the capacity in "
                 "the admin to let this person in."
@@ -208,6 +209,7 @@ def add_walk_in(
             locked,
             days=[day],
             enforce_deadline=False,
+            address_confirmed=True,  # the person stands at the desk
             now=now,
             first_name=first_name,
             last_name=last_name,

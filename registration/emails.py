@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,7 @@ SUBJECTS = {
     EmailKind.LINK: _("%(acronym)s: your registration"),
     EmailKind.CHANGED: _("%(acronym)s: your registration was changed"),
 }
+    EmailKind.CONFIRM_ADDRESS: _("%(acronym)s: confirm your address"),
 
 
 def sender(workshop: Workshop) -> str:
@@ -65,6 +67,10 @@ def _build_email(registration: Registration, kind: EmailKind) -> EmailMultiAlter
         "site_url": settings.SITE_URL,
         "manage_url": settings.SITE_URL + registration.get_absolute_url(),
         "waiting_list_position": registration.waiting_list_position(),
+        # The address-confirmation link opens a page with a button: a mail scanner's GET does not
+        # confirm.
+        "confirm_url": settings.SITE_URL
+        + reverse("registration:confirm", kwargs={"token": registration.token}),
     }
     message = EmailMultiAlternatives(
         subject=SUBJECTS[kind] % {"acronym": workshop.acronym},

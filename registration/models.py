@@ -70,7 +70,13 @@ class RegistrationQuerySet(models.QuerySet):
         return self.filter(status=Registration.Status.CONFIRMED)
 
     def waitlisted(self):
-        return self.filter(status=Registration.Status.WAITLISTED)
+        """Those in line for a seat. Someone who joined the list but has not yet confirmed their
+        address (hold_expires_at set) is not in line: no seat may go to an address not owned."""
+        return self.filter(waits_in_line())
+
+    def taking_seats(self, now):
+        """Those who take a seat at `now` (see takes_seat)."""
+        return self.filter(takes_seat(now))
 
     def with_email(self, email: str):
         """Registrations with this address, compared as the database constraint compares them
@@ -80,6 +86,21 @@ class RegistrationQuerySet(models.QuerySet):
 
     def waiting_list_order(self):
         return self.waitlisted().order_by("waitlisted_at", "pk")
+
+
+def takes_seat(now, prefix: str = "") -> models.Q:
+    """Who takes a seat at `now`: the confirmed, and the held whose hold has not expired (an
+    expired hold stops counting at once, whether or not the sweep has marked it yet). `now` is a
+    datetime, or Now() (the database's clock) in a statement prepared once; `prefix` a path to
+    the registration, such as "registrations__". The one definition of a seat taken."""
+    return models.Q(**{f"{prefix}status": "confirmed"}) | models.Q(
+        **{f"{prefix}status": "held", f"{prefix}hold_expires_at__gt": now}
+    )
+
+
+def waits_in_line(prefix: str = "") -> models.Q:
+    """Who is in line on the waiting list: waitlisted, with no address confirmation pending."""
+    return models.Q(**{f"{prefix}status": "waitlisted", f"{prefix}hold_expires_at__isnull": True})
 
 
 class EmailKind(models.TextChoices):
@@ -162,8 +183,9 @@ class Registration(models.Model):
         return f"{self.first_name} {self.last_name}"
 
     def waiting_list_position(self) -> int | None:
-        """1 for the next person to get a seat; None when not on the waiting list. One query."""
-        if self.status != self.Status.WAITLISTED:
+        """1 for the next person to get a seat; None when not in line (not on the waiting list,
+        or their address still to confirm). One query."""
+        if self.status != self.Status.WAITLISTED or self.hold_expires_at is not None:
             return None
         # Those ahead in waiting_list_order(): earlier on the list, or as early with a smaller pk.
         ahead = (

@@ -24,17 +24,27 @@ EVERY = dt.timedelta(hours=1)
 
 @task
 def run_schedule() -> dict:
-    """One tick: queue the reminders that are due (announcements.queue_due_reminders), purge the
+    """One tick: expire the unconfirmed holds past their time, whose seats go to the waiting lists
+    (services.expire_holds; the seat counts ignore them already), queue the reminders that are
+    due (announcements.queue_due_reminders), purge the
     registrations of workshops that ended more than REGISTRATION_RETENTION_DAYS ago (what the
     privacy notice promises), and queue the next tick. Returns what it did."""
     now = timezone.now()
+    expired = services.expire_holds(now=now)
     reminders = announcements.queue_due_reminders(now=now)
     purged = services.purge_personal_data(
         ended_before=now - dt.timedelta(days=settings.REGISTRATION_RETENTION_DAYS)
     )
     next_tick = schedule_next_tick(now=now)
-    logger.info("schedule ran: reminders=%s purged=%s next=%s", reminders, purged, next_tick)
+    logger.info(
+        "schedule ran: expired=%s reminders=%s purged=%s next=%s",
+        expired,
+        reminders,
+        purged,
+        next_tick,
+    )
     return {
+        "expired": expired,
         "reminders": reminders,
         "purged": purged,
         "next": next_tick.isoformat() if next_tick else None,

@@ -23,12 +23,17 @@ from program import services as program_services
 from program.models import Workshop
 
 from .addresses import normalised_or_as_typed
-from .models import AttendedDay, EmailKind, Option, Registration
+from .models import AttendedDay, EmailKind, Option, Registration, takes_seat, waits_in_line
 from .tasks import queue_email
+from .throttle import allow_email_to
 
 # Who holds a place in an option: someone on the waiting list keeps theirs, so that a promotion
-# never takes an option past its capacity.
-HOLDS_OPTIONS = [Registration.Status.CONFIRMED, Registration.Status.WAITLISTED]
+# never takes an option past its capacity; so does a seat held until its address is confirmed.
+HOLDS_OPTIONS = [
+    Registration.Status.CONFIRMED,
+    Registration.Status.HELD,
+    Registration.Status.WAITLISTED,
+]
 
 
 class RegistrationState(models.TextChoices):
@@ -109,10 +114,12 @@ def _timed_state(workshop: Workshop, now: dt.datetime) -> RegistrationState | No
 def registration_status(
     workshop: Workshop, *, now: dt.datetime | None = None
 ) -> RegistrationStatus:
-    """Where registration stands at `now` (default: the current time). One query, no lock."""
+    """Where registration stands at `now` (default: the current time): seats held for an address
+    to confirm are taken until their hold expires. One query, no lock."""
+    now = now or timezone.now()
     counts = workshop.registrations.aggregate(
-        seats_taken=models.Count("pk", filter=models.Q(status=Registration.Status.CONFIRMED)),
-        waiting=models.Count("pk", filter=models.Q(status=Registration.Status.WAITLISTED)),
+        seats_taken=models.Count("pk", filter=takes_seat(now)),
+        waiting=models.Count("pk", filter=waits_in_line()),
     )
     return registration_status_from_counts(workshop, **counts, now=now)
 
@@ -229,13 +236,59 @@ def _queue_email(registration: Registration, kind: EmailKind) -> None:
 
 
 def _take_seat_or_wait(workshop: Workshop, registration: Registration, now: dt.datetime) -> None:
-    """Give `registration` a seat if one is free, else a place at the end of the waiting list."""
-    if workshop.registrations.confirmed().count() < workshop.capacity:
-        registration.status = Registration.Status.CONFIRMED
+    """Give `registration` a seat if one is free, else a place at the end of the waiting list.
+    A registration whose address is still to confirm (hold_expires_at set) only holds the seat."""
+    if seats_taken(workshop, now) < workshop.capacity:
+        pending = registration.hold_expires_at is not None
+        registration.status = Registration.Status.HELD if pending else Registration.Status.CONFIRMED
         registration.waitlisted_at = None
     else:
         registration.status = Registration.Status.WAITLISTED
         registration.waitlisted_at = now
+
+
+def seats_taken(workshop: Workshop, now: dt.datetime) -> int:
+    """Confirmed seats and live holds at `now` (models.takes_seat). One query; under the lock
+    when a seat is to be given."""
+    return workshop.registrations.taking_seats(now).count()
+
+
+def _expire_holds(workshop: Workshop, now: dt.datetime) -> int:
+    """Cancel the registrations of `workshop` whose address was not confirmed in time (a held
+    seat or a waiting-list place), then give the freed seats to the waiting list. Caller holds
+    the lock. Nobody is emailed about the expiry: the address may not be theirs. The counts
+    ignore an expired hold already; this records it and moves the waiting list. Returns how
+    many expired."""
+    expired = workshop.registrations.filter(
+        status__in=[Registration.Status.HELD, Registration.Status.WAITLISTED],
+        hold_expires_at__lte=now,
+    ).update(
+        status=Registration.Status.CANCELLED, cancelled_at=now, waitlisted_at=None, updated_at=now
+    )
+    if expired:
+        _fill_free_seats(workshop, now)
+    return expired
+
+
+def expire_holds(*, now: dt.datetime | None = None) -> int:
+    """The sweep (schedule.run_schedule, every hour): expire the unconfirmed holds of every
+    edition that has some past their time, and promote from the waiting lists. Locks each such
+    workshop in turn; sends the promotion emails after commit. Returns how many expired."""
+    now = now or timezone.now()
+    due = (
+        Registration.objects.filter(
+            status__in=[Registration.Status.HELD, Registration.Status.WAITLISTED],
+            hold_expires_at__lte=now,
+        )
+        .values_list("workshop_id", flat=True)
+        .distinct()
+        .order_by("workshop_id")
+    )
+    expired = 0
+    for workshop_id in list(due):
+        with transaction.atomic():
+            expired += _expire_holds(lock_workshop(Workshop(pk=workshop_id)), now)
+    return expired
 
 
 def _fill_free_seats(workshop: Workshop, now: dt.datetime) -> list[Registration]:
@@ -244,7 +297,7 @@ def _fill_free_seats(workshop: Workshop, now: dt.datetime) -> list[Registration]
     Once the workshop is over nobody is promoted: a seat for a past event is no news."""
     if now >= workshop.ends_at:
         return []
-    free = workshop.capacity - workshop.registrations.confirmed().count()
+    free = workshop.capacity - seats_taken(workshop, now)
     if free <= 0:
         return []
     promoted = list(workshop.registrations.waiting_list_order()[:free])
@@ -329,6 +382,7 @@ def register(
     days: Iterable[dt.date] | None = None,
     options: Iterable[Option] = (),
     enforce_deadline: bool = True,
+    address_confirmed: bool = False,
     language: str = settings.LANGUAGE_CODE,
     now: dt.datetime | None = None,
     **answers: str | bool,
@@ -338,32 +392,50 @@ def register(
     (default: every day); `options`: the edition's options they choose; `language`: the one
     they registered in, in which every email to them is written.
 
+    When the edition confirms addresses (Workshop.confirm_addresses) and no organizer vouches for
+    the address (address_confirmed=False: the public form), the seat is only held, or the
+    waiting-list place kept, for the edition's hold_hours, until the person confirms the address
+    (confirm_address); the email asks them to. Expired holds are swept first, so their seats go
+    to the waiting list before anyone new.
+
     Locks the workshop row. Raises RegistrationNotOpen / RegistrationClosed outside the
     registration period (unless an organizer adds the person: enforce_deadline=False),
     AlreadyRegistered if the email is registered already (whatever its case), ValidationError on
     bad input (no day, a day or an option of another edition), OptionFull when an option chosen
-    has no place left. After commit, sends the confirmation or waiting-list email.
+    has no place left. After commit, sends the confirmation, waiting-list or "confirm your
+    address" email.
     """
-    now = now or timezone.now()
     email = answers["email"] = normalised_or_as_typed(answers.get("email", ""))
     try:
         with transaction.atomic():
             workshop = lock_workshop(workshop)
+            # The clock is read under the lock: the waiting list's order is the lock's, and a
+            # hold that expires while we wait for the lock is seen expired.
+            now = now or timezone.now()
             if enforce_deadline:
                 _check_open(workshop, now)
+            _expire_holds(workshop, now)
             existing = workshop.registrations.with_email(email).first()
             if existing is not None:
                 raise AlreadyRegistered(existing)
             registration = Registration(
                 workshop=workshop, **answers, language=language, privacy_consent_at=now
             )
+            if workshop.confirm_addresses and not address_confirmed:
+                registration.hold_expires_at = now + dt.timedelta(hours=workshop.hold_hours)
             days, options = _clean_choices(workshop, registration, days, options)
             _check_room(options, gettext("Untick it to register."))
             _take_seat_or_wait(workshop, registration, now)
             registration.save()
             _save_choices(registration, days, options)
-            confirmed = registration.status == Registration.Status.CONFIRMED
-            _queue_email(registration, EmailKind.CONFIRMED if confirmed else EmailKind.WAITLISTED)
+            if registration.hold_expires_at is not None:
+                allow_email_to(registration.email)  # counted: the first of the hour's few
+                _queue_email(registration, EmailKind.CONFIRM_ADDRESS)
+            else:
+                confirmed = registration.status == Registration.Status.CONFIRMED
+                _queue_email(
+                    registration, EmailKind.CONFIRMED if confirmed else EmailKind.WAITLISTED
+                )
     except IntegrityError:
         # Only reachable if the email's uniqueness was raced past the lock (it cannot be, but the
         # database constraint is the last word).
@@ -374,9 +446,14 @@ def register(
     return registration
 
 
-def send_link_again(registration: Registration) -> None:
-    """Email the person their personal link (a second registration with the same address)."""
+def send_link_again(registration: Registration) -> bool:
+    """Email the person their personal link (a second registration with the same address), unless
+    this address had its few emails of the hour already (throttle.allow_email_to): re-posting
+    someone else's address must not flood their inbox. Returns whether it was queued."""
+    if not allow_email_to(registration.email):
+        return False
     queue_email(registration, EmailKind.LINK)
+    return True
 
 
 def resend_email(registration: Registration, kind: EmailKind) -> None:
@@ -394,6 +471,7 @@ def cancel(registration: Registration, *, now: dt.datetime | None = None) -> lis
     now = now or timezone.now()
     with transaction.atomic():
         workshop = lock_workshop(registration.workshop)
+        _expire_holds(workshop, now)
         registration = Registration.objects.get(pk=registration.pk)
         if registration.status == Registration.Status.CANCELLED:
             return []
@@ -401,7 +479,16 @@ def cancel(registration: Registration, *, now: dt.datetime | None = None) -> lis
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = now
         registration.waitlisted_at = None
-        registration.save(update_fields=["status", "cancelled_at", "waitlisted_at", "updated_at"])
+        registration.hold_expires_at = None  # cancelled by the person, not expired
+        registration.save(
+            update_fields=[
+                "status",
+                "cancelled_at",
+                "waitlisted_at",
+                "hold_expires_at",
+                "updated_at",
+            ]
+        )
         _queue_email(registration, EmailKind.CANCELLED)
         return _fill_free_seats(workshop, now)
 
@@ -410,6 +497,9 @@ def rejoin(registration: Registration, *, now: dt.datetime | None = None) -> Reg
     """Take a cancelled registration back while registration is open, with the days and options
     it had: a seat or the waiting list.
 
+    Only the personal link reaches this, and only the address received it: so it confirms the
+    address too (a hold that expired is taken back as a plain registration).
+
     Locks the workshop row. Raises WorkshopOver once the workshop has ended, RegistrationClosed
     outside the registration period, OptionFull when one of its options has no place left. Sends
     the confirmation or waiting-list email after commit.
@@ -417,6 +507,7 @@ def rejoin(registration: Registration, *, now: dt.datetime | None = None) -> Reg
     now = now or timezone.now()
     with transaction.atomic():
         workshop = lock_workshop(registration.workshop)
+        _expire_holds(workshop, now)
         registration = Registration.objects.get(pk=registration.pk)
         if registration.status != Registration.Status.CANCELLED:
             return registration
@@ -427,6 +518,9 @@ def rejoin(registration: Registration, *, now: dt.datetime | None = None) -> Reg
             gettext("To register again without it, write to the organizers."),
         )
         registration.cancelled_at = None
+        if registration.hold_expires_at is not None:
+            registration.hold_expires_at = None
+            registration.address_confirmed_at = now
         _take_seat_or_wait(workshop, registration, now)
         registration.save()
         confirmed = registration.status == Registration.Status.CONFIRMED
@@ -440,21 +534,26 @@ def promote(registration: Registration) -> Registration:
     Locks the workshop row; raises NoSeatLeft when every seat is taken (raise the capacity first).
     Sends the promotion email after commit.
     """
+    now = timezone.now()
     with transaction.atomic():
         workshop = lock_workshop(registration.workshop)
+        _expire_holds(workshop, now)
         registration = Registration.objects.get(pk=registration.pk)
         if registration.status != Registration.Status.WAITLISTED:
             raise RegistrationError(
                 gettext("%(name)s is not on the waiting list.") % {"name": registration.full_name}
             )
-        if workshop.registrations.confirmed().count() >= workshop.capacity:
+        if seats_taken(workshop, now) >= workshop.capacity:
             raise NoSeatLeft(
                 gettext("No seat is free for %(name)s: raise the capacity or cancel someone first.")
                 % {"name": registration.full_name}
             )
         registration.status = Registration.Status.CONFIRMED
         registration.waitlisted_at = None
-        registration.save(update_fields=["status", "waitlisted_at", "updated_at"])
+        registration.hold_expires_at = None  # the organizer vouches for an unconfirmed address
+        registration.save(
+            update_fields=["status", "waitlisted_at", "hold_expires_at", "updated_at"]
+        )
         _queue_email(registration, EmailKind.PROMOTED)
     return registration
 
@@ -486,6 +585,76 @@ def fill_free_seats(workshop: Workshop) -> list[Registration]:
     """
     with transaction.atomic():
         return _fill_free_seats(lock_workshop(workshop), timezone.now())
+
+
+# Address ownership ---------------------------------------------------------------------------
+
+
+class HoldExpired(RegistrationError):
+    pass
+
+
+def awaits_confirmation(registration: Registration, *, now: dt.datetime | None = None) -> bool:
+    """Whether the person still has time to confirm their address (a held seat, or a place on
+    the waiting list kept for them). No query."""
+    return (
+        registration.status in (Registration.Status.HELD, Registration.Status.WAITLISTED)
+        and registration.hold_expires_at is not None
+        and (now or timezone.now()) < registration.hold_expires_at
+    )
+
+
+def hold_expired(registration: Registration, *, now: dt.datetime | None = None) -> bool:
+    """Whether the address was not confirmed in time (swept already or not). No query."""
+    if registration.hold_expires_at is None:
+        return False
+    if registration.status == Registration.Status.CANCELLED:
+        return True  # cancel() clears hold_expires_at: only an expiry leaves it
+    return not awaits_confirmation(registration, now=now)
+
+
+def confirm_address(registration: Registration, *, now: dt.datetime | None = None) -> Registration:
+    """The person clicked the link sent to their address (or an organizer confirms it for them),
+    before their hold expired: a held seat becomes theirs; a waiting-list place is kept, in line
+    from when they joined. Confirming twice changes nothing.
+
+    Locks the workshop row; sweeps the edition's expired holds first. Raises HoldExpired (after
+    the sweep is saved) when the time to confirm has passed. After commit, sends the
+    confirmation email, or the waiting-list one (the promotion one if a seat is free).
+    """
+    with transaction.atomic():
+        workshop = lock_workshop(registration.workshop)
+        # Read under the lock: a hold that expired while we waited may already have given its
+        # seat to someone else, and must not be confirmed.
+        now = now or timezone.now()
+        _expire_holds(workshop, now)
+        registration = Registration.objects.get(pk=registration.pk)
+        expired = hold_expired(registration, now=now)
+        if awaits_confirmation(registration, now=now):
+            registration.hold_expires_at = None
+            registration.address_confirmed_at = now
+            if registration.status == Registration.Status.HELD:
+                registration.status = Registration.Status.CONFIRMED
+                _queue_email(registration, EmailKind.CONFIRMED)
+            registration.save(
+                update_fields=["status", "hold_expires_at", "address_confirmed_at", "updated_at"]
+            )
+            if registration.status == Registration.Status.WAITLISTED:
+                promoted = _fill_free_seats(workshop, now)
+                if registration.pk in {r.pk for r in promoted}:
+                    registration.status = Registration.Status.CONFIRMED
+                else:
+                    _queue_email(registration, EmailKind.WAITLISTED)
+    if expired:
+        last = timezone.localtime(registration.hold_expires_at, workshop.tzinfo)
+        raise HoldExpired(
+            gettext(
+                "The time to confirm your address ran out on %(moment)s (%(zone)s time), so the "
+                "place kept for you went to someone else."
+            )
+            % {"moment": dateformat.format(last, "l j F Y, H:i"), "zone": workshop.timezone}
+        )
+    return registration
 
 
 def forget(registrations: Iterable[Registration]) -> int:

@@ -1,6 +1,8 @@
-"""A per-client limit on registration attempts, counted in the cache (shared across processes
-when CACHE_URL points at the database or Redis)."""
+"""A per-client limit on registration attempts, and a per-address limit on the emails they
+cause, counted in the cache (shared across processes when CACHE_URL points at the database or
+Redis)."""
 
+import hashlib
 import ipaddress
 
 from django.conf import settings
@@ -48,3 +50,22 @@ def allow_registration_attempt(request) -> bool:
         cache.set(key, 1, timeout=WINDOW_SECONDS)
         attempts = 1
     return attempts <= settings.REGISTRATION_RATE_LIMIT
+
+
+# Emails a public form makes the site send to one address: the first registration's, then the
+# personal link again for each re-post. Whoever posts, the address gets at most this many an hour.
+EMAILS_PER_ADDRESS = 3
+
+
+def allow_email_to(address: str) -> bool:
+    """Count one email to `address` (compared case-insensitively); False once over the hourly
+    limit. The key is a digest: the cache holds no address."""
+    digest = hashlib.sha256(address.strip().lower().encode()).hexdigest()
+    key = f"emails-to:{digest}"
+    cache.add(key, 0, timeout=WINDOW_SECONDS)
+    try:
+        sent = cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, timeout=WINDOW_SECONDS)
+        sent = 1
+    return sent <= EMAILS_PER_ADDRESS

@@ -23,6 +23,7 @@ urlpatterns = [
     path("registration/<str:token>/", views.ManageView.as_view(), name="manage"),
     path("registration/<str:token>/cancel/", views.CancelView.as_view(), name="cancel"),
     path("registration/<str:token>/rejoin/", views.RejoinView.as_view(), name="rejoin"),
+    path("registration/<str:token>/confirm/", views.ConfirmAddressView.as_view(), name="confirm"),
     path("registration/<str:token>/change/", views.ChangeView.as_view(), name="change"),
     path("<slug:edition>/", include(edition_pages)),
 ]

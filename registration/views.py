@@ -87,7 +87,13 @@ class SubmittedView(WorkshopMixin, TemplateView):
     template_name = "registration/submitted.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(email=self.request.session.get(SUBMITTED_EMAIL), **kwargs)
+        # The same words whether the address was new or registered already: nothing revealed.
+        confirm_by = None
+        if self.workshop.confirm_addresses:
+            confirm_by = timezone.now() + dt.timedelta(hours=self.workshop.hold_hours)
+        return super().get_context_data(
+            email=self.request.session.get(SUBMITTED_EMAIL), confirm_by=confirm_by, **kwargs
+        )
 
 
 class RegistrationByTokenMixin:
@@ -119,6 +125,8 @@ class ManageView(RegistrationByTokenMixin, DetailView):
             kwargs["change_form"] = ChangeForm(instance=registration)
         return super().get_context_data(
             position=registration.waiting_list_position(),
+            awaiting=services.awaits_confirmation(registration),
+            hold_expired=services.hold_expired(registration),
             status=services.registration_status(registration.workshop),
             changes_open=changes_open,
             changes_closed_after=registration.workshop.changes_close_at - dt.timedelta(seconds=1),
@@ -190,6 +198,49 @@ class CancelView(RegistrationByTokenMixin, TemplateView):
             messages.success(
                 request,
                 gettext("Your registration is cancelled. We have sent you an email to confirm it."),
+            )
+        return redirect(registration.get_absolute_url())
+
+
+class ConfirmAddressView(RegistrationByTokenMixin, TemplateView):
+    """The link of the "confirm your address" email. GET shows a button (a mail scanner that
+    opens links confirms nothing); POST confirms. Too late: the page says so, with a button to
+    register again while registration is open."""
+
+    template_name = "registration/confirm.html"
+
+    def get_context_data(self, **kwargs):
+        registration = self.get_registration()
+        return super().get_context_data(
+            registration=registration,
+            awaiting=services.awaits_confirmation(registration),
+            expired=services.hold_expired(registration),
+            status=services.registration_status(registration.workshop),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        registration = self.get_registration()
+        was_waiting = services.awaits_confirmation(registration)
+        try:
+            registration = services.confirm_address(registration)
+        except services.HoldExpired as late:
+            messages.error(request, late.message)
+            return redirect("registration:confirm", token=registration.token)
+        if not was_waiting:
+            messages.info(request, gettext("Your address was already confirmed."))
+        elif registration.status == Registration.Status.CONFIRMED:
+            messages.success(
+                request,
+                gettext(
+                    "Thank you: your address is confirmed and the seat is yours. We have "
+                    "sent you an email to confirm it."
+                ),
+            )
+        else:
+            messages.success(
+                request,
+                gettext("Thank you: your address is confirmed and you are on the waiting list."),
             )
         return redirect(registration.get_absolute_url())
 

@@ -22,7 +22,15 @@ from program.models import Session, Workshop
 from .. import desk, services
 from ..addresses import same_mailbox
 from ..forms import ANSWERS, AddressField, day_label
-from ..models import AttendedDay, Delivery, EmailKind, Option, Registration
+from ..models import (
+    AttendedDay,
+    Delivery,
+    EmailKind,
+    Option,
+    Registration,
+    takes_seat,
+    waits_in_line,
+)
 from .announcements import email_state
 
 # The export's columns around the days and options of the editions exported; the headers are
@@ -48,6 +56,34 @@ def _last_email(field: str) -> Subquery:
         registration=OuterRef("pk"), kind=Delivery.Kind.REGISTRATION
     ).order_by("-created_at", "-pk")
     return Subquery(latest.values(field)[:1])
+
+
+class AddressFilter(admin.SimpleListFilter):
+    """Where the address confirmation stands (editions that confirm addresses)."""
+
+    title = _("address")
+    parameter_name = "address"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("awaiting", _("Awaiting confirmation")),
+            ("expired", _("Not confirmed in time")),
+            ("confirmed", _("Confirmed by the person")),
+        ]
+
+    def queryset(self, request, queryset):
+        pending = Q(status__in=[Registration.Status.HELD, Registration.Status.WAITLISTED])
+        if self.value() == "awaiting":
+            return queryset.filter(pending, hold_expires_at__gt=timezone.now())
+        if self.value() == "expired":
+            # Swept (cancelled with the hold's end kept) or not swept yet.
+            return queryset.filter(
+                Q(status=Registration.Status.CANCELLED) | pending,
+                hold_expires_at__lte=timezone.now(),
+            )
+        if self.value() == "confirmed":
+            return queryset.filter(address_confirmed_at__isnull=False)
+        return queryset
 
 
 class SameAddressFilter(admin.SimpleListFilter):
@@ -269,6 +305,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "email",
         "affiliation",
         "status",
+        "hold_expires_at",
         "parts_attended",
         "dietary_requirements",
         "email_state",
@@ -278,6 +315,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_filter = [
         "workshop",
         "status",
+        AddressFilter,
         EmailStateFilter,
         "position",
         DayFilter,
@@ -294,6 +332,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "resend_email",
         "cancel_registrations",
         "promote_registrations",
+        "confirm_addresses",
         "write_announcement",
     ]
     readonly_fields = [
@@ -303,6 +342,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         "updated_at",
         "waitlisted_at",
         "cancelled_at",
+        "hold_expires_at",
+        "address_confirmed_at",
         "privacy_consent_at",
         "emails",
     ]
@@ -331,6 +372,8 @@ class RegistrationAdmin(admin.ModelAdmin):
                     "updated_at",
                     "waitlisted_at",
                     "cancelled_at",
+                    "hold_expires_at",
+                    "address_confirmed_at",
                     "emails",
                 ]
             },
@@ -353,13 +396,12 @@ class RegistrationAdmin(admin.ModelAdmin):
     # Seats at a glance above the list; then, for the edition the list is filtered on (else the
     # current one), who comes each day and to each option, and what the caterer must know.
     def changelist_view(self, request, extra_context=None):
+        # Seats taken: confirmed, and held for an address to confirm (models.takes_seat).
         workshops = Workshop.objects.annotate(
             confirmed=Count(
-                "registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)
+                "registrations", filter=takes_seat(timezone.now(), prefix="registrations__")
             ),
-            waiting=Count(
-                "registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)
-            ),
+            waiting=Count("registrations", filter=waits_in_line(prefix="registrations__")),
         ).order_by("-starts_on")
         filtered = request.GET.get("workshop__id__exact", "")
 
@@ -412,8 +454,12 @@ class RegistrationAdmin(admin.ModelAdmin):
             return
         answers = {name: form.cleaned_data[name] for name in ANSWERS}
         try:
+            # The organizer vouches for the address: no confirmation asked.
             registration = services.register(
-                form.cleaned_data["workshop"], enforce_deadline=False, **answers
+                form.cleaned_data["workshop"],
+                enforce_deadline=False,
+                address_confirmed=True,
+                **answers,
             )
         except services.AlreadyRegistered as already:
             # The form's own constraint check normally catches this first.
@@ -570,7 +616,12 @@ class RegistrationAdmin(admin.ModelAdmin):
         }
         count = 0
         for registration in queryset:
-            services.resend_email(registration, kinds[registration.status])
+            if services.hold_expired(registration):
+                continue  # the address was never confirmed: it may not be theirs
+            kind = kinds.get(registration.status, EmailKind.CONFIRM_ADDRESS)
+            if services.awaits_confirmation(registration):
+                kind = EmailKind.CONFIRM_ADDRESS
+            services.resend_email(registration, kind)
             count += 1
         self.message_user(
             request, gettext("%(count)s email(s) queued.") % {"count": count}, messages.SUCCESS
@@ -612,6 +663,36 @@ class RegistrationAdmin(admin.ModelAdmin):
                     gettext("%(name)s now has a seat.") % {"name": registration.full_name},
                     messages.SUCCESS,
                 )
+
+    @admin.action(description=_("Confirm the address of selected (the person could not click)"))
+    def confirm_addresses(self, request, queryset):
+        confirmed = []
+        for registration in queryset:
+            if not services.awaits_confirmation(registration):
+                continue
+            try:
+                confirmed.append(services.confirm_address(registration))
+            except services.RegistrationError as refused:
+                self.message_user(
+                    request, f"{registration.full_name}: {refused.message}", messages.ERROR
+                )
+        if confirmed:
+            self.message_user(
+                request,
+                gettext("Address confirmed: %(names)s.")
+                % {
+                    "names": ", ".join(
+                        f"{r.full_name} ({r.get_status_display().lower()})" for r in confirmed
+                    )
+                },
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request,
+                gettext("None of those selected awaits an address confirmation."),
+                messages.WARNING,
+            )
 
 
 def _header(name: str) -> str:

@@ -57,6 +57,8 @@ def make_workshop(**fields) -> Workshop:
         "registration_deadline": dt.date(2024, 11, 11),
         "registration_terms": "Registration is free but mandatory (the capacity is limited).",
         "contact_email": "lorainne-orga@univ-lorraine.fr",
+        # Most tests register in one step; test_address_confirmation.py turns this on.
+        "confirm_addresses": False,
     }
     return Workshop.objects.create(**(values | fields))
 

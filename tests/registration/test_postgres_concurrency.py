@@ -5,17 +5,20 @@ Each thread has its own connection (Django's connections are per thread); a barr
 them all together at the last seats.
 """
 
+import contextlib
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable
 
 import pytest
 from django.core import mail
 from django.db import connection
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from registration import services
-from registration.models import Registration
+from registration.models import Registration, takes_seat
 
 from .conftest import make_workshop
 
@@ -117,3 +120,84 @@ def test_register_in_parallel_with_one_email_in_many_cases_creates_one_registrat
     assert [r.pk for r in created] == [registration.pk]
     assert len(refused) == 19
     assert {error.registration.pk for error in refused} == {registration.pk}
+
+
+def test_holds_expiries_and_confirmations_racing_never_exceed_capacity():
+    """Capacity 5, every seat held at the start for an address nobody confirms, the holds
+    expiring one after another during the run; 40 people register at once, most confirm at once,
+    some register with a hold that runs out mid-run and confirm late (or too late), some cancel,
+    and sweeps run among them. A watcher counts the seats taken (by the database's clock) all
+    along."""
+    workshop = _open_workshop(capacity=5)
+    workshop.confirm_addresses = True
+    workshop.save()
+    start = timezone.now()
+    Registration.objects.bulk_create(
+        Registration(
+            workshop=workshop,
+            privacy_consent_at=start,
+            status=Registration.Status.HELD,
+            hold_expires_at=start + dt.timedelta(seconds=1.5 + 0.4 * number),
+            **_answers(f"stranger-{number}@example.org"),
+        )
+        for number in range(5)
+    )
+    stop = threading.Event()
+    peaks: list[int] = []
+
+    def watch() -> None:
+        taken = Registration.objects.filter(takes_seat(Now()), workshop=workshop)
+        try:
+            while not stop.is_set():
+                peaks.append(taken.count())
+        finally:
+            connection.close()
+
+    def race(index: int) -> Registration:
+        late = index % 8 == 7  # a hold of 24 hours that began just under 24 hours ago
+        began = start - dt.timedelta(hours=24) + dt.timedelta(seconds=0.5 + 0.5 * (index % 5))
+        registration = services.register(
+            workshop, now=began if late else None, **_answers(f"racer-{index}@example.org")
+        )
+        # Confirmations, cancellations and sweeps spread over the three seconds in which the
+        # strangers' holds expire; the late ones confirm after 1.2 s, some in time, some not.
+        time.sleep(1.2 if late else 0.3 * (index % 8))
+        if index % 4 != 3:
+            with contextlib.suppress(services.HoldExpired):
+                services.confirm_address(registration)
+        if index % 10 == 0:
+            services.cancel(registration)
+        time.sleep(max(0.0, (start - timezone.now()).total_seconds() + 3.4))
+        services.expire_holds()
+        return registration
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        results = _in_parallel(40, race)
+    finally:
+        stop.set()
+        watcher.join(timeout=60)
+    services.expire_holds()
+
+    errors = [result for result in results if not isinstance(result, Registration)]
+    assert errors == []
+    assert peaks
+    assert max(peaks) <= 5
+    assert workshop.registrations.taking_seats(timezone.now()).count() == 5
+    assert not workshop.registrations.filter(email__startswith="stranger-").exclude(
+        status=Registration.Status.CANCELLED
+    )
+    # The waiting list's order: nobody got a seat from it while someone who joined before them
+    # stood in line (address confirmed) and still does.
+    joined = {r.pk: r.waitlisted_at for r in results if r.waitlisted_at is not None}
+    promoted = workshop.registrations.filter(pk__in=joined, status=Registration.Status.CONFIRMED)
+    in_line = list(workshop.registrations.waiting_list_order())
+    assert promoted
+    assert in_line
+    for person in promoted:
+        assert person.pk in joined
+        for waiting in in_line:
+            passed_over = joined[waiting.pk] < joined[person.pk]
+            assert not (passed_over and waiting.address_confirmed_at < person.updated_at)
+    assert [w.waiting_list_position() for w in in_line] == list(range(1, len(in_line) + 1))

@@ -25,8 +25,8 @@ SUBJECTS = {
     EmailKind.CANCELLED: _("%(acronym)s: your registration is cancelled"),
     EmailKind.LINK: _("%(acronym)s: your registration"),
     EmailKind.CHANGED: _("%(acronym)s: your registration was changed"),
-}
     EmailKind.CONFIRM_ADDRESS: _("%(acronym)s: confirm your address"),
+}
 
 
 def sender(workshop: Workshop) -> str:

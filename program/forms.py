@@ -7,6 +7,8 @@ from django import forms
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .models import Session, Workshop
 
@@ -29,14 +31,15 @@ class WorkshopAdminForm(forms.ModelForm):
     # A list, not free text: "Paris" is refused here, before the edition (whose slots are shown
     # in its zone) ever holds it.
     timezone = forms.ChoiceField(
-        label="Time zone",
+        label=_("Time zone"),
         choices=time_zone_choices,
-        help_text=(
-            f"{Workshop._meta.get_field('timezone').help_text} "
-            "The timetable's times are typed in it too."
+        help_text=format_lazy(
+            "{} {}",
+            Workshop._meta.get_field("timezone").help_text,
+            _("The timetable's times are typed in it too."),
         ),
         error_messages={
-            "invalid_choice": (
+            "invalid_choice": _(
                 "“%(value)s” is not a known time zone; use a name such as Europe/Paris."
             )
         },
@@ -87,8 +90,8 @@ class SessionForm(forms.ModelForm):
     """A timetable slot, its times in its edition's time zone. The timetable's rules are the
     model's (Session.clean)."""
 
-    starts_at = SlotTimeField(label="Starts")
-    ends_at = SlotTimeField(label="Ends")
+    starts_at = SlotTimeField(label=_("Starts"))
+    ends_at = SlotTimeField(label=_("Ends"))
 
     class Meta:
         model = Session
@@ -151,23 +154,28 @@ class TimetableFormSet(forms.BaseInlineFormSet):
 class NextEditionForm(forms.Form):
     """What the next edition does not take from this one."""
 
-    name = forms.CharField(max_length=200)
-    acronym = forms.CharField(max_length=50, help_text="For example LoRAINNe'25.")
-    slug = forms.SlugField(
-        help_text="The edition's address on the site, /<slug>/: for example 2025 or lorainne25."
+    name = forms.CharField(label=_("Name"), max_length=200)
+    acronym = forms.CharField(
+        label=_("Acronym"), max_length=50, help_text=_("For example LoRAINNe'25.")
     )
-    starts_on = forms.DateField(label="First day", widget=AdminDateWidget)
+    slug = forms.SlugField(
+        label=_("Slug"),
+        help_text=_("The edition's address on the site, /<slug>/: for example 2025 or lorainne25."),
+    )
+    starts_on = forms.DateField(label=_("First day"), widget=AdminDateWidget)
     copy_speakers = forms.BooleanField(
-        required=False, label="Copy the speakers (names, affiliations, homepages)"
+        required=False, label=_("Copy the speakers (names, affiliations, homepages)")
     )
     copy_timetable = forms.BooleanField(
         required=False,
-        label="Copy the shape of the timetable (its slots, moved to the new days; talks to be "
-        "filled in)",
+        label=_(
+            "Copy the shape of the timetable (its slots, moved to the new days; talks to be "
+            "filled in)"
+        ),
     )
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]
         if Workshop.objects.filter(slug=slug).exists():
-            raise ValidationError("Another edition has this address already.")
+            raise ValidationError(_("Another edition has this address already."))
         return slug

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from program.models import Workshop
 
@@ -55,23 +56,30 @@ def check_announcement(announcement: Announcement) -> None:
     empty subject or text, an unknown placeholder, an audience of a day or an option not given
     (or not this edition's). Whether anybody is in the audience is the caller's question."""
     if not announcement.subject.strip():
-        raise AnnouncementRefused("Write a subject.")
+        raise AnnouncementRefused(gettext("Write a subject."))
     if not announcement.body.strip():
-        raise AnnouncementRefused("Write the text of the announcement.")
+        raise AnnouncementRefused(gettext("Write the text of the announcement."))
     if unknown := unknown_placeholders(announcement.subject + "\n" + announcement.body):
         raise AnnouncementRefused(
-            f"Unknown placeholder {', '.join(unknown)}: only {{name}} (the person's first name) "
-            "and {link} (their personal link) are filled in."
+            gettext(
+                "Unknown placeholder %(unknown)s: only {name} (the person's first name) "
+                "and {link} (their personal link) are filled in."
+            )
+            % {"unknown": ", ".join(unknown)}
         )
     workshop = announcement.workshop
     if announcement.audience == Announcement.Audience.DAY and (
         announcement.day not in workshop.days
     ):
-        raise AnnouncementRefused(f"Choose one of the days of {workshop.acronym}.")
+        raise AnnouncementRefused(
+            gettext("Choose one of the days of %(acronym)s.") % {"acronym": workshop.acronym}
+        )
     if announcement.audience == Announcement.Audience.OPTION and (
         announcement.option is None or announcement.option.workshop_id != workshop.pk
     ):
-        raise AnnouncementRefused(f"Choose one of the options of {workshop.acronym}.")
+        raise AnnouncementRefused(
+            gettext("Choose one of the options of %(acronym)s.") % {"acronym": workshop.acronym}
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,18 +111,25 @@ def send_test_announcement(announcement: Announcement, *, to: str) -> Registrati
     whose copy was sent."""
     if not to:
         raise AnnouncementRefused(
-            "Your account has no email address: add one to your user in the admin to receive tests."
+            gettext(
+                "Your account has no email address: add one to your user in the admin to "
+                "receive tests."
+            )
         )
     check_announcement(announcement)
     first = announcement_audience(announcement).select_related("workshop").first()
     if first is None:
-        raise AnnouncementRefused("Nobody is in this audience: there is no one to preview.")
+        raise AnnouncementRefused(
+            gettext("Nobody is in this audience: there is no one to preview.")
+        )
     message = build_announcement_email(announcement, first, to=to)
     message.subject = f"[Test] {message.subject}"
     try:
         message.send()
     except Exception as error:  # the mail server's refusal, reported to the organizer
-        raise AnnouncementRefused(f"The test could not be sent: {error}") from error
+        raise AnnouncementRefused(
+            gettext("The test could not be sent: %(error)s") % {"error": error}
+        ) from error
     return first
 
 
@@ -138,7 +153,7 @@ def send_announcement(announcement: Announcement, *, now: dt.datetime | None = N
         check_announcement(announcement)
         people = list(announcement_audience(announcement).values_list("pk", flat=True))
         if not people:
-            raise AnnouncementRefused("Nobody is in this audience: nothing was sent.")
+            raise AnnouncementRefused(gettext("Nobody is in this audience: nothing was sent."))
         Delivery.objects.bulk_create(
             [
                 Delivery(

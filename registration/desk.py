@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from django.db import models, transaction
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext
 
 from program.models import Workshop
 
@@ -132,7 +133,8 @@ def desk_counts(workshop: Workshop) -> list[DayCount]:
 def _check_day(workshop: Workshop, day: dt.date) -> None:
     if day not in workshop.days:
         raise RegistrationError(
-            f"{dateformat.format(day, 'l j F Y')} is not a day of {workshop.acronym}."
+            gettext("%(day)s is not a day of %(acronym)s.")
+            % {"day": dateformat.format(day, "l j F Y"), "acronym": workshop.acronym}
         )
 
 
@@ -202,8 +204,11 @@ def add_walk_in(
             raise AlreadyRegistered(existing)
         if seats_taken(locked, now) >= locked.capacity:
             raise NoSeatLeft(
-                f"No seat is free: all {locked.capacity} seats are taken. Raise the capacity in "
-                "the admin to let this person in."
+                gettext(
+                    "No seat is free: all %(capacity)s seats are taken. Raise the capacity in "
+                    "the admin to let this person in."
+                )
+                % {"capacity": locked.capacity}
             )
         registration = register(
             locked,

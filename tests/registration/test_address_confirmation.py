@@ -238,7 +238,7 @@ def test_admin_shows_holds_filters_them_and_confirms_by_hand(
     assert "Lefèvre" in listed
     assert "Zorn" not in listed
     assert '<td class="field-status">Awaiting address confirmation</td>' in listed
-    assert '<td class="field-hold_expires_at nowrap">Oct. 16, 2024, 10 a.m.</td>' in listed
+    assert '<td class="field-hold_expires_at nowrap">16 Oct 2024, 10 a.m.</td>' in listed
     assert _fresh(andre).status == Registration.Status.CONFIRMED
     [message] = mail.outbox
     assert message.subject == "LoRAINNe'24: your registration is confirmed"

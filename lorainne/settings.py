@@ -40,6 +40,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # A NUL in the address, a form body in another charset: 400 before anything reads them.
+    "lorainne.bad_requests.BadRequestMiddleware",
     # Cached public pages leave here, with the security headers above but without the work below.
     "lorainne.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

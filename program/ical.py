@@ -72,8 +72,11 @@ def build_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("name", name or f"{workshop.acronym} program")
-    calendar.add("x-wr-calname", name or f"{workshop.acronym} program")
+    # As text, escaped as the events' summaries are: the name holds a talk's title, which may
+    # hold a line break (icalendar leaves properties of no known type unescaped).
+    title = icalendar.vText(name or f"{workshop.acronym} program")
+    calendar.add("name", title)
+    calendar.add("x-wr-calname", title)
     calendar.add("x-wr-timezone", workshop.timezone)
     calendar.add("refresh-interval", dt.timedelta(hours=6), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT6H")

@@ -13,10 +13,16 @@ from django.urls import reverse
 from .models import Speaker, Workshop
 
 
+def one_line(text: str) -> str:
+    """`text` for an email header: each run of white space, line breaks included, one space (a
+    header with a line break is refused, and the email with it)."""
+    return " ".join(text.split())
+
+
 def sender(workshop: Workshop) -> str:
     """The edition writes: “LoRAINNe'24 <the address of DEFAULT_FROM_EMAIL>”."""
     _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return formataddr((workshop.acronym, address))
+    return formataddr((one_line(workshop.acronym), address))
 
 
 def reply_to(workshop: Workshop) -> list[str] | None:
@@ -45,7 +51,7 @@ def build_speaker_link_email(speaker: Speaker) -> EmailMessage:
         "link": speaker_link(speaker),
     }
     return EmailMessage(
-        subject=f"{workshop.acronym}: your own page for your title, abstract and slides",
+        subject=one_line(f"{workshop.acronym}: your own page for your title, abstract and slides"),
         body=render_to_string("program/email/speaker_link.txt", context),
         from_email=sender(workshop),
         to=[speaker.email],

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from program.ical import build_calendar
+from program.mail import one_line
 from program.models import Session, Workshop
 
 from .models import EmailKind, Registration
@@ -32,7 +33,7 @@ SUBJECTS = {
 def sender(workshop: Workshop) -> str:
     """The edition writes: “LoRAINNe'24 <the address of DEFAULT_FROM_EMAIL>”."""
     _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return formataddr((workshop.acronym, address))
+    return formataddr((one_line(workshop.acronym), address))
 
 
 def reply_to(workshop: Workshop) -> list[str] | None:
@@ -73,7 +74,7 @@ def _build_email(registration: Registration, kind: EmailKind) -> EmailMultiAlter
         + reverse("registration:confirm", kwargs={"token": registration.token}),
     }
     message = EmailMultiAlternatives(
-        subject=SUBJECTS[kind] % {"acronym": workshop.acronym},
+        subject=one_line(SUBJECTS[kind] % {"acronym": workshop.acronym}),
         body=render_to_string("registration/email/message.txt", context),
         from_email=sender(workshop),
         to=[registration.email],
@@ -144,7 +145,7 @@ def _build_announcement_email(
         "manage_url": personal_link(registration),
     }
     message = EmailMultiAlternatives(
-        subject=announcement_subject(announcement, workshop),
+        subject=one_line(announcement_subject(announcement, workshop)),
         body=render_to_string("registration/email/announcement.txt", context),
         from_email=sender(workshop),
         to=[to or registration.email],
@@ -177,8 +178,10 @@ def _build_reminder_email(registration: Registration) -> EmailMultiAlternatives:
         "manage_url": personal_link(registration),
     }
     message = EmailMultiAlternatives(
-        subject=gettext("%(acronym)s: see you on %(day)s")
-        % {"acronym": workshop.acronym, "day": dateformat.format(workshop.starts_on, "l j F")},
+        subject=one_line(
+            gettext("%(acronym)s: see you on %(day)s")
+            % {"acronym": workshop.acronym, "day": dateformat.format(workshop.starts_on, "l j F")}
+        ),
         body=render_to_string("registration/email/message.txt", context),
         from_email=sender(workshop),
         to=[registration.email],

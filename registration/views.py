@@ -343,7 +343,8 @@ class DeskTickView(DeskMixin, View):
 
     def post(self, request, *args, **kwargs):
         form = DeskTickForm(request.POST)
-        query = request.POST.get("q", "")[:100]
+        # The search to return to: without a NUL, which an address may not carry (a 400).
+        query = request.POST.get("q", "").replace("\x00", "")[:100]
         if not form.is_valid():
             messages.error(request, gettext("That tick was not understood: search the name again."))
             return redirect(self.desk_url(day=self.default_day(), q=query))

@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
+from program.speakers import private
 from program.views import WorkshopMixin
 
 from . import desk, services
@@ -33,7 +34,16 @@ from .throttle import allow_registration_attempt
 SUBMITTED_EMAIL = "registration_submitted_email"
 
 
-class RegisterView(WorkshopMixin, FormView):
+class PersonalPageMixin:
+    """A page for one person (their registration, the answers they typed, the desk's lists): no
+    browser or shared cache keeps it (Cache-Control: private, no-store), as the speakers' pages
+    (program.speakers.private)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return private(super().dispatch(request, *args, **kwargs))
+
+
+class RegisterView(PersonalPageMixin, WorkshopMixin, FormView):
     template_name = "registration/register.html"
     form_class = RegistrationForm
 
@@ -83,7 +93,7 @@ class RegisterView(WorkshopMixin, FormView):
         return redirect("registration:submitted")
 
 
-class SubmittedView(WorkshopMixin, TemplateView):
+class SubmittedView(PersonalPageMixin, WorkshopMixin, TemplateView):
     template_name = "registration/submitted.html"
 
     def get_context_data(self, **kwargs):
@@ -96,7 +106,7 @@ class SubmittedView(WorkshopMixin, TemplateView):
         )
 
 
-class RegistrationByTokenMixin:
+class RegistrationByTokenMixin(PersonalPageMixin):
     """The pages of one registration, reached by its token: they show its own edition, whichever
     is current (and whether or not it is published)."""
 
@@ -288,7 +298,7 @@ class ParticipantListView(WorkshopMixin, ListView):
 # The check-in desk: organizers only (staff accounts), on a phone at the entrance.
 
 
-class DeskMixin(WorkshopMixin):
+class DeskMixin(PersonalPageMixin, WorkshopMixin):
     """A desk page of the request's edition; anyone but staff goes to the admin's login."""
 
     @method_decorator(staff_member_required)

@@ -728,6 +728,13 @@ def _csv_value(registration: Registration, name: str) -> str:
     return str(value)
 
 
+# What starts a formula: the full-width forms too, which some spreadsheets read as the same.
+FORMULA_STARTS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
+
+
 def _defuse_formula(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: make them text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """Spreadsheets run cells that start with = + - @ as formulas, even after spaces or line
+    breaks, and some start one at a tab or a carriage return: make them text."""
+    if value[:1] in ("\t", "\r") or value.lstrip()[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value

@@ -1,12 +1,9 @@
 """The emails a registrant receives, rendered from templates/registration/email/."""
 
 import re
-from email.utils import formataddr, parseaddr
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.core.validators import validate_email
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
@@ -14,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from program.ical import build_calendar
-from program.mail import one_line
+from program.mail import one_line, reply_to, sender
 from program.models import Session, Workshop
 
 from .models import EmailKind, Registration
@@ -28,22 +25,6 @@ SUBJECTS = {
     EmailKind.CHANGED: _("%(acronym)s: your registration was changed"),
     EmailKind.CONFIRM_ADDRESS: _("%(acronym)s: confirm your address"),
 }
-
-
-def sender(workshop: Workshop) -> str:
-    """The edition writes: “LoRAINNe'24 <the address of DEFAULT_FROM_EMAIL>”."""
-    _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return formataddr((one_line(workshop.acronym), address))
-
-
-def reply_to(workshop: Workshop) -> list[str] | None:
-    """Replies go to the edition's contact address, unless it is not an address (a pattern such
-    as “firstname.lastname at univ-lorraine.fr”): then to DEFAULT_REPLY_TO, if set."""
-    try:
-        validate_email(workshop.contact_email)
-    except ValidationError:
-        return [settings.DEFAULT_REPLY_TO] if settings.DEFAULT_REPLY_TO else None
-    return [workshop.contact_email]
 
 
 def build_email(registration: Registration, kind: EmailKind) -> EmailMultiAlternatives:

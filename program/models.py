@@ -536,7 +536,7 @@ class Session(models.Model):
                 ) % {"first": first, "last": last, "zone": zone}
             else:
                 outside = gettext(
-                    "This slot is outside the edition's day, %(first)s (%(zone)s time)."
+                    "This slot is outside the edition's days, %(first)s (%(zone)s time)."
                 ) % {"first": first, "zone": zone}
             if not workshop.starts_at <= self.starts_at < workshop.ends_at:
                 errors["starts_at"] = outside

@@ -90,7 +90,7 @@ def test_500_template_renders_without_request_or_database(django_assert_num_quer
     assert page.find("title").text == "Server error"
     assert page.find("h1").text == "Something went wrong on our side"
     assert "/" in page.find("main").links()
-    assert page.find("html").attrs["lang"] == "en"
+    assert page.find("html").attrs["lang"] == "en-gb"
 
 
 def test_server_error_renders_500_template(client, settings):
@@ -115,7 +115,7 @@ def test_every_page_has_one_h1_a_main_a_labelled_nav_and_a_language(client, seed
         assert len(page.find_all("h1")) == 1, url
         assert len(page.find_all("main")) == 1, url
         assert [nav.attrs.get("aria-label") for nav in page.find_all("nav")] == ["Main"], url
-        assert page.find("html").attrs.get("lang") == "en", url
+        assert page.find("html").attrs.get("lang") == "en-gb", url
     assert len(urls) == 16
 
 

@@ -1,6 +1,7 @@
 """Emails written in an edition's name: who they come from, where replies go, and the email that
 gives a speaker their own link (program/speakers.py)."""
 
+import re
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
@@ -9,14 +10,18 @@ from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from .models import Speaker, Workshop
+
+# White space but the no-break spaces that French puts before : ; ? ! (a subject keeps them).
+BREAKABLE_SPACE = re.compile(r"(?:(?![\u00a0\u202f])\s)+")
 
 
 def one_line(text: str) -> str:
     """`text` for an email header: each run of white space, line breaks included, one space (a
     header with a line break is refused, and the email with it)."""
-    return " ".join(text.split())
+    return BREAKABLE_SPACE.sub(" ", text).strip()
 
 
 def sender(workshop: Workshop) -> str:
@@ -51,7 +56,10 @@ def build_speaker_link_email(speaker: Speaker) -> EmailMessage:
         "link": speaker_link(speaker),
     }
     return EmailMessage(
-        subject=one_line(f"{workshop.acronym}: your own page for your title, abstract and slides"),
+        subject=one_line(
+            gettext("%(acronym)s: your own page for your title, abstract and slides")
+            % {"acronym": workshop.acronym}
+        ),
         body=render_to_string("program/email/speaker_link.txt", context),
         from_email=sender(workshop),
         to=[speaker.email],

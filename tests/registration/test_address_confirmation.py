@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from program.services import start_next_edition
-from registration import schedule, services
+from registration import schedule, services, tasks
 from registration.emails import build_email
 from registration.models import EmailKind, Registration
 from registration.throttle import EMAILS_PER_ADDRESS
@@ -296,3 +296,38 @@ def test_hold_deadline_is_written_in_the_editions_time_zone(confirming, sign_up,
 
     assert andre.hold_expires_at.astimezone(PARIS).hour == 10
     assert "until Wednesday 16 October 2024, 10:00 (Europe/Paris time)" in message.body
+
+
+def test_the_minute_sweep_expires_holds_and_promotes(
+    confirming, sign_up, clock, django_capture_on_commit_callbacks
+):
+    """The outbox's sweep (every EMAIL_SWEEP_SECONDS) expires holds too: the next in line gets
+    the seat within the minute, not at the next hourly tick."""
+    confirming.capacity = 1
+    confirming.save()
+    andre = sign_up(confirming)
+    olga = sign_up(confirming)
+    services.confirm_address(olga)
+    clock.move_to(andre.hold_expires_at)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule.sweep_outbox.call()
+
+    assert _fresh(andre).status == Registration.Status.CANCELLED
+    assert _fresh(olga).status == Registration.Status.CONFIRMED
+
+
+def test_a_confirm_email_retried_after_the_click_is_not_sent(
+    confirming, sign_up, django_capture_on_commit_callbacks
+):
+    """A confirm-your-address email whose send failed and is retried once the person has
+    confirmed (by the first copy, or the admin by hand) no longer asks them to confirm."""
+    andre = sign_up(confirming)
+    delivery = tasks.queue_email(andre, EmailKind.CONFIRM_ADDRESS)
+    services.confirm_address(andre)
+    mail.outbox.clear()
+
+    sent = tasks.send_each([delivery.pk])
+
+    assert sent == 0
+    assert not [m for m in mail.outbox if "confirm your address" in m.subject]

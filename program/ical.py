@@ -4,6 +4,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 import icalendar
+from django.utils.translation import gettext
 
 from .models import Session, Workshop
 
@@ -74,7 +75,7 @@ def build_calendar(
     calendar.add("method", "PUBLISH")
     # As text, escaped as the events' summaries are: the name holds a talk's title, which may
     # hold a line break (icalendar leaves properties of no known type unescaped).
-    title = icalendar.vText(name or f"{workshop.acronym} program")
+    title = icalendar.vText(name or gettext("%(acronym)s program") % {"acronym": workshop.acronym})
     calendar.add("name", title)
     calendar.add("x-wr-calname", title)
     calendar.add("x-wr-timezone", workshop.timezone)

@@ -14,6 +14,7 @@ import zoneinfo
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.utils import timezone
 
 from program.models import Session, Workshop
 from registration import services
@@ -61,6 +62,18 @@ def make_workshop(**fields) -> Workshop:
         "confirm_addresses": False,
     }
     return Workshop.objects.create(**(values | fields))
+
+
+def make_open_workshop(**fields) -> Workshop:
+    """A workshop whose registration is open by the real clock, for tests with other processes
+    or threads, which share no frozen time."""
+    today = timezone.localdate()
+    dates = {
+        "starts_on": today + dt.timedelta(days=60),
+        "ends_on": today + dt.timedelta(days=61),
+        "registration_deadline": today + dt.timedelta(days=30),
+    }
+    return make_workshop(**(dates | fields))
 
 
 @pytest.fixture

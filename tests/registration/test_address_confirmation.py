@@ -19,7 +19,7 @@ from registration.models import EmailKind, Registration
 from registration.throttle import EMAILS_PER_ADDRESS
 
 from ..factories import WorkshopFactory
-from .conftest import NOW, PARIS, make_workshop
+from .conftest import NOW, PARIS, make_open_workshop
 
 CHANGELIST = reverse("admin:registration_registration_changelist")
 
@@ -263,13 +263,7 @@ def test_next_edition_confirms_addresses_whatever_its_source(db):
 
 @pytest.fixture
 def upcoming(db):
-    today = timezone.localdate()
-    return make_workshop(
-        confirm_addresses=True,
-        starts_on=today + dt.timedelta(days=60),
-        ends_on=today + dt.timedelta(days=61),
-        registration_deadline=today + dt.timedelta(days=30),
-    )
+    return make_open_workshop(confirm_addresses=True)
 
 
 def test_home_page_counts_a_held_seat_until_it_expires(client, upcoming, register_data):

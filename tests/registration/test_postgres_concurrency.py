@@ -20,7 +20,7 @@ from django.utils import timezone
 from registration import services
 from registration.models import Registration, takes_seat
 
-from .conftest import make_workshop
+from .conftest import make_open_workshop
 
 pytestmark = [
     pytest.mark.postgres,
@@ -55,17 +55,6 @@ def _in_parallel(count: int, work: Callable[[int], object]) -> list[object]:
     return results
 
 
-def _open_workshop(capacity: int):
-    """A workshop whose registration is open now (the real clock: threads share no frozen time)."""
-    today = timezone.localdate()
-    return make_workshop(
-        capacity=capacity,
-        starts_on=today + dt.timedelta(days=60),
-        ends_on=today + dt.timedelta(days=61),
-        registration_deadline=today + dt.timedelta(days=30),
-    )
-
-
 def _answers(email: str) -> dict:
     return {
         "first_name": "Jérémy",
@@ -77,7 +66,7 @@ def _answers(email: str) -> dict:
 
 
 def test_register_in_parallel_at_the_last_seats_never_exceeds_capacity():
-    workshop = _open_workshop(capacity=100)
+    workshop = make_open_workshop(capacity=100)
     Registration.objects.bulk_create(
         Registration(
             workshop=workshop,
@@ -104,7 +93,7 @@ def test_register_in_parallel_at_the_last_seats_never_exceeds_capacity():
 
 
 def test_register_in_parallel_with_one_email_in_many_cases_creates_one_registration():
-    workshop = _open_workshop(capacity=100)
+    workshop = make_open_workshop(capacity=100)
     # same.person@example.org, SAME.person@example.org, same.PERSON@example.org, …
     variants = [
         "".join(c.upper() if (number >> i) & 1 else c for i, c in enumerate("same.person"))
@@ -128,7 +117,7 @@ def test_holds_expiries_and_confirmations_racing_never_exceed_capacity():
     some register with a hold that runs out mid-run and confirm late (or too late), some cancel,
     and sweeps run among them. A watcher counts the seats taken (by the database's clock) all
     along."""
-    workshop = _open_workshop(capacity=5)
+    workshop = make_open_workshop(capacity=5)
     workshop.confirm_addresses = True
     workshop.save()
     start = timezone.now()
@@ -137,7 +126,7 @@ def test_holds_expiries_and_confirmations_racing_never_exceed_capacity():
             workshop=workshop,
             privacy_consent_at=start,
             status=Registration.Status.HELD,
-            hold_expires_at=start + dt.timedelta(seconds=1.5 + 0.4 * number),
+            hold_expires_at=start + dt.timedelta(hours=1),  # until everyone has registered
             **_answers(f"stranger-{number}@example.org"),
         )
         for number in range(5)
@@ -153,12 +142,26 @@ def test_holds_expiries_and_confirmations_racing_never_exceed_capacity():
         finally:
             connection.close()
 
+    def strangers_expire_from_now() -> None:
+        """Once everyone has registered (however long that took on a busy machine), the
+        strangers' holds run out one after another over the next three seconds."""
+        clock["start"] = timezone.now()
+        for number, stranger in enumerate(
+            workshop.registrations.filter(email__startswith="stranger-").order_by("pk")
+        ):
+            stranger.hold_expires_at = clock["start"] + dt.timedelta(seconds=1.5 + 0.4 * number)
+            stranger.save(update_fields=["hold_expires_at"])
+
+    clock = {"start": start}
+    registered = threading.Barrier(40, action=strangers_expire_from_now, timeout=120)
+
     def race(index: int) -> Registration:
         late = index % 8 == 7  # a hold of 24 hours that began just under 24 hours ago
-        began = start - dt.timedelta(hours=24) + dt.timedelta(seconds=0.5 + 0.5 * (index % 5))
+        began = start - dt.timedelta(hours=24) + dt.timedelta(seconds=5 + 0.5 * (index % 5))
         registration = services.register(
             workshop, now=began if late else None, **_answers(f"racer-{index}@example.org")
         )
+        registered.wait()
         # Confirmations, cancellations and sweeps spread over the three seconds in which the
         # strangers' holds expire; the late ones confirm after 1.2 s, some in time, some not.
         time.sleep(1.2 if late else 0.3 * (index % 8))
@@ -167,7 +170,7 @@ def test_holds_expiries_and_confirmations_racing_never_exceed_capacity():
                 services.confirm_address(registration)
         if index % 10 == 0:
             services.cancel(registration)
-        time.sleep(max(0.0, (start - timezone.now()).total_seconds() + 3.4))
+        time.sleep(max(0.0, (clock["start"] - timezone.now()).total_seconds() + 3.4))
         services.expire_holds()
         return registration
 

@@ -11,7 +11,6 @@ on a busy machine the disk's flushes would otherwise be most of their time.
 """
 
 import asyncio
-import datetime as dt
 import email
 import email.policy
 import os
@@ -28,13 +27,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
 
 from registration import services, tasks
 from registration.models import Delivery, Registration
 from tests.http_browser import free_port
 
-from .conftest import DATABASE_TASKS, make_workshop
+from .conftest import DATABASE_TASKS, make_open_workshop
 
 pytestmark = [
     pytest.mark.postgres,
@@ -166,17 +164,6 @@ def worker(smtp, tmp_path, settings):
     running.stop_all()
 
 
-def _open_workshop(capacity: int):
-    """A workshop open for registration now (the real clock: the worker has no frozen time)."""
-    today = timezone.localdate()
-    return make_workshop(
-        capacity=capacity,
-        starts_on=today + dt.timedelta(days=60),
-        ends_on=today + dt.timedelta(days=61),
-        registration_deadline=today + dt.timedelta(days=30),
-    )
-
-
 def _register(workshop, number: int) -> Registration:
     return services.register(
         workshop,
@@ -203,7 +190,7 @@ def _all_sent(count: int):
 def test_worker_killed_while_the_server_reads_the_message_sends_it_once_after_restart(smtp, worker):
     smtp.start()
     smtp.hold_data = True
-    registration = _register(_open_workshop(capacity=10), 1)
+    registration = _register(make_open_workshop(capacity=10), 1)
     killed = worker.start()
     assert smtp.holding.wait(timeout=30), "the worker never reached DATA"
 
@@ -227,7 +214,7 @@ def test_worker_killed_after_the_server_accepted_sends_a_copy_with_the_same_mess
     worker died before recording `sent`. The copy carries the same Message-ID."""
     smtp.start()
     smtp.hold_quit = True  # the worker waits for the server's goodbye after the 250
-    registration = _register(_open_workshop(capacity=10), 1)
+    registration = _register(make_open_workshop(capacity=10), 1)
     killed = worker.start()
     assert smtp.holding.wait(timeout=30), "the worker never quit"
 
@@ -243,7 +230,7 @@ def test_worker_killed_after_the_server_accepted_sends_a_copy_with_the_same_mess
 
 def test_worker_keeps_working_after_its_database_connection_is_cut(smtp, worker):
     smtp.start()
-    workshop = _open_workshop(capacity=10)
+    workshop = make_open_workshop(capacity=10)
     process = worker.start()
     _register(workshop, 1)
     _wait_for(_all_sent(1), timeout=30, what="the first email")
@@ -269,7 +256,7 @@ def test_300_registrations_for_10_seats_with_smtp_down_and_workers_killed_lose_n
     server is down; the task worker is killed in the middle of the burst, and again later in the
     middle of a send once the server is up. At the end: 10 confirmed, 290 on the waiting list,
     and each of the 300 emails accepted by the server exactly once."""
-    workshop = _open_workshop(capacity=10)
+    workshop = make_open_workshop(capacity=10)
     first = worker.start()
     registered = threading.Semaphore(0)
     killer = threading.Thread(target=lambda: (registered.acquire(), worker.kill(first)))

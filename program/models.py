@@ -349,6 +349,12 @@ class Speaker(models.Model):
     # token revokes the link sent before.
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     link_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The link email, outside the registrations' outbox (program cannot use it): when one was
+    # asked for and has not left yet; until when a worker holds it (a worker that dies leaves it
+    # to the sweep after this); why the last one failed, shown in the admin until sent again.
+    link_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    link_lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    link_error = models.CharField(max_length=1000, blank=True, editable=False)
     answered_at = models.DateTimeField(
         null=True,
         blank=True,

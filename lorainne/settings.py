@@ -18,7 +18,13 @@ environ.Env.read_env(BASE_DIR / ".env")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # The default key is only good for development: `check --deploy` flags it (security.W009).
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="django-insecure-development-only-key")
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
+# The public host name (.env.example), said once: the hosts the site answers to and its public
+# address follow from it unless DJANGO_ALLOWED_HOSTS or SITE_URL say otherwise. Caddy serves it too.
+SITE_HOST = env("SITE_HOST", default="")
+# localhost and 127.0.0.1 always: `make run`, and the compose file's health check.
+ALLOWED_HOSTS = env.list(
+    "DJANGO_ALLOWED_HOSTS", default=[*filter(None, [SITE_HOST]), "localhost", "127.0.0.1"]
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -189,7 +195,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Replies to registration emails go here (e.g. the organizers' address); blank: to the sender.
 DEFAULT_REPLY_TO = env("DEFAULT_REPLY_TO", default="")
 # The site's public address, for links in emails and calendars (no trailing slash).
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env(
+    "SITE_URL", default=f"https://{SITE_HOST}" if SITE_HOST else "http://127.0.0.1:8000"
+).rstrip("/")
 
 # Emails leave after the registration commits, through Django's tasks framework: immediately in
 # development and tests, from the database queue (`manage.py db_worker`) in production.

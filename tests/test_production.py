@@ -6,6 +6,7 @@ import datetime as dt
 import email
 import email.policy
 import http.client
+import json
 import os
 import re
 import secrets
@@ -58,6 +59,58 @@ def test_check_deploy_is_silent_with_env_example():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def settings_of(env: dict, *names: str) -> list:
+    """The values of settings `names` in a process started with `env`."""
+    values = ", ".join(f"settings.{name}" for name in names)
+    script = f"import json; from django.conf import settings; print(json.dumps([{values}]))"
+    result = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-v0", "-c", script],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_env_example_names_the_host_once():
+    settings_lines = [
+        line.partition("=")[0]
+        for line in (REPO / ".env.example").read_text().splitlines()
+        if "=" in line and not line.lstrip().startswith("#")
+    ]
+    assert "SITE_HOST" in settings_lines
+    assert "DJANGO_ALLOWED_HOSTS" not in settings_lines
+    assert "SITE_URL" not in settings_lines
+    allowed_hosts, site_url = settings_of(production_env(), "ALLOWED_HOSTS", "SITE_URL")
+    # localhost and 127.0.0.1 for the compose file's health check.
+    assert allowed_hosts == ["lorainne.example.org", "localhost", "127.0.0.1"]
+    assert site_url == "https://lorainne.example.org"
+
+
+def test_explicit_allowed_hosts_and_site_url_win_over_site_host():
+    env = production_env(
+        SITE_HOST="lorainne.example.org",
+        DJANGO_ALLOWED_HOSTS="www.example.org",
+        SITE_URL="https://www.example.org/",
+    )
+    assert settings_of(env, "ALLOWED_HOSTS", "SITE_URL") == [
+        ["www.example.org"],
+        "https://www.example.org",
+    ]
+
+
+def test_without_site_host_development_defaults():
+    env = production_env()
+    del env["SITE_HOST"]
+    assert settings_of(env, "ALLOWED_HOSTS", "SITE_URL") == [
+        ["localhost", "127.0.0.1"],
+        "http://127.0.0.1:8000",
+    ]
 
 
 def test_check_deploy_flags_the_development_secret_key():

@@ -9,9 +9,12 @@ them.
   charset=utf-16`). Django refuses to read it, but its own error pages then read it again (for
   the CSRF token) and the error escaped them as the server's bare 500. The body is set aside,
   empty, so that nothing reads it again.
+- An action of an admin list on rows whose ids are no ids (`_selected_action=abc`, `1.5`, a
+  NUL). No checkbox sends one; the admin would filter on them and fail with a 500 in every list.
 """
 
-from django.core.exceptions import BadRequest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import BadRequest, ValidationError
 from django.http import QueryDict
 
 
@@ -21,6 +24,19 @@ def has_nul(request) -> bool:
         "\x00" in name or any("\x00" in value for value in values)
         for name, values in request.GET.lists()
     )
+
+
+def has_malformed_selection(request, model_admin) -> bool:
+    """Whether an admin action was posted for a row id its model's primary key cannot hold."""
+    pk = model_admin.model._meta.pk
+    for value in request.POST.getlist(ACTION_CHECKBOX_NAME):
+        try:
+            pk.to_python(value)
+        except ValidationError:
+            return True
+        if "\x00" in value:
+            return True
+    return False
 
 
 def form_body_not_utf8(request) -> bool:
@@ -44,3 +60,14 @@ class BadRequestMiddleware:
         if has_nul(request):
             raise BadRequest("A NUL character in the address.")
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # Every view of a ModelAdmin's URLs carries its ModelAdmin (ModelAdmin.get_urls).
+        model_admin = getattr(view_func, "model_admin", None)
+        if (
+            model_admin is not None
+            and request.method == "POST"
+            and has_malformed_selection(request, model_admin)
+        ):
+            raise BadRequest("An admin action on a row id that is no id.")
+        return None

@@ -9,9 +9,11 @@ import datetime as dt
 
 import icalendar
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import User
 from django.core import mail
-from django.test import Client
+from django.test import Client, RequestFactory
+from django.urls import reverse
 from django.utils.html import escape
 
 from registration import announcements, services
@@ -185,6 +187,40 @@ def test_desk_posts_with_a_nul_in_a_field_answer_with_a_message(organizer_client
     assert "Null characters are not allowed." in walk_in.content.decode()
     assert not andre.check_ins.exists()
     assert Registration.objects.count() == 1
+
+
+# An admin list's action on ids that are no ids.
+
+
+@pytest.mark.parametrize("selected", ["abc", "1.5", "\x00"])
+@pytest.mark.parametrize(
+    "model_admin", admin.site._registry.values(), ids=lambda model_admin: str(model_admin)
+)
+def test_admin_action_on_a_malformed_id_is_a_400(organizer_client, andre, model_admin, selected):
+    opts = model_admin.model._meta
+    request = RequestFactory().get("/")
+    request.user = User.objects.get(username="orga")
+    # An action the organizer may take here, or none where the list offers none.
+    action = next(iter(model_admin.get_actions(request)), "delete_selected")
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+
+    response = organizer_client.post(
+        changelist, {"action": action, "index": "0", "_selected_action": ["1", selected]}
+    )
+
+    _assert_bad_request(response)
+
+
+def test_admin_action_on_a_real_id_still_works(organizer_client, andre):
+    changelist = reverse("admin:registration_registration_changelist")
+
+    response = organizer_client.post(
+        changelist,
+        {"action": "delete_selected", "index": "0", "_selected_action": [str(andre.pk)]},
+    )
+
+    assert response.status_code == 200  # the confirmation page
+    assert escape(str(andre)) in response.content.decode()
 
 
 # A form body in another charset than UTF-8.

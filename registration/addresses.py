@@ -16,6 +16,7 @@ so that ß and ς stay themselves.
 The local part is kept as typed (Unicode NFC): only its own mail server knows what it means.
 """
 
+import contextlib
 import re
 import unicodedata
 from collections import defaultdict
@@ -75,6 +76,32 @@ def _domain(domain: str) -> str:
             )
             % {"domain": domain}
         ) from None
+
+
+def display_address(address: str) -> str:
+    """A stored address as the person typed it, for the pages they read: the domain in Unicode
+    (`andre@café.fr`, not `andre@xn--caf-dma.fr`). Mail still goes to the stored one."""
+    local, at, domain = address.rpartition("@")
+    if not at or not any(label.startswith("xn--") for label in domain.lower().split(".")):
+        return address
+    try:
+        return f"{local}@{idna.decode(domain)}"
+    except (idna.IDNAError, UnicodeError):
+        return address  # stored before addresses were normalised: as it is
+
+
+def ascii_domains(term: str) -> str:
+    """A search term with each non-ASCII word's domain part (the word after its last @, or the
+    whole word) in the stored ASCII form: `café.fr` and `CAFÉ.fr` find `…@xn--caf-dma.fr`."""
+    words = []
+    for word in term.split():
+        local, at, domain = word.rpartition("@")
+        if not word.isascii() and domain:
+            # Else not a domain: a name, an affiliation, searched as typed.
+            with contextlib.suppress(InvalidAddress):
+                word = f"{local}{at}{_domain(domain)}"
+        words.append(word)
+    return " ".join(words)
 
 
 def normalised_or_as_typed(raw: str) -> str:

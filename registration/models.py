@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from program.models import Session, Workshop
 
-from .addresses import normalised_or_as_typed
+from .addresses import display_address, normalised_or_as_typed
 
 
 def new_token() -> str:
@@ -181,6 +181,11 @@ class Registration(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def display_email(self) -> str:
+        """The address as the person reads it: its domain in Unicode (addresses.py)."""
+        return display_address(self.email)
 
     def waiting_list_position(self) -> int | None:
         """1 for the next person to get a seat; None when not in line (not on the waiting list,

@@ -20,6 +20,7 @@ from program.speakers import private
 from program.views import WorkshopMixin
 
 from . import desk, services
+from .addresses import display_address
 from .forms import (
     ChangeForm,
     DeskSearchForm,
@@ -101,8 +102,9 @@ class SubmittedView(PersonalPageMixin, WorkshopMixin, TemplateView):
         confirm_by = None
         if self.workshop.confirm_addresses:
             confirm_by = timezone.now() + dt.timedelta(hours=self.workshop.hold_hours)
+        email = self.request.session.get(SUBMITTED_EMAIL)
         return super().get_context_data(
-            email=self.request.session.get(SUBMITTED_EMAIL), confirm_by=confirm_by, **kwargs
+            email=email and display_address(email), confirm_by=confirm_by, **kwargs
         )
 
 

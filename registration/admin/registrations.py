@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from program.models import Session, Workshop
 
 from .. import desk, services
-from ..addresses import same_mailbox
+from ..addresses import ascii_domains, same_mailbox
 from ..forms import ANSWERS, AddressField, day_label
 from ..models import (
     AttendedDay,
@@ -415,6 +415,16 @@ class RegistrationAdmin(admin.ModelAdmin):
         # Read when the page shows it, not when an action answers instead.
         context = {"seat_summary": workshops, "attendance": SimpleLazyObject(attendance)}
         return super().changelist_view(request, context | (extra_context or {}))
+
+    def get_search_results(self, request, queryset, search_term):
+        # Addresses are stored with an ASCII domain (addresses.py): a search for `café.fr` also
+        # looks for `xn--caf-dma.fr`, and still for the words as typed (a name, an affiliation).
+        results, duplicates = super().get_search_results(request, queryset, search_term)
+        ascii_term = ascii_domains(search_term)
+        if ascii_term != search_term:
+            more, more_duplicates = super().get_search_results(request, queryset, ascii_term)
+            results, duplicates = results | more, duplicates or more_duplicates
+        return results, duplicates
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:  # adding: the service decides the status

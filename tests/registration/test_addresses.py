@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 
-from registration.addresses import InvalidAddress, normalise_address
+from registration.addresses import InvalidAddress, display_address, normalise_address
 from registration.models import Registration
 
 from .conftest import NOW, make_workshop
@@ -113,6 +113,53 @@ def test_admin_add_stores_the_normalised_address_and_sees_it_registered(
     assert "This email address is already registered for this workshop." in (
         response.content.decode()
     )
+
+
+# Shown with the Unicode domain the person typed; found by it in the admin.
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("andre@xn--caf-dma.fr", "andre@café.fr"),
+        ("x@xn--strae-oqa.de", "x@straße.de"),
+        ("Andre.Lefevre@loria.fr", "Andre.Lefevre@loria.fr"),
+        ("x@[192.0.2.1]", "x@[192.0.2.1]"),
+        # Stored before addresses were normalised, and no valid A-label: as it is.
+        ("x@xn--zz.org", "x@xn--zz.org"),
+    ],
+)
+def test_display_address_shows_the_domain_in_unicode(stored, shown):
+    assert display_address(stored) == shown
+
+
+def test_check_your_inbox_and_personal_pages_show_the_unicode_domain(
+    client, open_workshop, form_data
+):
+    response = client.post("/register/", form_data | {"email": "andre@CAFÉ.fr"}, follow=True)
+
+    registration = Registration.objects.get()
+    assert registration.email == "andre@xn--caf-dma.fr"
+    assert "<strong>andre@café.fr</strong>" in response.content.decode()
+    page = client.get(registration.get_absolute_url()).content.decode()
+    assert "<dd>andre@café.fr</dd>" in page
+    assert "xn--" not in page
+
+
+@pytest.mark.parametrize("term", ["café.fr", "CAFÉ.fr", "andre@café.fr", "xn--caf-dma", "Café"])
+def test_admin_search_finds_a_unicode_domain_however_it_is_typed(
+    admin_client, open_workshop, sign_up, term
+):
+    workshop = open_workshop
+    sign_up(workshop, email="andre@café.fr", last_name="Lefèvre")
+    sign_up(workshop, email="jeremy@example.org", last_name="Café", first_name="Jérémy")
+    sign_up(workshop, email="nina@example.org", last_name="Martin", first_name="Nina")
+
+    response = admin_client.get(CHANGELIST, {"q": term})
+
+    found = {r.last_name for r in response.context["cl"].result_list}
+    # "Café" is also a name: both are found.
+    assert found == ({"Lefèvre", "Café"} if term == "Café" else {"Lefèvre"})
 
 
 # Addresses registered before they were normalised: migration 0009.

@@ -245,7 +245,8 @@ class WorkshopAdmin(admin.ModelAdmin):
 
 
 class PersonalLinkFilter(admin.SimpleListFilter):
-    """Who has answered on their own page, who was sent the link and has not, who was not."""
+    """Who has answered on their own page, who was sent the link and has not, whose link is on
+    its way or failed (to send again), who was not sent one."""
 
     title = _("personal link")
     parameter_name = "link"
@@ -255,7 +256,17 @@ class PersonalLinkFilter(admin.SimpleListFilter):
             _("link sent, not answered"),
             Q(link_sent_at__isnull=False, answered_at__isnull=True),
         ),
-        "not_sent": (_("no link sent"), Q(link_sent_at__isnull=True, answered_at__isnull=True)),
+        "queued": (_("link queued, not sent yet"), Q(link_queued_at__isnull=False)),
+        "failed": (_("link failed"), ~Q(link_error="")),
+        "not_sent": (
+            _("no link sent"),
+            Q(
+                link_sent_at__isnull=True,
+                answered_at__isnull=True,
+                link_queued_at__isnull=True,
+                link_error="",
+            ),
+        ),
     }
 
     def lookups(self, request, model_admin):
@@ -298,7 +309,13 @@ class SpeakerAdmin(admin.ModelAdmin):
     list_filter = ["workshop", PersonalLinkFilter]
     search_fields = ["name", "affiliation", "email"]
     ordering = ["sort_name", "name"]
-    readonly_fields = ["personal_link", "link_sent_at", "answered_at"]
+    readonly_fields = [
+        "personal_link",
+        "link_sent_at",
+        "link_queued_at",
+        "link_error",
+        "answered_at",
+    ]
     actions = ["send_link", "revoke_and_send_link"]
 
     def get_queryset(self, request):
@@ -310,6 +327,13 @@ class SpeakerAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("personal link"), ordering="answered_at")
     def link_state(self, speaker):
+        # What the organizer must act on first: a link that failed, then one still on its way.
+        if speaker.link_error:
+            return gettext("failed, send again: %(error)s") % {"error": speaker.link_error}
+        if speaker.link_queued_at:
+            return gettext("queued %(when)s, not sent yet") % {
+                "when": date_format(timezone.localtime(speaker.link_queued_at), "j M H:i")
+            }
         if speaker.answered_at:
             return gettext("answered %(when)s") % {
                 "when": date_format(timezone.localtime(speaker.answered_at), "j M H:i")

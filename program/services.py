@@ -145,7 +145,8 @@ def save_speaker_page(
     poster_texts: dict[int, tuple[str, str]],
     materials: Sequence[Material] = (),
 ) -> None:
-    """Save what a speaker set on their own page, all or nothing, and when they answered.
+    """Save what a speaker set on their own page, all or nothing, and when they answered: when
+    something changed (a form sent again as it was is no answer).
 
     `talk_texts` and `poster_texts` map a talk's or poster's id to its (title, abstract); only
     those of the speaker's own talks and posters of their edition are read, whatever ids come
@@ -159,6 +160,7 @@ def save_speaker_page(
         talks = Talk.objects.select_for_update().filter(
             pk__in=speaker.talks.filter(workshop=speaker.workshop_id).values("pk")
         )
+        changed = bool(materials)
         for talk in talks.filter(pk__in=talk_texts):
             title, abstract = talk_texts[talk.pk]
             if same_text(talk.title, title) and same_text(talk.abstract, abstract):
@@ -168,6 +170,7 @@ def save_speaker_page(
             talk.title, talk.abstract = title, normalize_newlines(abstract)
             talk.full_clean()
             talk.save(update_fields=["title", "abstract"])
+            changed = True
         posters = Poster.objects.filter(
             workshop=speaker.workshop_id, presenters=speaker, pk__in=poster_texts
         )
@@ -178,10 +181,14 @@ def save_speaker_page(
             poster.title, poster.abstract = title, normalize_newlines(abstract)
             poster.full_clean()
             poster.save(update_fields=["title", "abstract"])
-        speaker.affiliation, speaker.homepage = affiliation, homepage
-        speaker.answered_at = timezone.now()
-        speaker.full_clean()
-        speaker.save(update_fields=["affiliation", "homepage", "answered_at"])
+            changed = True
+        if (speaker.affiliation, speaker.homepage) != (affiliation, homepage):
+            speaker.affiliation, speaker.homepage = affiliation, homepage
+            speaker.full_clean()
+            changed = True
+        if changed:
+            speaker.answered_at = timezone.now()
+            speaker.save(update_fields=["affiliation", "homepage", "answered_at"])
         for material in materials:
             material.save()  # last: the file is stored only once everything else holds
 
@@ -202,18 +209,25 @@ def remove_material(speaker: Speaker, material_id: int) -> Material:
         if material is None:
             raise NotYourMaterial
         material.delete()
+        Speaker.objects.filter(pk=speaker.pk).update(answered_at=timezone.now())
         if material.file:
             transaction.on_commit(functools.partial(material.file.delete, save=False))
     return material
 
 
 def send_speaker_links(speakers: Iterable[Speaker]) -> tuple[list[Speaker], list[Speaker]]:
-    """Email each speaker their personal link, once the caller's transaction commits (the task
-    records when it left). Returns (those it goes to, those without an address)."""
+    """Email each speaker their personal link, once the caller's transaction commits: recorded
+    as asked for (link_queued_at) with this transaction, so that a task that never runs leaves
+    it owed, for the sweep (program/tasks.py). Asking again takes over from a send in progress
+    and clears the last error. Returns (those it goes to, those without an address)."""
     speakers = list(speakers)
     with_address = [speaker for speaker in speakers if speaker.email]
-    for speaker in with_address:
-        transaction.on_commit(functools.partial(send_speaker_link.enqueue, speaker.pk))
+    with transaction.atomic():
+        Speaker.objects.filter(pk__in=[speaker.pk for speaker in with_address]).update(
+            link_queued_at=timezone.now(), link_lease_expires_at=None, link_error=""
+        )
+        for speaker in with_address:
+            transaction.on_commit(functools.partial(send_speaker_link.enqueue, speaker.pk))
     return with_address, [speaker for speaker in speakers if not speaker.email]
 
 

@@ -14,6 +14,8 @@ from django.tasks import Task, TaskResultStatus, task, task_backends
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from program import tasks as program_tasks
+
 from . import announcements, services, tasks
 from .models import Delivery
 
@@ -81,9 +83,9 @@ def sweep_outbox() -> int:
     """Expire the address holds past their time (promoting from the waiting lists), then send
     the emails owed and due that no task is sending (tasks.claimable()): retries due,
     rows whose worker died while sending (past their lease), rows queued whose own task never
-    came. Queues the next sweep first, so that a worker dying in this one leaves the chain
-    whole, and the hourly tick if none is pending (a worker died in one). Returns how many
-    left."""
+    came; and the speakers' links likewise (program.tasks.send_owed_links). Queues the next
+    sweep first, so that a worker dying in this one leaves the chain whole, and the hourly tick
+    if none is pending (a worker died in one). Returns how many left."""
     now = timezone.now()
     schedule_next_sweep(now=now)
     schedule_next_tick(now=now)
@@ -98,6 +100,8 @@ def sweep_outbox() -> int:
         .values_list("pk", flat=True)
     )
     sent = tasks.send_each(list(owed))
+    # The speakers' links, their own small outbox in program (program/tasks.py), alike.
+    sent += program_tasks.send_owed_links(now)
     # One finished sweep a minute: keep the last hour's results, no more.
     DBTaskResult.objects.filter(
         task_path=sweep_outbox.module_path,

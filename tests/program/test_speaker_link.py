@@ -1,15 +1,21 @@
 """A speaker's own page (/speaker/<token>/): title, abstract, affiliation, homepage and slides;
 the links organizers send, revoke and lock, and what the site shows after."""
 
+import datetime as dt
+import socket
+
 import icalendar
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.mail.backends import locmem
 from django.urls import reverse
 
 from lorainne.logs import redact
 from program.models import Material, Poster, Speaker, Talk
 from program.speakers import speaker_by_token
+from program.tasks import send_speaker_link
+from registration import schedule
 from tests.pages import get_page, normalise, parse
 from tests.registration.html_forms import form_data
 
@@ -129,6 +135,7 @@ def test_affiliation_and_homepage_are_saved_and_shown(client, tudisco):
     assert response.status_code == 302
     tudisco.refresh_from_db()
     assert tudisco.affiliation == "Gran Sasso Science Institute"
+    assert tudisco.answered_at is not None
     assert tudisco.homepage == "https://gssi.it/ft"
     speakers = get_page(client, "/lorainne24/speakers/")
     assert "https://gssi.it/ft" in speakers.links()
@@ -417,6 +424,8 @@ def test_pdf_uploaded_on_the_page_is_listed_on_the_talk_page(client, tudisco, me
     assert b"".join(pdf.streaming_content) == PDF
     own_page = get_page(client, page_url(tudisco))
     assert "Tudisco slides.pdf" in own_page.find("ul", class_="materials").text
+    tudisco.refresh_from_db()
+    assert tudisco.answered_at is not None  # slides alone are an answer
 
 
 def test_file_that_is_not_a_pdf_is_refused_and_the_text_kept(client, tudisco, media):
@@ -455,6 +464,7 @@ def test_speaker_removes_a_material_of_their_talk(
     page = get_page(client, page_url(tudisco))
     button = page.find("button", value=str(material.pk))
     assert button.attrs["form"] == "remove-material"
+    Speaker.objects.filter(pk=tudisco.pk).update(answered_at=None)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("program:speaker-remove-material", kwargs={"token": tudisco.token}),
@@ -468,6 +478,8 @@ def test_speaker_removes_a_material_of_their_talk(
     )
     assert not talk.materials.exists()
     assert not stored.exists()
+    tudisco.refresh_from_db()
+    assert tudisco.answered_at is not None  # so is a removal
     assert material.get_absolute_url() not in get_page(client, talk.get_absolute_url()).links()
 
 
@@ -545,3 +557,124 @@ def test_change_page_shows_the_link_to_copy(admin_client, tudisco):
 
     assert f"http://127.0.0.1:8000/speaker/{tudisco.token}/" in response.content.decode()
     assert "token" not in response.context["adminform"].form.fields
+
+
+def test_a_form_sent_again_unchanged_is_no_answer(client, tudisco):
+    assert submit(client, tudisco, {}).status_code == 302
+    tudisco.refresh_from_db()
+    assert tudisco.answered_at is None
+
+    submit(client, tudisco, {"speaker-affiliation": "GSSI"})
+    tudisco.refresh_from_db()
+    answered = tudisco.answered_at
+    assert answered is not None
+    submit(client, tudisco, {})  # the page as saved, sent again
+    tudisco.refresh_from_db()
+    assert tudisco.answered_at == answered
+    assert tudisco.affiliation == "GSSI"
+
+
+# --- Links that fail or are stuck -----------------------------------------------------------
+
+
+LOCMEM_MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+
+class WorkerKilledBackend(locmem.EmailBackend):
+    """The worker's process dies in the middle of the send (SystemExit, which no `except
+    Exception` catches)."""
+
+    def send_messages(self, messages):
+        raise SystemExit("worker killed")
+
+
+def send_link_action(admin_client, *speakers: Speaker):
+    return admin_client.post(
+        reverse("admin:program_speaker_changelist"),
+        {"action": "send_link", "_selected_action": [speaker.pk for speaker in speakers]},
+    )
+
+
+def listed(admin_client, link: str) -> list[str]:
+    response = admin_client.get(reverse("admin:program_speaker_changelist"), {"link": link})
+    return [speaker.name for speaker in response.context["cl"].result_list]
+
+
+def link_state(admin_client, speaker: Speaker) -> str:
+    """The “personal link” column of the speaker's row in the admin's list."""
+    page = parse(admin_client.get(reverse("admin:program_speaker_changelist")).content)
+    (row,) = [row for row in page.find_all("tr") if speaker.name in row.text]
+    return row.find(class_="field-link_state").text
+
+
+def test_failed_link_is_shown_with_its_error_and_can_be_sent_again(
+    admin_client, tudisco, settings, django_capture_on_commit_callbacks
+):
+    with socket.socket() as probe:  # a local port nothing listens on: connections are refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 2},
+        }
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_link_action(admin_client, tudisco)
+
+    tudisco.refresh_from_db()
+    assert (tudisco.link_sent_at, tudisco.link_queued_at) == (None, None)
+    assert "ConnectionRefusedError" in tudisco.link_error
+    assert link_state(admin_client, tudisco).startswith("failed, send again: ")
+    assert "ConnectionRefusedError" in link_state(admin_client, tudisco)
+    assert listed(admin_client, "failed") == ["Francesco Tudisco"]
+    assert "Francesco Tudisco" not in listed(admin_client, "not_sent")
+
+    settings.MAILERS = LOCMEM_MAILERS  # the mail server is back: the organizer sends again
+    with django_capture_on_commit_callbacks(execute=True):
+        send_link_action(admin_client, tudisco)
+
+    (message,) = mail.outbox
+    assert f"/speaker/{tudisco.token}/" in message.body
+    tudisco.refresh_from_db()
+    assert tudisco.link_error == ""
+    assert tudisco.link_sent_at is not None
+    assert link_state(admin_client, tudisco).startswith("sent ")
+    assert listed(admin_client, "failed") == []
+
+
+def test_link_whose_task_never_ran_or_whose_worker_died_is_sent_by_the_sweep(
+    admin_client, tudisco, settings, time_machine, django_capture_on_commit_callbacks
+):
+    time_machine.move_to(dt.datetime(2024, 10, 15, 8, 0, tzinfo=dt.UTC), tick=False)
+    settings.MAILERS = LOCMEM_MAILERS
+    with django_capture_on_commit_callbacks():  # the process dies before its task is queued
+        send_link_action(admin_client, tudisco)
+
+    assert link_state(admin_client, tudisco) == "queued 15 Oct 10:00, not sent yet"
+    assert listed(admin_client, "queued") == ["Francesco Tudisco"]
+    schedule.sweep_outbox.call()  # queued moments ago: its task may still come
+    assert mail.outbox == []
+
+    time_machine.shift(dt.timedelta(seconds=settings.EMAIL_SWEEP_SECONDS + 1))
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.WorkerKilledBackend"}}
+    with pytest.raises(SystemExit):
+        schedule.sweep_outbox.call()  # its worker dies while sending
+    settings.MAILERS = LOCMEM_MAILERS
+    schedule.sweep_outbox.call()  # within the lease: nobody takes it
+    assert send_speaker_link.call(tudisco.pk) is False  # nor the task that comes late
+    assert mail.outbox == []
+    assert listed(admin_client, "queued") == ["Francesco Tudisco"]
+
+    time_machine.shift(dt.timedelta(seconds=settings.EMAIL_LEASE_SECONDS + 1))
+    schedule.sweep_outbox.call()  # past the lease: the sweep sends it, once
+    schedule.sweep_outbox.call()
+    assert send_speaker_link.call(tudisco.pk) is False
+
+    (message,) = mail.outbox
+    assert f"/speaker/{tudisco.token}/" in message.body
+    tudisco.refresh_from_db()
+    assert (tudisco.link_queued_at, tudisco.link_error) == (None, "")
+    assert tudisco.link_sent_at is not None
+    assert listed(admin_client, "queued") == []

@@ -40,16 +40,20 @@ def client_ip(request) -> str | None:
     return address
 
 
+def count_this_hour(key: str) -> int:
+    """Count one more under `key`; how many so far in the current window."""
+    cache.add(key, 0, timeout=WINDOW_SECONDS)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, timeout=WINDOW_SECONDS)
+        return 1
+
+
 def allow_registration_attempt(request) -> bool:
     """Count one registration POST for this client; False once over the hourly limit."""
     key = f"register-attempts:{client_ip(request) or 'unknown'}"
-    cache.add(key, 0, timeout=WINDOW_SECONDS)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=WINDOW_SECONDS)
-        attempts = 1
-    return attempts <= settings.REGISTRATION_RATE_LIMIT
+    return count_this_hour(key) <= settings.REGISTRATION_RATE_LIMIT
 
 
 # Emails a public form makes the site send to one address: the first registration's, then the
@@ -61,11 +65,4 @@ def allow_email_to(address: str) -> bool:
     """Count one email to `address` (compared case-insensitively); False once over the hourly
     limit. The key is a digest: the cache holds no address."""
     digest = hashlib.sha256(address.strip().lower().encode()).hexdigest()
-    key = f"emails-to:{digest}"
-    cache.add(key, 0, timeout=WINDOW_SECONDS)
-    try:
-        sent = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=WINDOW_SECONDS)
-        sent = 1
-    return sent <= EMAILS_PER_ADDRESS
+    return count_this_hour(f"emails-to:{digest}") <= EMAILS_PER_ADDRESS

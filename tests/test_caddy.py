@@ -23,7 +23,15 @@ from django.core.management import call_command
 from django.db import connection
 
 from tests.http_browser import free_port
-from tests.test_production import PYTHON, REPO, production_env, wait_for_http
+from tests.servers import (
+    PYTHON,
+    REPO,
+    postgres_url,
+    production_env,
+    start_gunicorn,
+    stop,
+    wait_for_http,
+)
 
 CADDY = shutil.which("caddy")
 needs_caddy = pytest.mark.skipif(
@@ -52,8 +60,14 @@ def test_caddyfile_with_env_example_proxies_the_site_host_to_web():
     handlers = [handler for inner in route["handle"][0]["routes"] for handler in inner["handle"]]
     assert server["listen"] == [":443"]  # and :80 redirects, by Caddy's automatic HTTPS
     assert route["match"] == [{"host": ["lorainne.example.org"]}]
-    assert [handler["handler"] for handler in handlers] == ["encode", "reverse_proxy"]
-    assert handlers[1]["upstreams"] == [{"dial": "web:8000"}]
+    assert [handler["handler"] for handler in handlers] == [
+        "request_body",
+        "encode",
+        "reverse_proxy",
+    ]
+    # Above Django's own limit (a PDF at MATERIAL_MAX_MB and 5 MB), which says it in a page.
+    assert handlers[0]["max_size"] == 60_000_000 > (50 + 5) * 1024 * 1024
+    assert handlers[2]["upstreams"] == [{"dial": "web:8000"}]
 
 
 class Visitor:
@@ -112,10 +126,9 @@ def test_caddy_passes_the_client_address_and_https_and_replaces_forged_ones(tmp_
             "gunicorn behind Caddy shares the test database: set DATABASE_URL=postgres://… (CI does)."
         )
     call_command("loaddata", "lorainne24", verbosity=0)
-    db = connection.settings_dict
     web_port, https_port, http_port = free_port(), free_port(), free_port()
     env = production_env(
-        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        DATABASE_URL=postgres_url(),
         EMAIL_URL="consolemail://",
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         SITE_URL=f"https://127.0.0.1:{https_port}",
@@ -144,22 +157,7 @@ def test_caddy_passes_the_client_address_and_https_and_replaces_forged_ones(tmp_
         "SITE_HOST": f"https://127.0.0.1:{https_port}",
         "WEB_UPSTREAM": f"127.0.0.1:{web_port}",
     }
-    gunicorn = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "lorainne.wsgi",
-            "--config",
-            "python:lorainne.gunicorn_conf",
-            "-b",
-            f"127.0.0.1:{web_port}",
-            "-w",
-            "1",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    gunicorn = start_gunicorn(env, web_port, workers=1)
     caddy = subprocess.Popen(
         [CADDY, "run", "--config", str(caddyfile), "--adapter", "caddyfile"],
         cwd=tmp_path,
@@ -214,13 +212,7 @@ def test_caddy_passes_the_client_address_and_https_and_replaces_forged_ones(tmp_
         assert response.status == 301
         assert response.headers["Location"] == f"https://127.0.0.1:{web_port}/program/"
     finally:
-        for process in (caddy, gunicorn):
-            process.terminate()
-        for process in (caddy, gunicorn):
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(caddy, gunicorn)
         # Shown by pytest when the test failed: what Caddy and gunicorn logged.
         for process in (caddy, gunicorn):
             with process.stderr:

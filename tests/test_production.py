@@ -7,58 +7,30 @@ import email
 import email.policy
 import http.client
 import json
-import os
 import re
-import secrets
 import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
 from program.models import Workshop
 from registration import tasks
 from registration.models import Delivery, Registration
-from tests.http_browser import Browser, answers, free_port
-
-REPO = Path(settings.BASE_DIR)
-PYTHON = sys.executable
-
-
-def production_env(**overrides) -> dict:
-    """The environment of a deployment made from .env.example, with a real secret key."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_URL", "EMAIL_URL"))
-    }
-    for line in (REPO / ".env.example").read_text().splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            key, _, value = line.partition("=")
-            env[key.strip()] = value.strip()
-    env["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)
-    env.update(overrides)
-    return env
-
-
-def test_check_deploy_is_silent_with_env_example():
-    result = subprocess.run(
-        [PYTHON, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=REPO,
-        env=production_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "System check identified no issues" in result.stdout
+from tests.http_browser import Browser, free_port
+from tests.servers import (
+    PYTHON,
+    REPO,
+    postgres_url,
+    production_env,
+    start_gunicorn,
+    stop,
+    wait_for_http,
+)
 
 
 def settings_of(env: dict, *names: str) -> list:
@@ -141,15 +113,6 @@ class Inbox:
         return "250 Message accepted for delivery"
 
 
-def wait_for_http(port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if answers(port, timeout=2):
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"gunicorn did not answer on port {port}")
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_production_smoke_registration_email_headers_and_static(tmp_path):
@@ -165,16 +128,12 @@ def test_production_smoke_registration_email_headers_and_static(tmp_path):
         starts_on=today + dt.timedelta(days=20),
         ends_on=today + dt.timedelta(days=21),
     )
-    db = connection.settings_dict
-    database_url = (
-        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
     inbox = Inbox()
     smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
     smtp.start()
     web_port = free_port()
     env = production_env(
-        DATABASE_URL=database_url,
+        DATABASE_URL=postgres_url(),
         EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}",
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         SITE_URL=f"https://127.0.0.1:{web_port}",
@@ -191,22 +150,7 @@ def test_production_smoke_registration_email_headers_and_static(tmp_path):
         assert done.returncode == 0, done.stderr
     access_log = tmp_path / "access.log"
     log_file = access_log.open("w")
-    gunicorn = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "lorainne.wsgi",
-            "--config",
-            "python:lorainne.gunicorn_conf",
-            "-b",
-            f"127.0.0.1:{web_port}",
-            "-w",
-            "2",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log_file,
-        stderr=subprocess.PIPE,
-    )
+    gunicorn = start_gunicorn(env, web_port, workers=2, stdout=log_file)
     worker = subprocess.Popen(
         [PYTHON, "manage.py", "run_worker", "--interval", "0.2"],
         cwd=REPO,
@@ -295,13 +239,7 @@ def test_production_smoke_registration_email_headers_and_static(tmp_path):
         assert response.status == 200
         assert "Jérémy" in page
     finally:
-        for process in (gunicorn, worker):
-            process.terminate()
-        for process in (gunicorn, worker):
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(gunicorn, worker)
         log_file.close()
         smtp.stop()
         # Shown by pytest when the test failed: what gunicorn and the worker logged.

@@ -31,6 +31,7 @@ from django.db import connection
 from registration import services, tasks
 from registration.models import Delivery, Registration
 from tests.http_browser import free_port
+from tests.servers import postgres_url
 
 from .conftest import DATABASE_TASKS, make_open_workshop
 
@@ -104,14 +105,12 @@ class Worker:
     `log`, shown when a test fails."""
 
     def __init__(self, smtp_port: int, log: Path):
-        db = connection.settings_dict
         self.env = {
             key: value
             for key, value in os.environ.items()
             if not key.startswith(("DJANGO_", "DATABASE_URL", "EMAIL_"))
         } | {
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}?options=-c%20synchronous_commit%3Doff",
+            "DATABASE_URL": postgres_url() + "?options=-c%20synchronous_commit%3Doff",
             "DJANGO_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}?timeout=1",
             "EMAIL_LEASE_SECONDS": str(LEASE_SECONDS),

@@ -1,7 +1,6 @@
 """Emails written in an edition's name: who they come from, where replies go, and the email that
 gives a speaker their own link (program/speakers.py)."""
 
-import re
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
@@ -12,16 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from .models import Speaker, Workshop
-
-# White space but the no-break spaces that French puts before : ; ? ! (a subject keeps them).
-BREAKABLE_SPACE = re.compile(r"(?:(?![\u00a0\u202f])\s)+")
-
-
-def one_line(text: str) -> str:
-    """`text` for an email header: each run of white space, line breaks included, one space (a
-    header with a line break is refused, and the email with it)."""
-    return BREAKABLE_SPACE.sub(" ", text).strip()
+from .models import Speaker, Workshop, one_line
 
 
 def sender(workshop: Workshop) -> str:

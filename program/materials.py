@@ -14,16 +14,21 @@ import unicodedata
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.core.validators import URLValidator
+from django.http import FileResponse, Http404
+from django.shortcuts import render
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import Material
 
 MB = 1024 * 1024
-MATERIAL_MAX_BYTES = settings.MATERIAL_MAX_MB * MB  # setting MATERIAL_MAX_MB, from the environment
+# A request may carry one PDF at the limit and the rest of its form (at most
+# DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB): anything larger is refused before it is read.
+REQUEST_MARGIN_BYTES = 5 * MB
 # What a PDF starts with, and what ends it (readers look for it in the last kilobyte).
 PDF_HEADER = b"%PDF-"
 PDF_END = b"%%EOF"
@@ -31,14 +36,24 @@ TAIL_BYTES = 1024
 DOWNLOAD_NAME_MAX = 100  # characters, ".pdf" included
 
 
+def max_material_bytes() -> int:
+    """The largest PDF, from the setting MATERIAL_MAX_MB (read each time: tests change it)."""
+    return settings.MATERIAL_MAX_MB * MB
+
+
+def max_request_bytes() -> int:
+    """The largest request body the site reads: one PDF at the limit and its form."""
+    return max_material_bytes() + REQUEST_MARGIN_BYTES
+
+
 def check_pdf(upload) -> None:
     """Refuse, with a message for the person who chose the file, anything but a PDF within the
     size limit. The size comes first, from `upload.size`: an oversized file is never read."""
-    if upload.size > MATERIAL_MAX_BYTES:
+    if upload.size > max_material_bytes():
         raise ValidationError(
             _("The file is %(size)s MB; the limit is %(limit)s MB."),
             code="too_large",
-            params={"size": math.ceil(upload.size / MB), "limit": MATERIAL_MAX_BYTES // MB},
+            params={"size": math.ceil(upload.size / MB), "limit": settings.MATERIAL_MAX_MB},
         )
     upload.seek(0)
     head = upload.read(len(PDF_HEADER))
@@ -89,6 +104,9 @@ def fallback_name(material: Material) -> str:
     return f"{owner}-{material.kind}.pdf"
 
 
+# What a link may be; a PDF is slides or a poster (MaterialForm.file_kinds).
+LINK_KINDS = {Material.Kind.VIDEO, Material.Kind.PAPER, Material.Kind.OTHER}
+
 DOI = re.compile(r"^(?:doi:\s*)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
 
 
@@ -118,10 +136,6 @@ class MaterialForm(forms.ModelForm):
         label="PDF",
         required=False,
         widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
-        help_text=format_lazy(
-            _("Slides or a poster, as PDF; at most {megabytes} MB."),
-            megabytes=MATERIAL_MAX_BYTES // MB,
-        ),
     )
     url = LinkField(
         label=_("Link"),
@@ -133,6 +147,13 @@ class MaterialForm(forms.ModelForm):
     class Meta:
         model = Material
         fields = ["kind", "file", "url"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = format_lazy(
+            _("Slides or a poster, as PDF; at most {megabytes} MB."),
+            megabytes=settings.MATERIAL_MAX_MB,
+        )
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -149,7 +170,28 @@ class MaterialForm(forms.ModelForm):
             raise ValidationError(
                 _("Give a PDF or a link, not both: add the other as a material of its own.")
             )
+        kind = cleaned.get("kind")
+        if kind and cleaned.get("file") and kind not in self.file_kinds():
+            if self.instance.poster_id:
+                message = _("A PDF of a poster is the poster or slides: choose one of those.")
+            else:
+                message = _("A PDF of a talk is its slides: choose “Slides”.")
+            self.add_error("kind", message)
+        elif kind and cleaned.get("url") and kind not in LINK_KINDS:
+            self.add_error(
+                "kind",
+                _(
+                    "A link is a video, a paper or other: choose one of those (slides and "
+                    "posters are uploaded as PDF)."
+                ),
+            )
         return cleaned
+
+    def file_kinds(self) -> set[str]:
+        """What a PDF may be: a talk's slides; a poster, or its slides (a poster's short talk)."""
+        if self.instance.poster_id:
+            return {Material.Kind.POSTER, Material.Kind.SLIDES}
+        return {Material.Kind.SLIDES}
 
     def save(self, commit=True):
         upload = self.cleaned_data.get("file")
@@ -173,3 +215,36 @@ class ShortNameTemporaryFileUploadHandler(TemporaryFileUploadHandler):
         if len(extension) > 16:
             stem, extension = file_name, ""
         super().new_file(field_name, stem[:DOWNLOAD_NAME_MAX] + extension, *args, **kwargs)
+
+
+def pdf_response(material: Material) -> FileResponse:
+    """A material's PDF from the storage (the media folder or a bucket, never public by itself),
+    shown in the browser under its download name; 404 when the file is missing."""
+    try:
+        pdf = default_storage.open(material.file.name, "rb")
+    except FileNotFoundError:
+        raise Http404("This file is missing.") from None
+    response = FileResponse(pdf, content_type="application/pdf", filename=material.served_name)
+    # The content was checked as a PDF on upload; no browser may take it for anything else.
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose body is larger than max_request_bytes(), by its Content-Length,
+    before anything reads it: Django would otherwise write every file of a form's body to a
+    temporary file, whatever its size, before a form could refuse it. The page says the limit
+    (413). A body without a Content-Length is not read at all (Django reads that many bytes)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:  # Django reads nothing of it either
+            length = 0
+        if length > max_request_bytes():
+            context = {"limit": settings.MATERIAL_MAX_MB}
+            return render(request, "413.html", context, status=413)
+        return self.get_response(request)

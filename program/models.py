@@ -1,6 +1,7 @@
 """The workshop's content: the edition, its speakers, talks, timetable and posters."""
 
 import datetime as dt
+import functools
 import re
 import secrets
 import uuid
@@ -8,8 +9,10 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.functional import cached_property
@@ -17,6 +20,16 @@ from django.utils.text import format_lazy
 from django.utils.timezone import now
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+
+# White space but the no-break spaces that French puts before : ; ? ! (a title keeps them).
+BREAKABLE_SPACE = re.compile(r"(?:(?![\u00a0\u202f])\s)+")
+
+
+def one_line(text: str) -> str:
+    """`text` on one line: each run of white space, line breaks included, one space. For email
+    headers (a header with a line break is refused, and the email with it) and titles (they go
+    into page titles, calendars and program.json as one line)."""
+    return BREAKABLE_SPACE.sub(" ", text).strip()
 
 
 def new_token() -> str:
@@ -434,6 +447,10 @@ class Talk(models.Model):
             "program:talk-detail", kwargs={"edition": self.workshop.slug, "slug": self.slug}
         )
 
+    def clean(self):
+        # A title is one line, wherever it was typed (the speaker's page, the admin).
+        self.title = one_line(self.title)
+
     @property
     def display_title(self) -> str:
         return self.title or gettext("Title to be announced")
@@ -611,6 +628,9 @@ class Poster(models.Model):
         posters = reverse("program:poster-list", kwargs={"edition": self.workshop.slug})
         return posters + f"#poster-{self.number}"
 
+    def clean(self):
+        self.title = one_line(self.title)  # as a talk's
+
 
 def material_upload_to(material: "Material", filename: str) -> str:
     """A name that cannot collide or leave the folder: the edition and a random name; the file's
@@ -679,3 +699,14 @@ class Material(models.Model):
     def served_name(self) -> str:
         """The PDF's name for the reader (a file saved outside the forms may have none)."""
         return self.download_name or f"{self.kind}.pdf"
+
+
+@receiver(post_delete, sender=Material, dispatch_uid="material_file_deleted")
+def delete_material_file(sender, instance: Material, using, **kwargs) -> None:
+    """A material's PDF leaves the storage with it, however it goes: the speaker's Remove button,
+    a line deleted in the admin, its talk, poster or edition deleted. Once the deletion commits
+    (a rolled-back one still needs the file); a storage that fails then is logged, not raised."""
+    if instance.file:
+        transaction.on_commit(
+            functools.partial(instance.file.delete, save=False), using=using, robust=True
+        )

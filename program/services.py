@@ -203,15 +203,13 @@ def speaker_materials(speaker: Speaker):
 
 def remove_material(speaker: Speaker, material_id: int) -> Material:
     """Remove a file or link of the speaker's own talk or poster (raises NotYourMaterial for any
-    other); the file leaves the storage once the removal commits."""
+    other); the file leaves the storage once the removal commits (models.delete_material_file)."""
     with transaction.atomic():
         material = speaker_materials(speaker).filter(pk=material_id).first()
         if material is None:
             raise NotYourMaterial
         material.delete()
         Speaker.objects.filter(pk=speaker.pk).update(answered_at=timezone.now())
-        if material.file:
-            transaction.on_commit(functools.partial(material.file.delete, save=False))
     return material
 
 

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
@@ -22,8 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 
 from . import services
-from .materials import MaterialForm
-from .models import Material, Poster, Speaker, Talk
+from .materials import MaterialForm, pdf_response
+from .models import Material, Poster, Speaker, Talk, one_line
 
 # What new_token() makes (43 characters of the URL-safe alphabet), with room to spare: anything
 # else, such as a NUL or a slash, is no token and is not looked up.
@@ -68,6 +69,10 @@ class TextForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Plain text; a blank line starts a new paragraph; $…$ for math."),
     )
+
+    def clean_title(self):
+        # As the model folds it (Talk.clean): a title sent with a line break is no change.
+        return one_line(self.cleaned_data["title"])
 
 
 @dataclasses.dataclass
@@ -257,6 +262,25 @@ class SpeakerPageView(SpeakerByTokenMixin, View):
         speaker = Speaker.objects.select_related("workshop").get(pk=self.speaker.pk)
         context = {"speaker": speaker, "workshop": speaker.workshop, "page": page}
         return render(self.request, self.template_name, context)
+
+
+class SpeakerMaterialView(SpeakerByTokenMixin, View):
+    """One of the speaker's own PDFs, under their page's address: it opens while the edition is
+    a draft (when speakers upload), where the public address answers organizers only."""
+
+    def get(self, request, pk, name, **kwargs):
+        material = services.speaker_materials(self.speaker).exclude(file="").filter(pk=pk).first()
+        if material is None:
+            raise Http404("No such file of yours.")
+        if name != material.served_name:  # as the public address (views.MaterialView)
+            return redirect(
+                "program:speaker-material",
+                token=self.speaker.token,
+                pk=pk,
+                name=material.served_name,
+                permanent=True,
+            )
+        return pdf_response(material)
 
 
 class RemoveMaterialView(SpeakerByTokenMixin, View):

@@ -29,6 +29,11 @@ urlpatterns = [
     # A speaker's own page, by its token alone: it shows the speaker's own edition.
     path("speaker/<str:token>/", speakers.SpeakerPageView.as_view(), name="speaker-page"),
     path(
+        "speaker/<str:token>/materials/<int:pk>/<str:name>",
+        speakers.SpeakerMaterialView.as_view(),
+        name="speaker-material",
+    ),
+    path(
         "speaker/<str:token>/remove/",
         speakers.RemoveMaterialView.as_view(),
         name="speaker-remove-material",

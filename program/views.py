@@ -3,9 +3,8 @@
 import hashlib
 import itertools
 
-from django.core.files.storage import default_storage
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 
 from . import exports
 from .ical import build_calendar
+from .materials import pdf_response
 from .models import Material, Talk, Workshop
 from .now_next import now_and_next
 
@@ -176,25 +176,23 @@ class PosterListView(PublicPageMixin, ListView):
 
 
 class MaterialView(WorkshopMixin, View):
-    """A talk's or a poster's PDF, from the storage (the media folder or a bucket, never public
-    by itself), as a PDF shown in the browser under its download name. Not a cached page: the
-    edition's drafts stay with organizers, as its other pages."""
+    """A talk's or a poster's PDF (materials.pdf_response). Not a cached page: the edition's
+    drafts stay with organizers, as its other pages (its speakers see theirs through their own
+    page, speakers.SpeakerMaterialView). Under another name than its own, a permanent redirect
+    to that: one address per file, and no /materials/1/whatever.exe."""
 
-    def get(self, request, pk, **kwargs):
+    def get(self, request, pk, name, **kwargs):
         material = get_object_or_404(
             Material.objects.exclude(file="").filter(
                 Q(talk__workshop=self.workshop) | Q(poster__workshop=self.workshop)
             ),
             pk=pk,
         )
-        try:
-            pdf = default_storage.open(material.file.name, "rb")
-        except FileNotFoundError:
-            raise Http404("This file is missing.") from None
-        response = FileResponse(pdf, content_type="application/pdf", filename=material.served_name)
-        # The content was checked as a PDF on upload; no browser may take it for anything else.
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        if name != material.served_name:
+            match = request.resolver_match
+            kwargs = {**match.kwargs, "name": material.served_name}
+            return redirect(reverse(match.view_name, kwargs=kwargs), permanent=True)
+        return pdf_response(material)
 
 
 class InfoView(PublicPageMixin, TemplateView):

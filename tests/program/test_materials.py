@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.test.client import encode_multipart
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
@@ -426,6 +426,241 @@ def test_material_is_found_only_under_its_own_edition(client, talk):
 
     assert download(client, material.get_absolute_url())[0] == 200
     assert download(client, f"/{other.slug}/materials/{material.pk}/slides.pdf")[0] == 404
+
+
+def test_material_under_another_name_redirects_to_its_own(client, talk):
+    material = saved_material(talk, "Low-rank slides.pdf")
+    own = f"/lorainne24/materials/{material.pk}/Low-rank%20slides.pdf"
+
+    for other, expected in [
+        (f"/lorainne24/materials/{material.pk}/whatever.exe", own),
+        (f"/lorainne24/materials/{material.pk}/low-rank%20slides.pdf", own),
+        (f"/materials/{material.pk}/slides.pdf", f"/materials/{material.pk}/Low-rank%20slides.pdf"),
+    ]:
+        response = client.get(other)
+        assert (response.status_code, response["Location"]) == (301, expected), other
+    assert download(client, own)[0] == 200
+
+
+def stored_files(media_root) -> list[Path]:
+    return [path for path in Path(media_root).rglob("*") if path.is_file()]
+
+
+def test_pdf_of_a_material_line_deleted_in_the_admin_leaves_the_storage(
+    admin_client, talk, media_root, django_capture_on_commit_callbacks
+):
+    kept, removed = saved_material(talk, "kept.pdf"), saved_material(talk, "removed.pdf")
+    data = admin_form(admin_client, talk)
+    line = next(n for n in range(2) if data[f"materials-{n}-id"] == str(removed.pk))
+    data[f"materials-{line}-DELETE"] = "on"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(change_url(talk), data)
+
+    assert response.status_code == 302, errors(response)
+    assert list(talk.materials.all()) == [kept]
+    assert stored_files(media_root) == [Path(media_root) / kept.file.name]
+
+
+@pytest.mark.parametrize("deleted", ["talk", "poster", "edition"])
+def test_pdfs_leave_the_storage_with_their_talk_poster_or_edition(
+    deleted, media_root, django_capture_on_commit_callbacks
+):
+    workshop, other = WorkshopFactory(), WorkshopFactory()
+    talk, poster = TalkFactory(workshop=workshop), PosterFactory(workshop=workshop)
+    talk_pdf = saved_material(talk)
+    Material.objects.create(talk=talk, kind="video", url="https://videos.example.org/42")
+    poster_form = MaterialForm(
+        {"kind": "poster", "url": ""},
+        {"file": SimpleUploadedFile("poster.pdf", pdf_bytes())},
+        instance=Material(poster=poster),
+    )
+    assert poster_form.is_valid(), poster_form.errors
+    poster_pdf = poster_form.save()
+    elsewhere = saved_material(TalkFactory(workshop=other))
+    owner = {"talk": talk, "poster": poster, "edition": workshop}[deleted]
+    left = {
+        "talk": [poster_pdf, elsewhere],
+        "poster": [talk_pdf, elsewhere],
+        "edition": [elsewhere],
+    }[deleted]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        owner.delete()
+
+    assert sorted(stored_files(media_root)) == sorted(
+        Path(media_root) / material.file.name for material in left
+    )
+
+
+def test_pdf_stays_when_its_deletion_is_rolled_back(
+    talk, media_root, django_capture_on_commit_callbacks
+):
+    material = saved_material(talk)
+
+    def delete_then_fail():
+        with transaction.atomic():
+            talk.delete()
+            raise RuntimeError("something later in the same change fails")
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        delete_then_fail()
+
+    assert Material.objects.filter(pk=material.pk).exists()
+    assert stored_files(media_root) == [Path(media_root) / material.file.name]
+
+
+@pytest.mark.parametrize(
+    ("owner", "kind", "given", "message"),
+    [
+        ("talk", "video", "file", "A PDF of a talk is its slides: choose “Slides”."),
+        ("talk", "poster", "file", "A PDF of a talk is its slides: choose “Slides”."),
+        (
+            "poster",
+            "paper",
+            "file",
+            "A PDF of a poster is the poster or slides: choose one of those.",
+        ),
+        (
+            "talk",
+            "slides",
+            "link",
+            LINK_KIND_MESSAGE := (
+                "A link is a video, a paper or other: choose one of those (slides and posters are "
+                "uploaded as PDF)."
+            ),
+        ),
+        ("poster", "poster", "link", LINK_KIND_MESSAGE),
+    ],
+)
+def test_kind_that_does_not_fit_a_pdf_or_a_link_is_refused(owner, kind, given, message):
+    workshop = WorkshopFactory()
+    target = TalkFactory(workshop=workshop) if owner == "talk" else PosterFactory(workshop=workshop)
+    if given == "file":
+        data, files = {"kind": kind, "url": ""}, {"file": SimpleUploadedFile("a.pdf", pdf_bytes())}
+    else:
+        data, files = {"kind": kind, "url": "https://videos.example.org/42"}, {}
+
+    form = MaterialForm(data, files, instance=Material(**{owner: target}))
+
+    assert form.errors == {"kind": [message]}
+
+
+@pytest.mark.parametrize(
+    ("owner", "kind", "given"),
+    [
+        ("talk", "slides", "file"),
+        ("poster", "poster", "file"),
+        ("poster", "slides", "file"),
+        ("talk", "video", "link"),
+        ("talk", "paper", "link"),
+        ("poster", "other", "link"),
+    ],
+)
+def test_kind_that_fits_is_taken(owner, kind, given):
+    workshop = WorkshopFactory()
+    target = TalkFactory(workshop=workshop) if owner == "talk" else PosterFactory(workshop=workshop)
+    if given == "file":
+        data, files = {"kind": kind, "url": ""}, {"file": SimpleUploadedFile("a.pdf", pdf_bytes())}
+    else:
+        data, files = {"kind": kind, "url": "https://videos.example.org/42"}, {}
+
+    form = MaterialForm(data, files, instance=Material(**{owner: target}))
+
+    assert form.is_valid(), form.errors
+    assert form.save().kind == kind
+
+
+def test_size_limit_follows_the_setting_in_a_real_upload(admin_client, talk, settings):
+    settings.MATERIAL_MAX_MB = 1
+    content = pdf_bytes().replace(b"%%EOF", b"%" * 2 * MB + b"\n%%EOF")  # 2 MB and a bit
+
+    response = upload(admin_client, talk, SimpleUploadedFile("slides.pdf", content))
+
+    assert response.status_code == 200
+    assert errors(response) == ["The file is 3 MB; the limit is 1 MB."]
+    assert "Slides or a poster, as PDF; at most 1 MB." in response.content.decode()
+    assert not Material.objects.exists()
+
+
+def multipart_body_file(path: Path, boundary: str, fields: dict, file_field: str, size: int):
+    """A multipart body as a browser sends it, with a PDF of `size` bytes, written sparse: the
+    body is as large as that on paper and a few kilobytes on disk."""
+    head = encode_multipart(boundary, fields).removesuffix(f"--{boundary}--\r\n".encode())
+    head += (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; '
+        f'filename="huge.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n'
+    ).encode()
+    tail = f"\n%%EOF\r\n--{boundary}--\r\n".encode()
+    with path.open("wb") as file:
+        file.write(head)
+        file.seek(len(head) + size)
+        file.write(tail)
+    return path.stat().st_size
+
+
+def test_oversized_request_is_refused_with_a_413_page_before_it_is_read(client, talk, tmp_path):
+    """An anonymous POST of 80 MB to a speaker's page: refused by its Content-Length, with a
+    page that says the limit, and not one byte of the body read (nor written to a temporary
+    file)."""
+    speaker = talk.speakers.first()
+    address = f"/speaker/{speaker.token}/"
+    boundary = "lorainne-boundary"
+    body = tmp_path / "body"
+    length = multipart_body_file(
+        body,
+        boundary,
+        {f"talk-{talk.pk}-material-kind": "slides"},
+        f"talk-{talk.pk}-material-file",
+        80 * MB,
+    )
+
+    with body.open("rb") as stream:
+        response = client.generic(
+            "POST",
+            address,
+            # As the request's own headers: the test client sets none for an empty `data`.
+            CONTENT_TYPE=f"multipart/form-data; boundary={boundary}",
+            CONTENT_LENGTH=str(length),
+            **{"wsgi.input": stream},
+        )
+        assert stream.tell() == 0
+
+    assert response.status_code == 413
+    page = parse(response.content)
+    assert page.find("h1").text == "What you sent is too large"
+    assert "A PDF may be at most 50 MB" in page.text
+    assert not Material.objects.exists()
+
+
+def test_request_just_within_the_limit_is_read(client, talk, tmp_path, settings):
+    """The limit is a PDF at MATERIAL_MAX_MB and its form: such a request reaches the form, which
+    takes the PDF (here 1 MB exactly)."""
+    settings.MATERIAL_MAX_MB = 1
+    speaker = talk.speakers.first()
+    boundary = "lorainne-boundary"
+    body = tmp_path / "body"
+    pdf_size = MB - len(b"%PDF-1.7\n\n%%EOF")
+    length = multipart_body_file(
+        body,
+        boundary,
+        {f"talk-{talk.pk}-material-kind": "slides"},
+        f"talk-{talk.pk}-material-file",
+        pdf_size,
+    )
+
+    with body.open("rb") as stream:
+        response = client.generic(
+            "POST",
+            f"/speaker/{speaker.token}/",
+            # As the request's own headers: the test client sets none for an empty `data`.
+            CONTENT_TYPE=f"multipart/form-data; boundary={boundary}",
+            CONTENT_LENGTH=str(length),
+            **{"wsgi.input": stream},
+        )
+
+    assert response.status_code == 302, errors(response)
+    assert talk.materials.get().file.size == MB
 
 
 def content_version(workshop: Workshop) -> int:

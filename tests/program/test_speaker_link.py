@@ -213,6 +213,58 @@ def test_poster_presenter_sets_the_poster_title(client, seeded):
     assert "Rank of $3\\times 3$ tensors" in get_page(client, "/lorainne24/posters/").text
 
 
+def test_titles_sent_with_line_breaks_are_saved_on_one_line(client, tudisco, seeded):
+    """A crafted POST (the title field is an <input>, which sends no line break): the title goes
+    into page titles, calendars and program.json, so it is folded to one line."""
+    talk = Talk.objects.get(slug=TUDISCO)
+    poster = Poster.objects.get(number=2)
+
+    submit(
+        client, tudisco, talk_fields(talk, title="Low-rank\r\ntraining\n\n  of nets", abstract="")
+    )
+    submit(
+        client,
+        poster.presenters.get(),
+        {
+            f"poster-{poster.pk}-title": "Rank of\ntensors\u202f?",
+            f"poster-{poster.pk}-abstract": "",
+        },
+    )
+
+    talk.refresh_from_db()
+    poster.refresh_from_db()
+    assert talk.title == "Low-rank training of nets"
+    assert poster.title == "Rank of tensors\u202f?"  # the French no-break space stays
+    program = client.get("/lorainne24/program.json").json()
+    assert "Low-rank training of nets" in [item["title"] for item in program["talks"]]
+
+
+def test_title_with_a_line_break_is_no_change_to_a_locked_talk(client, tudisco):
+    talk = Talk.objects.get(slug=TUDISCO)
+    Talk.objects.filter(pk=talk.pk).update(title="Low-rank training", text_locked=True)
+
+    response = submit(
+        client, tudisco, talk_fields(talk, title="Low-rank\ntraining", abstract=talk.abstract)
+    )
+
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("model", ["talk", "poster"])
+def test_titles_typed_with_line_breaks_in_the_admin_are_saved_on_one_line(
+    admin_client, seeded, model
+):
+    item = Talk.objects.get(slug=TUDISCO) if model == "talk" else Poster.objects.get(number=2)
+    address = f"/admin/program/{model}/{item.pk}/change/"
+    data = form_data(admin_client.get(address).content.decode(), f"{model}_form")
+
+    response = admin_client.post(address, data | {"title": " Tensor\r\n\ttrains \n"})
+
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.title == "Tensor trains"
+
+
 # --- Whose talk ---------------------------------------------------------------------------------
 
 
@@ -481,6 +533,56 @@ def test_speaker_removes_a_material_of_their_talk(
     tudisco.refresh_from_db()
     assert tudisco.answered_at is not None  # so is a removal
     assert material.get_absolute_url() not in get_page(client, talk.get_absolute_url()).links()
+
+
+def test_speaker_of_a_draft_edition_opens_their_own_pdf(client, tudisco, seeded):
+    """Speakers upload while the edition is still a draft, whose public pages answer organizers
+    only: their own page links each PDF under its own address, which opens for them."""
+    seeded.published = False
+    seeded.save(update_fields=["published"])
+    talk = Talk.objects.get(slug=TUDISCO)
+    upload = SimpleUploadedFile("Tudisco slides.pdf", PDF, content_type="application/pdf")
+    submit(client, tudisco, {}, {f"talk-{talk.pk}-material-file": upload})
+    material = talk.materials.get()
+
+    [link] = get_page(client, page_url(tudisco)).find("ul", class_="materials").find_all("a")
+    response = client.get(link.attrs["href"])
+
+    assert link.attrs["href"] == f"{page_url(tudisco)}materials/{material.pk}/Tudisco%20slides.pdf"
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert "no-store" in response["Cache-Control"]
+    assert client.get(material.get_absolute_url()).status_code == 404  # the public address
+    wrong_name = client.get(f"{page_url(tudisco)}materials/{material.pk}/x.exe")
+    assert (wrong_name.status_code, wrong_name["Location"]) == (301, link.attrs["href"])
+    cohen = Talk.objects.get(slug=COHEN).speakers.get()
+    assert (
+        client.get(f"{page_url(cohen)}materials/{material.pk}/Tudisco%20slides.pdf").status_code
+        == 404
+    )
+
+
+def test_link_given_as_slides_is_refused_with_a_message(client, tudisco):
+    talk = Talk.objects.get(slug=TUDISCO)
+
+    response = submit(
+        client,
+        tudisco,
+        talk_fields(talk, title=MATH_TITLE, abstract="")
+        | {
+            f"talk-{talk.pk}-material-kind": "slides",
+            f"talk-{talk.pk}-material-url": "https://youtu.be/x",
+        },
+    )
+
+    assert response.status_code == 200
+    page = parse(response.content)
+    assert (
+        "A link is a video, a paper or other: choose one of those (slides and posters are "
+        "uploaded as PDF)."
+    ) in page.text
+    assert page.find("input", id=f"id_talk-{talk.pk}-title").attrs["value"] == MATH_TITLE
+    assert not talk.materials.exists()
 
 
 # --- Sending links ------------------------------------------------------------------------------

@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('program', '0010_address_confirmation_settings'),
+        ("program", "0010_address_confirmation_settings"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='speaker',
-            name='link_error',
+            model_name="speaker",
+            name="link_error",
             field=models.CharField(blank=True, editable=False, max_length=1000),
         ),
         migrations.AddField(
-            model_name='speaker',
-            name='link_lease_expires_at',
+            model_name="speaker",
+            name="link_lease_expires_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='speaker',
-            name='link_queued_at',
+            model_name="speaker",
+            name="link_queued_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
     ]

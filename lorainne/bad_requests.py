@@ -11,11 +11,19 @@ them.
   empty, so that nothing reads it again.
 - An action of an admin list on rows whose ids are no ids (`_selected_action=abc`, `1.5`, a
   NUL). No checkbox sends one; the admin would filter on them and fail with a 500 in every list.
+- A body larger than a PDF at MATERIAL_MAX_MB and its form (program.materials.max_request_bytes),
+  by its Content-Length: Django would otherwise write every file of a form's body to a temporary
+  file, whatever its size, before a form could refuse it. The page says the limit (413). A body
+  without a Content-Length is not read at all (Django reads that many bytes).
 """
 
+from django.conf import settings
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import BadRequest, ValidationError
 from django.http import QueryDict
+from django.shortcuts import render
+
+from program.materials import max_request_bytes
 
 
 def has_nul(request) -> bool:
@@ -49,11 +57,21 @@ def form_body_not_utf8(request) -> bool:
     )
 
 
+def too_large(request) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:  # Django reads nothing of it either
+        length = 0
+    return length > max_request_bytes()
+
+
 class BadRequestMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if too_large(request):
+            return render(request, "413.html", {"limit": settings.MATERIAL_MAX_MB}, status=413)
         if form_body_not_utf8(request):
             request.POST = QueryDict()  # read by nothing after this
             raise BadRequest("A form body in another charset than UTF-8.")

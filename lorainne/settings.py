@@ -46,10 +46,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # A NUL in the address, a form body in another charset: 400 before anything reads them.
+    # A NUL in the address, a form body in another charset: 400; a body larger than a PDF at
+    # MATERIAL_MAX_MB and its form: 413; before anything reads them.
     "lorainne.bad_requests.BadRequestMiddleware",
-    # A body larger than a PDF at MATERIAL_MAX_MB and its form: 413 before anything reads it.
-    "program.materials.RequestSizeLimitMiddleware",
     # Cached public pages leave here, with the security headers above but without the work below.
     "lorainne.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

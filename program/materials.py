@@ -19,7 +19,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.core.validators import URLValidator
 from django.http import FileResponse, Http404
-from django.shortcuts import render
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -228,23 +227,3 @@ def pdf_response(material: Material) -> FileResponse:
     # The content was checked as a PDF on upload; no browser may take it for anything else.
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-class RequestSizeLimitMiddleware:
-    """Refuse a request whose body is larger than max_request_bytes(), by its Content-Length,
-    before anything reads it: Django would otherwise write every file of a form's body to a
-    temporary file, whatever its size, before a form could refuse it. The page says the limit
-    (413). A body without a Content-Length is not read at all (Django reads that many bytes)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:  # Django reads nothing of it either
-            length = 0
-        if length > max_request_bytes():
-            context = {"limit": settings.MATERIAL_MAX_MB}
-            return render(request, "413.html", context, status=413)
-        return self.get_response(request)

@@ -27,7 +27,7 @@ from .services import (
     check_not_over,
     lock_workshop,
     register,
-    seats_taken,
+    seat_free,
 )
 
 # Letters that Unicode does not decompose into a base letter and an accent.
@@ -211,7 +211,7 @@ def add_walk_in(
         # Someone registered already is searched at the desk, full or not.
         if existing := locked.registrations.with_email(email).first():
             raise AlreadyRegistered(existing)
-        if seats_taken(locked, now) >= locked.capacity:
+        if not seat_free(locked, now):
             raise NoSeatLeft(
                 gettext(
                     "No seat is free: all %(capacity)s seats are taken. Raise the capacity in "

@@ -238,7 +238,7 @@ def _queue_email(registration: Registration, kind: EmailKind) -> None:
 def _take_seat_or_wait(workshop: Workshop, registration: Registration, now: dt.datetime) -> None:
     """Give `registration` a seat if one is free, else a place at the end of the waiting list.
     A registration whose address is still to confirm (hold_expires_at set) only holds the seat."""
-    if seats_taken(workshop, now) < workshop.capacity:
+    if seat_free(workshop, now):
         pending = registration.hold_expires_at is not None
         registration.status = Registration.Status.HELD if pending else Registration.Status.CONFIRMED
         registration.waitlisted_at = None
@@ -251,6 +251,11 @@ def seats_taken(workshop: Workshop, now: dt.datetime) -> int:
     """Confirmed seats and live holds at `now` (models.takes_seat). One query; under the lock
     when a seat is to be given."""
     return workshop.registrations.taking_seats(now).count()
+
+
+def seat_free(workshop: Workshop, now: dt.datetime) -> bool:
+    """Whether a seat can be given at `now`: the capacity rule, in one place. Under the lock."""
+    return seats_taken(workshop, now) < workshop.capacity
 
 
 def _expire_holds(workshop: Workshop, now: dt.datetime) -> int:
@@ -543,7 +548,7 @@ def promote(registration: Registration) -> Registration:
             raise RegistrationError(
                 gettext("%(name)s is not on the waiting list.") % {"name": registration.full_name}
             )
-        if seats_taken(workshop, now) >= workshop.capacity:
+        if not seat_free(workshop, now):
             raise NoSeatLeft(
                 gettext("No seat is free for %(name)s: raise the capacity or cancel someone first.")
                 % {"name": registration.full_name}

@@ -2,6 +2,7 @@
 cause, counted in the cache (shared across processes when CACHE_URL points at the database or
 Redis)."""
 
+import functools
 import hashlib
 import ipaddress
 
@@ -18,7 +19,15 @@ def is_trusted_proxy(address: str | None) -> bool:
         ip = ipaddress.ip_address(address or "")
     except ValueError:
         return False
-    return any(ip in ipaddress.ip_network(proxy) for proxy in settings.TRUSTED_PROXIES)
+    return any(ip in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
+
+
+@functools.cache
+def _networks(
+    proxies: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """The proxies' networks, parsed once (every request asks, some twice)."""
+    return tuple(ipaddress.ip_network(proxy) for proxy in proxies)
 
 
 def client_ip(request) -> str | None:

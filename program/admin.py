@@ -135,15 +135,7 @@ class WorkshopAdmin(admin.ModelAdmin):
                     "The edition's Info page, in Markdown (### for a heading, "
                     "[text](https://…) for a link). A part left empty is not shown."
                 ),
-                "fields": [
-                    "venue_street_address",
-                    "venue_room",
-                    "info_getting_there",
-                    "info_transport",
-                    "info_accommodation",
-                    "info_wifi",
-                    "info_other",
-                ],
+                "fields": list(Workshop.PRACTICAL_INFORMATION_FIELDS),
             },
         ),
     ]

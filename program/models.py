@@ -106,6 +106,17 @@ class WorkshopQuerySet(models.QuerySet):
 class Workshop(models.Model):
     """One edition of the workshop: the single source of truth for every public page."""
 
+    # The parts of the Info page (/info/): its admin fieldset, and whether the menu links it.
+    PRACTICAL_INFORMATION_FIELDS = (
+        "venue_street_address",
+        "venue_room",
+        "info_getting_there",
+        "info_transport",
+        "info_accommodation",
+        "info_wifi",
+        "info_other",
+    )
+
     name = models.CharField(max_length=200)
     acronym = models.CharField(max_length=50)
     slug = models.SlugField(

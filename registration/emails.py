@@ -47,22 +47,19 @@ def _build_email(registration: Registration, kind: EmailKind) -> EmailMultiAlter
         # final newline (the text body sets the blank lines around it).
         "opening_template": f"registration/email/kinds/{kind}.html",
         "site_url": settings.SITE_URL,
-        "manage_url": settings.SITE_URL + registration.get_absolute_url(),
+        "manage_url": personal_link(registration),
         "waiting_list_position": registration.waiting_list_position(),
         # The address-confirmation link opens a page with a button: a mail scanner's GET does not
         # confirm.
         "confirm_url": settings.SITE_URL
         + reverse("registration:confirm", kwargs={"token": registration.token}),
     }
-    message = EmailMultiAlternatives(
-        subject=one_line(SUBJECTS[kind] % {"acronym": workshop.acronym}),
-        body=render_to_string("registration/email/message.txt", context),
-        from_email=sender(workshop),
-        to=[registration.email],
-        reply_to=reply_to(workshop),
-    )
-    message.attach_alternative(
-        render_to_string("registration/email/message.html", context), "text/html"
+    message = _compose(
+        workshop,
+        SUBJECTS[kind] % {"acronym": workshop.acronym},
+        "registration/email/message",
+        context,
+        to=registration.email,
     )
     if kind in (EmailKind.CONFIRMED, EmailKind.PROMOTED, EmailKind.LINK) and (
         registration.status == Registration.Status.CONFIRMED
@@ -125,17 +122,13 @@ def _build_announcement_email(
         "body": fill_placeholders(announcement.body, registration),
         "manage_url": personal_link(registration),
     }
-    message = EmailMultiAlternatives(
-        subject=one_line(announcement_subject(announcement, workshop)),
-        body=render_to_string("registration/email/announcement.txt", context),
-        from_email=sender(workshop),
-        to=[to or registration.email],
-        reply_to=reply_to(workshop),
+    return _compose(
+        workshop,
+        announcement_subject(announcement, workshop),
+        "registration/email/announcement",
+        context,
+        to=to or registration.email,
     )
-    message.attach_alternative(
-        render_to_string("registration/email/announcement.html", context), "text/html"
-    )
-    return message
 
 
 def build_reminder_email(registration: Registration) -> EmailMultiAlternatives:
@@ -158,20 +151,30 @@ def _build_reminder_email(registration: Registration) -> EmailMultiAlternatives:
         "site_url": settings.SITE_URL,
         "manage_url": personal_link(registration),
     }
-    message = EmailMultiAlternatives(
-        subject=one_line(
-            gettext("%(acronym)s: see you on %(day)s")
-            % {"acronym": workshop.acronym, "day": dateformat.format(workshop.starts_on, "l j F")}
-        ),
-        body=render_to_string("registration/email/message.txt", context),
-        from_email=sender(workshop),
-        to=[registration.email],
-        reply_to=reply_to(workshop),
-    )
-    message.attach_alternative(
-        render_to_string("registration/email/message.html", context), "text/html"
+    subject = gettext("%(acronym)s: see you on %(day)s") % {
+        "acronym": workshop.acronym,
+        "day": dateformat.format(workshop.starts_on, "l j F"),
+    }
+    message = _compose(
+        workshop, subject, "registration/email/message", context, to=registration.email
     )
     attach_program(message, workshop)
+    return message
+
+
+def _compose(
+    workshop: Workshop, subject: str, template: str, context: dict, *, to: str
+) -> EmailMultiAlternatives:
+    """One email of the edition: its sender and reply-to, the subject on one line, the plain
+    text of `template`.txt with `template`.html as its HTML alternative."""
+    message = EmailMultiAlternatives(
+        subject=one_line(subject),
+        body=render_to_string(f"{template}.txt", context),
+        from_email=sender(workshop),
+        to=[to],
+        reply_to=reply_to(workshop),
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     return message
 
 

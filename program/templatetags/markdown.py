@@ -10,16 +10,6 @@ from program import markdown as markdown_renderer
 
 register = template.Library()
 
-PRACTICAL_INFORMATION_FIELDS = (
-    "venue_street_address",
-    "venue_room",
-    "info_getting_there",
-    "info_transport",
-    "info_accommodation",
-    "info_wifi",
-    "info_other",
-)
-
 
 @register.filter
 def markdown(text: str) -> SafeString:
@@ -31,7 +21,7 @@ def markdown(text: str) -> SafeString:
 def has_practical_information(workshop) -> bool:
     if not workshop:  # a page outside any edition (page not found); maybe a lazy None
         return False
-    return any(getattr(workshop, field).strip() for field in PRACTICAL_INFORMATION_FIELDS)
+    return any(getattr(workshop, field).strip() for field in workshop.PRACTICAL_INFORMATION_FIELDS)
 
 
 @register.filter

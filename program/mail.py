@@ -9,9 +9,16 @@ from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from .models import Speaker, Workshop, one_line
+
+
+def failure_note(error: Exception) -> str:
+    """What the admin shows of a failed send: when, and the mail server's error (at most 1,000
+    characters, the columns' size)."""
+    return f"{timezone.now():%Y-%m-%d %H:%M:%S %Z} {type(error).__name__}: {error}"[:1000]
 
 
 def sender(workshop: Workshop) -> str:

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
-from .mail import build_speaker_link_email
+from .mail import build_speaker_link_email, failure_note
 from .models import Speaker
 
 logger = logging.getLogger(__name__)
@@ -77,9 +77,7 @@ def _send_one(speaker_id: int) -> bool | None:
         ours.update(
             link_queued_at=None,
             link_lease_expires_at=None,
-            link_error=f"{timezone.now():%Y-%m-%d %H:%M:%S %Z} {type(error).__name__}: {error}"[
-                :1000
-            ],
+            link_error=failure_note(error),
         )
         logger.warning("speaker link failed: speaker=%s %s", speaker_id, type(error).__name__)
         return False

@@ -42,6 +42,8 @@ from django.db import models, transaction
 from django.tasks import task
 from django.utils import timezone
 
+from program.mail import failure_note
+
 from .emails import build_announcement_email, build_email, build_reminder_email
 from .models import Delivery, EmailKind, Registration
 
@@ -172,7 +174,7 @@ def _send_one(delivery_id: int) -> bool | None:
     except Exception as error:  # any failure of the mail server is recorded, whatever its kind
         ours.update(
             state=Delivery.State.FAILED,
-            error=f"{timezone.now():%Y-%m-%d %H:%M:%S %Z} {type(error).__name__}: {error}"[:1000],
+            error=failure_note(error),
             updated_at=timezone.now(),
         )
         logger.warning(

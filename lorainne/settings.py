@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     "axes",
+    # Below the apps that use them: the periodic jobs' schedule, then the outbox of every email.
+    "jobs",
+    "mail",
     "program",
     "registration",
 ]
@@ -209,13 +212,14 @@ TASKS = {
         )
     }
 }
-# The outbox (registration/tasks.py). A worker that takes an email to send owns it this long;
+# The outbox (mail/outbox.py). A worker that takes an email to send owns it this long;
 # past it, another worker takes it again. Several times the SMTP timeout (EMAIL_URL's
 # ?timeout=, default 10 s), so that a live worker's send has ended, sent or failed, by then.
 EMAIL_LEASE_SECONDS = env.int("EMAIL_LEASE_SECONDS", default=300)
 # Seconds before each new try of an email the mail server refused (1, 5, 30, 120, 480 minutes).
 EMAIL_RETRY_DELAYS = env.list("EMAIL_RETRY_DELAYS", cast=int, default=[60, 300, 1800, 7200, 28800])
-# How often the worker looks for emails owed and not sent: retries due, leases expired.
+# How often the worker runs the frequent jobs (jobs/registry.py): the outbox sends the emails owed
+# and not sent (retries due, leases expired), unconfirmed holds past their time are released.
 EMAIL_SWEEP_SECONDS = env.int("EMAIL_SWEEP_SECONDS", default=60)
 
 CACHES = {

@@ -16,9 +16,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from mail.admin import emails_of, latest_state_label
+from mail.models import Delivery, with_latest_email
+
 from . import services
+from .emails import SPEAKER_LINK, speaker_link
 from .forms import NextEditionForm, SessionForm, TimetableFormSet, WorkshopAdminForm
-from .mail import speaker_link
 from .materials import MaterialForm
 from .models import Material, Organizer, Poster, Session, Speaker, Talk, Workshop
 
@@ -238,35 +241,33 @@ class WorkshopAdmin(admin.ModelAdmin):
 
 class PersonalLinkFilter(admin.SimpleListFilter):
     """Who has answered on their own page, who was sent the link and has not, whose link is on
-    its way or failed (to send again), who was not sent one."""
+    its way, failed or stuck (to send again), who was not sent one: from their latest link email
+    (annotated by SpeakerAdmin.get_queryset)."""
 
     title = _("personal link")
     parameter_name = "link"
-    STATES = {
-        "answered": (_("answered"), Q(answered_at__isnull=False)),
-        "waiting": (
-            _("link sent, not answered"),
-            Q(link_sent_at__isnull=False, answered_at__isnull=True),
-        ),
-        "queued": (_("link queued, not sent yet"), Q(link_queued_at__isnull=False)),
-        "failed": (_("link failed"), ~Q(link_error="")),
-        "not_sent": (
-            _("no link sent"),
-            Q(
-                link_sent_at__isnull=True,
-                answered_at__isnull=True,
-                link_queued_at__isnull=True,
-                link_error="",
-            ),
-        ),
-    }
 
     def lookups(self, request, model_admin):
-        return [(value, label) for value, (label, _) in self.STATES.items()]
+        return [
+            ("answered", _("answered")),
+            ("waiting", _("link sent, not answered")),
+            ("queued", _("link queued, not sent yet")),
+            ("failed", _("link failed")),
+            ("not_sent", _("no link sent")),
+        ]
 
     def queryset(self, request, queryset):
-        if self.value() in self.STATES:
-            return queryset.filter(self.STATES[self.value()][1])
+        stuck = Q(last_email_state=Delivery.State.SENDING, last_email_lease__lt=timezone.now())
+        states = {
+            "answered": Q(answered_at__isnull=False),
+            "waiting": Q(last_email_state=Delivery.State.SENT, answered_at__isnull=True),
+            "queued": Q(last_email_state__in=[Delivery.State.QUEUED, Delivery.State.SENDING])
+            & ~stuck,
+            "failed": Q(last_email_state=Delivery.State.FAILED) | stuck,
+            "not_sent": Q(last_email_state__isnull=True, answered_at__isnull=True),
+        }
+        if self.value() in states:
+            return queryset.filter(states[self.value()])
         return queryset
 
 
@@ -301,17 +302,13 @@ class SpeakerAdmin(admin.ModelAdmin):
     list_filter = ["workshop", PersonalLinkFilter]
     search_fields = ["name", "affiliation", "email"]
     ordering = ["sort_name", "name"]
-    readonly_fields = [
-        "personal_link",
-        "link_sent_at",
-        "link_queued_at",
-        "link_error",
-        "answered_at",
-    ]
+    readonly_fields = ["personal_link", "link_emails", "answered_at"]
     actions = ["send_link", "revoke_and_send_link"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(talk_count=Count("talks"))
+        return with_latest_email(
+            super().get_queryset(request).annotate(talk_count=Count("talks")), SPEAKER_LINK
+        )
 
     @admin.display(description=_("talks"), ordering="talk_count")
     def talk_count(self, obj):
@@ -319,22 +316,23 @@ class SpeakerAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("personal link"), ordering="answered_at")
     def link_state(self, speaker):
-        # What the organizer must act on first: a link that failed, then one still on its way.
-        if speaker.link_error:
-            return gettext("failed, send again: %(error)s") % {"error": speaker.link_error}
-        if speaker.link_queued_at:
-            return gettext("queued %(when)s, not sent yet") % {
-                "when": date_format(timezone.localtime(speaker.link_queued_at), "j M H:i")
+        # What the organizer must act on first: a link that failed or is stuck, then one still on
+        # its way; then whether they answered.
+        email = latest_state_label(speaker)
+        if speaker.last_email_state == Delivery.State.FAILED:
+            return gettext("%(state)s, send again: %(error)s") % {
+                "state": email,
+                "error": speaker.last_email_error,
             }
-        if speaker.answered_at:
+        if speaker.answered_at and speaker.last_email_state == Delivery.State.SENT:
             return gettext("answered %(when)s") % {
                 "when": date_format(timezone.localtime(speaker.answered_at), "j M H:i")
             }
-        if speaker.link_sent_at:
-            return gettext("sent %(when)s, not answered") % {
-                "when": date_format(timezone.localtime(speaker.link_sent_at), "j M H:i")
-            }
-        return gettext("not sent")
+        return email
+
+    @admin.display(description=_("emails"))
+    def link_emails(self, speaker):
+        return emails_of(speaker)
 
     @admin.display(description=_("personal link"))
     def personal_link(self, speaker):

@@ -8,6 +8,7 @@ import uuid
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -372,13 +373,17 @@ class Speaker(models.Model):
     # The key to the speaker's own page, where they set their title, abstract and slides. A new
     # token revokes the link sent before.
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
-    link_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # The link email, outside the registrations' outbox (program cannot use it): when one was
-    # asked for and has not left yet; until when a worker holds it (a worker that dies leaves it
-    # to the sweep after this); why the last one failed, shown in the admin until sent again.
-    link_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
-    link_lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
-    link_error = models.CharField(max_length=1000, blank=True, editable=False)
+    # The language of the emails to the speaker (their link), chosen by the organizers.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    # Their emails (mail/): the link sent, on its way, failed. Deleted with the speaker.
+    deliveries = GenericRelation(
+        "mail.Delivery",
+        content_type_field="recipient_type",
+        object_id_field="recipient_id",
+        related_query_name="speaker",
+    )
     answered_at = models.DateTimeField(
         null=True,
         blank=True,

@@ -2,7 +2,6 @@
 set on their own page, and the links that lead them there."""
 
 import datetime as dt
-import functools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -12,8 +11,8 @@ from django.utils import timezone
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext, gettext_lazy
 
+from .emails import queue_speaker_link
 from .models import Material, Organizer, Poster, Session, Speaker, Talk, Workshop, new_token
-from .tasks import send_speaker_link
 
 
 def shift(moment: dt.datetime, source: Workshop, target: Workshop) -> dt.datetime:
@@ -214,18 +213,14 @@ def remove_material(speaker: Speaker, material_id: int) -> Material:
 
 
 def send_speaker_links(speakers: Iterable[Speaker]) -> tuple[list[Speaker], list[Speaker]]:
-    """Email each speaker their personal link, once the caller's transaction commits: recorded
-    as asked for (link_queued_at) with this transaction, so that a task that never runs leaves
-    it owed, for the sweep (program/tasks.py). Asking again takes over from a send in progress
-    and clears the last error. Returns (those it goes to, those without an address)."""
+    """Email each speaker their personal link: owed through the outbox (mail/) with the caller's
+    transaction, sent once it commits, retried and recorded like any other email. Returns (those
+    it goes to, those without an address)."""
     speakers = list(speakers)
     with_address = [speaker for speaker in speakers if speaker.email]
     with transaction.atomic():
-        Speaker.objects.filter(pk__in=[speaker.pk for speaker in with_address]).update(
-            link_queued_at=timezone.now(), link_lease_expires_at=None, link_error=""
-        )
         for speaker in with_address:
-            transaction.on_commit(functools.partial(send_speaker_link.enqueue, speaker.pk))
+            queue_speaker_link(speaker)
     return with_address, [speaker for speaker in speakers if not speaker.email]
 
 
@@ -235,6 +230,6 @@ def revoke_speaker_links(speakers: Iterable[Speaker]) -> tuple[list[Speaker], li
     speakers = list(speakers)
     with transaction.atomic():
         for speaker in speakers:
-            speaker.token, speaker.link_sent_at = new_token(), None
-            speaker.save(update_fields=["token", "link_sent_at"])
+            speaker.token = new_token()
+            speaker.save(update_fields=["token"])
         return send_speaker_links(speakers)

@@ -1,25 +1,24 @@
 """Announcements and reminders: organizers write once, each person gets one copy.
 
-Each recipient's copy is a Delivery row, sent by the task worker (registration/tasks.py). A
-person gets each announcement, and the reminder before the workshop, at most once: database
-constraints say so, so a double click, a second call or a second worker queues nobody twice.
+Each recipient's copy is a Delivery row of the outbox (mail/), about the announcement or the
+edition, sent by the task worker. A person gets each announcement, and the reminder before the
+workshop, at most once: the outbox's constraint says so, so a double click, a second call or a second worker queues nobody twice.
 """
 
 import dataclasses
 import datetime as dt
-import functools
-from collections.abc import Iterable
 
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from mail import outbox
+from mail.models import Delivery
 from program.models import Workshop
 
-from .emails import build_announcement_email, unknown_placeholders
-from .models import Announcement, Delivery, Registration, waits_in_line
+from .emails import ANNOUNCEMENT, REMINDER, build_announcement_email, unknown_placeholders
+from .models import Announcement, Registration, waits_in_line
 from .services import RegistrationError
-from .tasks import deliver_announcement, deliver_reminders, send_deliveries
 
 
 class AnnouncementRefused(RegistrationError):
@@ -151,22 +150,12 @@ def send_announcement(announcement: Announcement, *, now: dt.datetime | None = N
         if announcement.sent_at is not None:
             return 0
         check_announcement(announcement)
-        people = list(announcement_audience(announcement).values_list("pk", flat=True))
+        people = list(announcement_audience(announcement).values_list("pk", "email"))
         if not people:
             raise AnnouncementRefused(gettext("Nobody is in this audience: nothing was sent."))
-        Delivery.objects.bulk_create(
-            [
-                Delivery(
-                    kind=Delivery.Kind.ANNOUNCEMENT, announcement=announcement, registration_id=pk
-                )
-                for pk in people
-            ],
-            batch_size=500,
-            ignore_conflicts=True,
-        )
+        outbox.queue_each(ANNOUNCEMENT, people, recipient_model=Registration, about=announcement)
         announcement.sent_at = now
         announcement.save(update_fields=["sent_at"])
-        transaction.on_commit(functools.partial(deliver_announcement.enqueue, announcement.pk))
     return len(people)
 
 
@@ -189,46 +178,14 @@ def queue_due_reminders(*, now: dt.datetime | None = None) -> int:
         today = timezone.localdate(now, workshop.tzinfo)
         if today < workshop.reminder_due_on or now >= workshop.starts_at:
             continue
-        reminded = Delivery.objects.filter(
-            registration=models.OuterRef("pk"), kind=Delivery.Kind.REMINDER
-        )
+        reminded = Delivery.objects.filter(kind=REMINDER, registration=models.OuterRef("pk"))
         with transaction.atomic():
             people = list(
                 workshop.registrations.confirmed()
                 .filter(~models.Exists(reminded))
-                .values_list("pk", flat=True)
+                .values_list("pk", "email")
             )
-            if not people:
-                continue
-            Delivery.objects.bulk_create(
-                [Delivery(kind=Delivery.Kind.REMINDER, registration_id=pk) for pk in people],
-                batch_size=500,
-                ignore_conflicts=True,
+            queued += outbox.queue_each(
+                REMINDER, people, recipient_model=Registration, about=workshop
             )
-            transaction.on_commit(functools.partial(deliver_reminders.enqueue, workshop.pk))
-        queued += len(people)
     return queued
-
-
-def send_again(deliveries: Iterable[Delivery], *, now: dt.datetime | None = None) -> int:
-    """An organizer sends again the deliveries that failed (after their last retry, or without
-    waiting for the next) or are stuck (their worker stopped while sending, past the lease: the
-    person may get the email twice; the sweep would send it again anyway while it has a try left).
-
-    Those sent, queued or sending within their lease are left alone. Each is queued again with its
-    tries counted from zero. Queues the task that sends them; returns how many.
-    """
-    now = now or timezone.now()
-    ids = [delivery.pk for delivery in deliveries]
-    again = Delivery.objects.filter(pk__in=ids).filter(
-        models.Q(state=Delivery.State.FAILED)
-        | models.Q(state=Delivery.State.SENDING, lease_expires_at__lt=now)
-    )
-    with transaction.atomic():
-        chosen = list(again.values_list("pk", flat=True))
-        Delivery.objects.filter(pk__in=chosen).update(
-            state=Delivery.State.QUEUED, attempts=0, updated_at=now
-        )
-        if chosen:
-            transaction.on_commit(functools.partial(send_deliveries.enqueue, chosen))
-    return len(chosen)

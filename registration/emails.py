@@ -1,20 +1,23 @@
-"""The emails a registrant receives, rendered from templates/registration/email/."""
+"""The emails a registrant receives, rendered from templates/registration/email/, and how the
+outbox (mail/) writes them when their turn comes: registration emails, announcements and the
+reminder, each a kind of email registered below."""
 
 import re
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mail import kinds, outbox
+from mail.models import Delivery
+from program.emails import compose
 from program.ical import build_calendar
-from program.mail import one_line, reply_to, sender
 from program.models import Session, Workshop
 
-from .models import EmailKind, Registration
+from .models import Announcement, EmailKind, Registration
 
 SUBJECTS = {
     EmailKind.CONFIRMED: _("%(acronym)s: your registration is confirmed"),
@@ -54,7 +57,7 @@ def _build_email(registration: Registration, kind: EmailKind) -> EmailMultiAlter
         "confirm_url": settings.SITE_URL
         + reverse("registration:confirm", kwargs={"token": registration.token}),
     }
-    message = _compose(
+    message = compose(
         workshop,
         SUBJECTS[kind] % {"acronym": workshop.acronym},
         "registration/email/message",
@@ -122,7 +125,7 @@ def _build_announcement_email(
         "body": fill_placeholders(announcement.body, registration),
         "manage_url": personal_link(registration),
     }
-    return _compose(
+    return compose(
         workshop,
         announcement_subject(announcement, workshop),
         "registration/email/announcement",
@@ -155,26 +158,10 @@ def _build_reminder_email(registration: Registration) -> EmailMultiAlternatives:
         "acronym": workshop.acronym,
         "day": dateformat.format(workshop.starts_on, "l j F"),
     }
-    message = _compose(
+    message = compose(
         workshop, subject, "registration/email/message", context, to=registration.email
     )
     attach_program(message, workshop)
-    return message
-
-
-def _compose(
-    workshop: Workshop, subject: str, template: str, context: dict, *, to: str
-) -> EmailMultiAlternatives:
-    """One email of the edition: its sender and reply-to, the subject on one line, the plain
-    text of `template`.txt with `template`.html as its HTML alternative."""
-    message = EmailMultiAlternatives(
-        subject=one_line(subject),
-        body=render_to_string(f"{template}.txt", context),
-        from_email=sender(workshop),
-        to=[to],
-        reply_to=reply_to(workshop),
-    )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     return message
 
 
@@ -185,3 +172,69 @@ def attach_program(message: EmailMultiAlternatives, workshop: Workshop) -> None:
     message.attach(
         f"{workshop.slug}-program.ics", calendar, "text/calendar; charset=utf-8; method=PUBLISH"
     )
+
+
+# The outbox ----------------------------------------------------------------------------------
+
+REGISTRATION, ANNOUNCEMENT, REMINDER = "registration", "announcement", "reminder"
+
+
+def queue_email(registration: Registration, kind: EmailKind) -> Delivery:
+    """Record that `registration` is owed the email `kind`, in the caller's transaction (or at
+    once outside one), and queue its sending for after commit."""
+    return outbox.queue(REGISTRATION, registration, to=registration.email, variant=kind)
+
+
+def _registration(delivery: Delivery) -> Registration | None:
+    return Registration.objects.select_related("workshop").filter(pk=delivery.recipient_id).first()
+
+
+def _compose_registration_email(delivery: Delivery) -> EmailMultiAlternatives | None:
+    registration = _registration(delivery)
+    if registration is None or not _still_true(registration, delivery.variant):
+        return None
+    return build_email(registration, EmailKind(delivery.variant))
+
+
+def _compose_reminder(delivery: Delivery) -> EmailMultiAlternatives | None:
+    registration = _registration(delivery)
+    if registration is None or registration.status != Registration.Status.CONFIRMED:
+        return None  # cancelled since; should they come back, the next tick queues another
+    return build_reminder_email(registration)
+
+
+def _compose_announcement(delivery: Delivery) -> EmailMultiAlternatives | None:
+    registration = _registration(delivery)
+    announcement = Announcement.objects.filter(pk=delivery.about_id).first()
+    if registration is None or announcement is None:
+        return None
+    return build_announcement_email(announcement, registration)
+
+
+def _still_true(registration: Registration, kind: str) -> bool:
+    """Whether the email `kind` still describes the registration (a waiting-list email retried
+    after a promotion would say "in place None" to someone who has a seat)."""
+    expected = {
+        EmailKind.CONFIRMED: Registration.Status.CONFIRMED,
+        EmailKind.PROMOTED: Registration.Status.CONFIRMED,
+        EmailKind.WAITLISTED: Registration.Status.WAITLISTED,
+        EmailKind.CANCELLED: Registration.Status.CANCELLED,
+    }.get(kind)
+    if kind == EmailKind.CONFIRM_ADDRESS:
+        # Asked to confirm only while a confirmation is still pending (not after they clicked).
+        return (
+            registration.status in (Registration.Status.HELD, Registration.Status.WAITLISTED)
+            and registration.hold_expires_at is not None
+            and registration.address_confirmed_at is None
+        )
+    return expected is None or registration.status == expected
+
+
+kinds.register(
+    REGISTRATION,
+    label=_("Registration email"),
+    compose=_compose_registration_email,
+    variants=dict(EmailKind.choices),
+)
+kinds.register(ANNOUNCEMENT, label=_("Announcement"), compose=_compose_announcement)
+kinds.register(REMINDER, label=_("Reminder"), compose=_compose_reminder)

@@ -4,6 +4,7 @@ import datetime as dt
 import secrets
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -155,6 +156,13 @@ class Registration(models.Model):
     address_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The language the person registered in: every email to them is written in it.
     language = models.CharField(max_length=10, default="en", editable=False)
+    # Their emails (mail/): registration emails, announcements, reminders. Deleted with them.
+    deliveries = GenericRelation(
+        "mail.Delivery",
+        content_type_field="recipient_type",
+        object_id_field="recipient_id",
+        related_query_name="registration",
+    )
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -238,7 +246,7 @@ class AttendedDay(models.Model):
 
 class Announcement(models.Model):
     """A message organizers write once and send to some of an edition's participants; each
-    recipient's copy is a Delivery."""
+    recipient's copy is a Delivery (mail/) about it."""
 
     class Audience(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmed participants")
@@ -275,6 +283,13 @@ class Announcement(models.Model):
         verbose_name=_("selected registrations"),
         help_text=_("For the audience of the registrations selected in the list."),
     )
+    # Each person's copy (mail/): deleted with the announcement.
+    deliveries = GenericRelation(
+        "mail.Delivery",
+        content_type_field="about_type",
+        object_id_field="about_id",
+        related_query_name="announcement",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -288,70 +303,6 @@ class Announcement(models.Model):
 
     def __str__(self):
         return self.subject
-
-
-class Delivery(models.Model):
-    """One message to one person (an announcement's copy, or the reminder before the workshop),
-    with its state. A person gets each announcement, and the reminder, at most once: the
-    constraints below say so to the database."""
-
-    class Kind(models.TextChoices):
-        ANNOUNCEMENT = "announcement", _("Announcement")
-        REMINDER = "reminder", _("Reminder")
-        REGISTRATION = "registration", _("Registration email")
-
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-
-    kind = models.CharField(max_length=20, choices=Kind)
-    announcement = models.ForeignKey(
-        Announcement, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
-    )
-    registration = models.ForeignKey(
-        Registration, on_delete=models.CASCADE, related_name="deliveries"
-    )
-    # For kind "registration": which of the registration emails.
-    email_kind = models.CharField(max_length=20, choices=EmailKind, blank=True)
-    state = models.CharField(max_length=20, choices=State, default=State.QUEUED)
-    # A worker that takes the row to send it owns it until then; past it, the row is stuck.
-    lease_expires_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name_plural = _("deliveries")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["announcement", "registration"],
-                condition=models.Q(kind="announcement"),
-                name="one_delivery_per_announcement_and_person",
-            ),
-            models.UniqueConstraint(
-                fields=["registration"],
-                condition=models.Q(kind="reminder"),
-                name="one_reminder_per_person",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(kind="announcement", announcement__isnull=False, email_kind="")
-                | models.Q(kind="reminder", announcement__isnull=True, email_kind="")
-                | (
-                    models.Q(kind="registration", announcement__isnull=True)
-                    & ~models.Q(email_kind="")
-                ),
-                name="delivery_of_announcement_has_one",
-            ),
-        ]
-        indexes = [models.Index(fields=["state", "kind"])]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} to {self.registration.email}: {self.get_state_display()}"
 
 
 class CheckIn(models.Model):

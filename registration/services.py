@@ -23,8 +23,8 @@ from program import services as program_services
 from program.models import Workshop
 
 from .addresses import normalised_or_as_typed
+from .emails import queue_email
 from .models import AttendedDay, EmailKind, Option, Registration, takes_seat, waits_in_line
-from .tasks import queue_email
 from .throttle import allow_email_to
 
 # Who holds a place in an option: someone on the waiting list keeps theirs, so that a promotion

@@ -18,9 +18,10 @@ from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.db import connection
 
+from mail import outbox
+from mail.models import Delivery
 from program.models import Workshop
-from registration import tasks
-from registration.models import Delivery, Registration
+from registration.models import Registration
 from tests.http_browser import Browser, free_port
 from tests.servers import (
     PYTHON,
@@ -231,8 +232,8 @@ def test_production_smoke_registration_email_headers_and_static(tmp_path):
         while not emails.exists() and time.monotonic() < deadline:
             time.sleep(0.2)
         [sent] = emails
-        assert (sent.email_kind, sent.error) == ("confirmed", "")
-        assert message["Message-ID"] == tasks.message_id(sent)
+        assert (sent.variant, sent.error) == ("confirmed", "")
+        assert message["Message-ID"] == outbox.message_id(sent)
 
         # The personal link works, and stays out of the access log.
         response, page = browser.request("GET", registration.get_absolute_url())

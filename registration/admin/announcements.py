@@ -1,21 +1,25 @@
-"""Announcements: write, preview for a real recipient, test, send; and each delivery's state."""
+"""Announcements: write, preview for a real recipient, test, send; and how many of their copies
+left (each copy is an email of the outbox: mail/admin.py)."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mail import outbox
+from mail.models import Delivery
+
 from .. import announcements
 from ..emails import unknown_placeholders
 from ..forms import day_label
-from ..models import Announcement, Delivery, Registration
+from ..models import Announcement, Registration
 
 
 class AnnouncementForm(forms.ModelForm):
@@ -80,35 +84,6 @@ class AnnouncementForm(forms.ModelForm):
         return cleaned
 
 
-def _stuck(prefix: str = "") -> Q:
-    """Deliveries still `sending` past their lease: the worker stopped while sending (the sweep
-    sends them again while they have a try left)."""
-    return Q(
-        **{
-            f"{prefix}state": Delivery.State.SENDING,
-            f"{prefix}lease_expires_at__lt": timezone.now(),
-        }
-    )
-
-
-def email_state(
-    state: str | None, *, lease_expires_at=None, attempts: int = 0, sent_at=None
-) -> str:
-    """A delivery's state as organizers read it: queued, sending, sent (when), failed (tries),
-    stuck (sending past its lease: its worker stopped while sending), or no email at all."""
-    if state is None:
-        return gettext("no email")
-    if state == Delivery.State.SENT and sent_at:
-        return gettext("sent %(when)s") % {
-            "when": date_format(timezone.localtime(sent_at), "d M H:i")
-        }
-    if state == Delivery.State.FAILED:
-        return gettext("failed (%(attempts)s tries)") % {"attempts": attempts}
-    if state == Delivery.State.SENDING and lease_expires_at and lease_expires_at < timezone.now():
-        return gettext("stuck: its worker stopped while sending")
-    return Delivery.State(state).label.lower()
-
-
 @admin.register(Announcement)
 class AnnouncementAdmin(admin.ModelAdmin):
     """Write, preview, test, send; then the announcement stays, read-only, with its counts."""
@@ -141,7 +116,7 @@ class AnnouncementAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         state = "deliveries__state"
-        stuck = _stuck("deliveries__")
+        stuck = outbox.stuck(timezone.now(), "deliveries__")
         return (
             super()
             .get_queryset(request)
@@ -281,61 +256,20 @@ class AnnouncementAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("deliveries"))
     def deliveries(self, obj):
-        url = reverse("admin:registration_delivery_changelist")
+        query = urlencode(
+            {
+                "about_type__id__exact": ContentType.objects.get_for_model(obj).pk,
+                "about_id": obj.pk,
+            }
+        )
         return format_html(
-            '{} queued, {} sent, {} failed, {} stuck: <a href="{}?announcement__id__exact={}">'
-            "see each person’s</a>",
+            '{} queued, {} sent, {} failed, {} stuck: <a href="{}?{}">see each person’s</a>',
             obj.queued_count,
             obj.sent_count,
             obj.failed_count,
             obj.stuck_count,
-            url,
-            obj.pk,
-        )
-
-
-@admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
-    """Every email to a registrant (registration emails, announcements, reminders), with what
-    became of it."""
-
-    list_display = [
-        "registration",
-        "kind",
-        "email_kind",
-        "announcement",
-        "state_shown",
-        "attempts",
-        "sent_at",
-        "error",
-    ]
-    list_filter = ["kind", "state", "email_kind", "announcement"]
-    list_select_related = ["registration", "announcement"]
-    search_fields = ["registration__email", "registration__first_name", "registration__last_name"]
-    actions = ["send_again"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("state"), ordering="state")
-    def state_shown(self, obj):
-        return email_state(
-            obj.state,
-            lease_expires_at=obj.lease_expires_at,
-            attempts=obj.attempts,
-            sent_at=obj.sent_at,
-        )
-
-    @admin.action(description=_("Send again (failed, or stuck: they may get it twice)"))
-    def send_again(self, request, queryset):
-        count = announcements.send_again(queryset)
-        self.message_user(
-            request,
-            gettext("%(count)s email(s) queued again.") % {"count": count},
-            messages.SUCCESS,
+            reverse("admin:mail_delivery_changelist"),
+            query,
         )
 
 

@@ -7,31 +7,30 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseRedirect
-from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.functional import SimpleLazyObject
-from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mail.admin import LatestEmailStateFilter, emails_of, latest_state_label
+from mail.models import with_latest_email
 from program.models import Session, Workshop
 
 from .. import desk, services
 from ..addresses import ascii_domains, same_mailbox
+from ..emails import REGISTRATION
 from ..forms import ANSWERS, AddressField, day_label
 from ..models import (
     AttendedDay,
-    Delivery,
     EmailKind,
     Option,
     Registration,
     takes_seat,
     waits_in_line,
 )
-from .announcements import email_state
 
 # The export's columns around the days and options of the editions exported; the headers are
 # the fields' verbose names.
@@ -48,14 +47,6 @@ CSV_COLUMNS_AFTER_CHOICES = [
     "listed_publicly",
     "created_at",
 ]
-
-
-def _last_email(field: str) -> Subquery:
-    """A field of the person's latest registration email (a Delivery of kind "registration")."""
-    latest = Delivery.objects.filter(
-        registration=OuterRef("pk"), kind=Delivery.Kind.REGISTRATION
-    ).order_by("-created_at", "-pk")
-    return Subquery(latest.values(field)[:1])
 
 
 class AddressFilter(admin.SimpleListFilter):
@@ -101,34 +92,6 @@ class SameAddressFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             rows = Registration.objects.values_list("pk", "workshop_id", "email")
             return queryset.filter(pk__in=same_mailbox(rows))
-        return queryset
-
-
-class EmailStateFilter(admin.SimpleListFilter):
-    """The state of each person's latest registration email (RegistrationAdmin.get_queryset)."""
-
-    title = _("email")
-    parameter_name = "email_state"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("queued", _("Queued")),
-            ("sending", _("Sending")),
-            ("sent", _("Sent")),
-            ("failed", _("Failed")),
-            ("stuck", _("Stuck (sending past its lease)")),
-        ]
-
-    def queryset(self, request, queryset):
-        sending = Q(last_email_state=Delivery.State.SENDING)
-        stuck = Q(last_email_lease__lt=timezone.now())
-        match self.value():
-            case "sending":
-                return queryset.filter(sending & ~stuck)
-            case "stuck":
-                return queryset.filter(sending & stuck)
-            case "queued" | "sent" | "failed":
-                return queryset.filter(last_email_state=self.value())
         return queryset
 
 
@@ -316,7 +279,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "workshop",
         "status",
         AddressFilter,
-        EmailStateFilter,
+        LatestEmailStateFilter,
         "position",
         DayFilter,
         OptionFilter,
@@ -381,17 +344,8 @@ class RegistrationAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related("attended_days", "options")
-            .annotate(
-                last_email_state=_last_email("state"),
-                last_email_lease=_last_email("lease_expires_at"),
-                last_email_attempts=_last_email("attempts"),
-                last_email_sent_at=_last_email("sent_at"),
-            )
-        )
+        queryset = super().get_queryset(request).prefetch_related("attended_days", "options")
+        return with_latest_email(queryset, REGISTRATION)
 
     # Seats at a glance above the list; then, for the edition the list is filtered on (else the
     # current one), who comes each day and to each option, and what the caterer must know.
@@ -528,43 +482,13 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("email"))
     def email_state(self, obj):
-        """The latest registration email's state (each is a Delivery: see `emails`)."""
-        return email_state(
-            obj.last_email_state,
-            lease_expires_at=obj.last_email_lease,
-            attempts=obj.last_email_attempts,
-            sent_at=obj.last_email_sent_at,
-        )
+        """The latest registration email's state (each is an email of the outbox: mail/)."""
+        return latest_state_label(obj)
 
     @admin.display(description=_("emails"))
     def emails(self, obj):
         """Every email sent to the person, newest first, with its state; the list of them."""
-        if obj.pk is None:
-            return "-"
-        deliveries = obj.deliveries.select_related("announcement").order_by("-created_at", "-pk")
-        url = reverse("admin:registration_delivery_changelist")
-        return format_html(
-            '<ul>{}</ul><a href="{}?registration__id__exact={}">See them one by one</a>',
-            format_html_join(
-                "",
-                "<li>{} {}: {}</li>",
-                (
-                    (
-                        f"{timezone.localtime(d.created_at):%d %b %H:%M}",
-                        d.get_email_kind_display() or d.announcement or d.get_kind_display(),
-                        email_state(
-                            d.state,
-                            lease_expires_at=d.lease_expires_at,
-                            attempts=d.attempts,
-                            sent_at=d.sent_at,
-                        ),
-                    )
-                    for d in deliveries
-                ),
-            ),
-            url,
-            obj.pk,
-        )
+        return emails_of(obj)
 
     @admin.action(description=_("Export selected registrations as CSV"))
     def export_csv(self, request, queryset):

@@ -11,11 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail.backends import locmem
 from django.urls import reverse
 
+from jobs import schedule
 from lorainne.logs import redact
+from mail import outbox
 from program.models import Material, Poster, Speaker, Talk
 from program.speakers import speaker_by_token
-from program.tasks import send_speaker_link
-from registration import schedule
 from tests.pages import get_page, normalise, parse
 from tests.registration.html_forms import form_data
 
@@ -617,7 +617,13 @@ def test_send_action_emails_each_speaker_their_own_link(
         assert f"http://127.0.0.1:8000/speaker/{speaker.token}/" in message.body
         assert message.subject == "LoRAINNe'24: your own page for your title, abstract and slides"
         assert message.from_email == "LoRAINNe'24 <noreply@localhost>"
-        assert speaker.link_sent_at is not None
+        [delivery] = speaker.deliveries.all()
+        assert (delivery.kind, delivery.state, delivery.to) == (
+            "speaker_link",
+            "sent",
+            speaker.email,
+        )
+        assert message.extra_headers["Message-ID"] == outbox.message_id(delivery)
     other_tokens = {speaker.token for speaker in speakers} - {speakers[0].token}
     assert not any(token in sent[speakers[0].email].body for token in other_tokens)
     shown = [message.message for message in response.context["messages"]]
@@ -626,8 +632,7 @@ def test_send_action_emails_each_speaker_their_own_link(
         "No email address, so no link sent, for: Julia Gusak. Add their address on their page, "
         "then send again.",
     ]
-    no_address.refresh_from_db()
-    assert no_address.link_sent_at is None
+    assert not no_address.deliveries.exists()
 
 
 def test_filter_shows_who_has_not_answered(
@@ -682,6 +687,13 @@ def test_a_form_sent_again_unchanged_is_no_answer(client, tudisco):
 LOCMEM_MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 
 
+class RefusingBackend(locmem.EmailBackend):
+    """A mail server that refuses every message."""
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("the mail server is down")
+
+
 class WorkerKilledBackend(locmem.EmailBackend):
     """The worker's process dies in the middle of the send (SystemExit, which no `except
     Exception` catches)."""
@@ -725,10 +737,10 @@ def test_failed_link_is_shown_with_its_error_and_can_be_sent_again(
     with django_capture_on_commit_callbacks(execute=True):
         send_link_action(admin_client, tudisco)
 
-    tudisco.refresh_from_db()
-    assert (tudisco.link_sent_at, tudisco.link_queued_at) == (None, None)
-    assert "ConnectionRefusedError" in tudisco.link_error
-    assert link_state(admin_client, tudisco).startswith("failed, send again: ")
+    [failed] = tudisco.deliveries.all()
+    assert (failed.state, failed.attempts) == ("failed", 1)
+    assert "ConnectionRefusedError" in failed.error
+    assert link_state(admin_client, tudisco).startswith("failed (1 tries), send again: ")
     assert "ConnectionRefusedError" in link_state(admin_client, tudisco)
     assert listed(admin_client, "failed") == ["Francesco Tudisco"]
     assert "Francesco Tudisco" not in listed(admin_client, "not_sent")
@@ -739,9 +751,9 @@ def test_failed_link_is_shown_with_its_error_and_can_be_sent_again(
 
     (message,) = mail.outbox
     assert f"/speaker/{tudisco.token}/" in message.body
-    tudisco.refresh_from_db()
-    assert tudisco.link_error == ""
-    assert tudisco.link_sent_at is not None
+    # The new email replaced the failed one: no retry of it will send a second link.
+    [sent] = tudisco.deliveries.all()
+    assert (sent.state, sent.error) == ("sent", "")
     assert link_state(admin_client, tudisco).startswith("sent ")
     assert listed(admin_client, "failed") == []
 
@@ -754,29 +766,76 @@ def test_link_whose_task_never_ran_or_whose_worker_died_is_sent_by_the_sweep(
     with django_capture_on_commit_callbacks():  # the process dies before its task is queued
         send_link_action(admin_client, tudisco)
 
-    assert link_state(admin_client, tudisco) == "queued 15 Oct 10:00, not sent yet"
+    assert link_state(admin_client, tudisco) == "queued"
+    [delivery] = tudisco.deliveries.all()
     assert listed(admin_client, "queued") == ["Francesco Tudisco"]
-    schedule.sweep_outbox.call()  # queued moments ago: its task may still come
+    schedule.sweep.call()  # queued moments ago: its task may still come
     assert mail.outbox == []
 
     time_machine.shift(dt.timedelta(seconds=settings.EMAIL_SWEEP_SECONDS + 1))
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.WorkerKilledBackend"}}
     with pytest.raises(SystemExit):
-        schedule.sweep_outbox.call()  # its worker dies while sending
+        schedule.sweep.call()  # its worker dies while sending
     settings.MAILERS = LOCMEM_MAILERS
-    schedule.sweep_outbox.call()  # within the lease: nobody takes it
-    assert send_speaker_link.call(tudisco.pk) is False  # nor the task that comes late
+    schedule.sweep.call()  # within the lease: nobody takes it
+    assert outbox.send_deliveries.call([delivery.pk]) == 0  # nor the task that comes late
     assert mail.outbox == []
-    assert listed(admin_client, "queued") == ["Francesco Tudisco"]
+    assert link_state(admin_client, tudisco) == "sending"
 
     time_machine.shift(dt.timedelta(seconds=settings.EMAIL_LEASE_SECONDS + 1))
-    schedule.sweep_outbox.call()  # past the lease: the sweep sends it, once
-    schedule.sweep_outbox.call()
-    assert send_speaker_link.call(tudisco.pk) is False
+    assert link_state(admin_client, tudisco) == "stuck: its worker stopped while sending"
+    assert listed(admin_client, "failed") == ["Francesco Tudisco"]
+    schedule.sweep.call()  # past the lease: the sweep sends it, once
+    schedule.sweep.call()
+    assert outbox.send_deliveries.call([delivery.pk]) == 0
 
     (message,) = mail.outbox
     assert f"/speaker/{tudisco.token}/" in message.body
-    tudisco.refresh_from_db()
-    assert (tudisco.link_queued_at, tudisco.link_error) == (None, "")
-    assert tudisco.link_sent_at is not None
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempts, delivery.error) == ("sent", 2, "")
+    assert message.extra_headers["Message-ID"] == outbox.message_id(delivery)
     assert listed(admin_client, "queued") == []
+
+
+def test_failed_link_is_retried_by_the_sweep_after_the_delay_like_any_email(
+    admin_client, tudisco, settings, time_machine, django_capture_on_commit_callbacks
+):
+    time_machine.move_to(dt.datetime(2024, 10, 15, 8, 0, tzinfo=dt.UTC), tick=False)
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        send_link_action(admin_client, tudisco)
+    [delivery] = tudisco.deliveries.all()
+    assert (delivery.state, delivery.attempts) == ("failed", 1)
+
+    settings.MAILERS = LOCMEM_MAILERS  # the mail server is back
+    schedule.sweep.call()  # too early for the first retry
+    assert mail.outbox == []
+    time_machine.shift(dt.timedelta(seconds=settings.EMAIL_RETRY_DELAYS[0] + 1))
+    schedule.sweep.call()
+
+    (message,) = mail.outbox
+    assert f"/speaker/{tudisco.token}/" in message.body
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempts) == ("sent", 2)
+    assert message.extra_headers["Message-ID"] == outbox.message_id(delivery)
+
+
+def test_link_email_is_in_the_speakers_language_with_an_html_part(
+    admin_client, tudisco, settings, django_capture_on_commit_callbacks
+):
+    """The organizer's admin is in English; the speaker reads French."""
+    tudisco.language = "fr"
+    tudisco.save(update_fields=["language"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_link_action(admin_client, tudisco)
+
+    (message,) = mail.outbox
+    assert message.subject == (
+        "LoRAINNe'24\u00a0: votre page pour votre titre, votre résumé et vos transparents"
+    )
+    assert message.body.startswith("Bonjour Francesco Tudisco,\n\nMerci de présenter vos travaux")
+    [(html, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    assert '<html lang="fr">' in html
+    assert f'href="http://127.0.0.1:8000/speaker/{tudisco.token}/"' in html

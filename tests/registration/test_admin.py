@@ -10,9 +10,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils.html import escape
 
+from mail.models import Delivery
 from program.models import Workshop
 from registration import services
-from registration.models import Delivery, Registration
+from registration.models import Registration
 
 from ..factories import OptionFactory
 from ..pages import parse
@@ -368,7 +369,7 @@ def test_resend_action_after_smtp_failure_sends_and_clears_the_error(
 
     assert [m.to for m in mail.outbox] == [["andre@example.org"]]
     # The resent email is a new message; the list shows the latest one's state.
-    assert list(registration.deliveries.values_list("email_kind", "state")) == [
+    assert list(registration.deliveries.values_list("variant", "state")) == [
         ("confirmed", "failed"),
         ("confirmed", "sent"),
     ]

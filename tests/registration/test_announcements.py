@@ -4,13 +4,17 @@ themselves, send; each person gets it at most once, whatever double clicks and d
 import datetime as dt
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.mail.backends import locmem
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from registration import announcements, schedule, services, tasks
-from registration.models import Announcement, Delivery, Registration
+from jobs import schedule
+from mail import outbox
+from mail.models import Delivery
+from registration import announcements, services
+from registration.models import Announcement, Registration
 
 from .conftest import DATABASE_TASKS, LOCMEM_MAILERS, NOW
 from .html_forms import form_data
@@ -19,10 +23,16 @@ pytestmark = pytest.mark.django_db
 
 ADD = reverse("admin:registration_announcement_add")
 CHANGELIST = reverse("admin:registration_announcement_changelist")
-DELIVERIES = reverse("admin:registration_delivery_changelist")
+DELIVERIES = reverse("admin:mail_delivery_changelist")
 REGISTRATIONS = reverse("admin:registration_registration_changelist")
 
 BODY = "Dear {name},\n\nthe workshop moves to room B012. Your page: {link}\n\nSee you soon."
+
+
+def _deliver(announcement):
+    """What the task queued by sending the announcement does: send its queued copies."""
+    about_type = ContentType.objects.get_for_model(announcement)
+    return outbox.send_queued_about.call("announcement", about_type.pk, announcement.pk)
 
 
 def _change_url(announcement) -> str:
@@ -177,7 +187,7 @@ def test_send_announcement_refuses_bad_input_and_queues_nothing(
         announcements.send_announcement(announcement)
 
     assert refused.value.message == message
-    assert not Delivery.objects.filter(kind=Delivery.Kind.ANNOUNCEMENT).exists()
+    assert not Delivery.objects.filter(kind="announcement").exists()
     announcement.refresh_from_db()
     assert announcement.sent_at is None
     assert mail.outbox == []
@@ -200,16 +210,16 @@ def test_worker_killed_mid_announcement_sends_each_person_at_most_once(
     full_workshop, settings, clock, django_capture_on_commit_callbacks, admin_client
 ):
     # The sign-ups' emails (their tasks never ran in this test): not this test's concern.
-    Delivery.objects.filter(kind=Delivery.Kind.REGISTRATION).delete()
+    Delivery.objects.filter(kind="registration").delete()
     announcement = _announce(full_workshop, audience="both")
     with django_capture_on_commit_callbacks():  # queued; the worker runs it below
         announcements.send_announcement(announcement)
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.WorkerKilledBackend"}}
 
     with pytest.raises(SystemExit):
-        tasks.deliver_announcement.call(announcement.pk)
+        _deliver(announcement)
     settings.MAILERS = LOCMEM_MAILERS  # the worker restarts and runs the task again
-    tasks.deliver_announcement.call(announcement.pk)
+    _deliver(announcement)
 
     states = dict(announcement.deliveries.values_list("registration__email", "state"))
     assert states == {
@@ -220,7 +230,7 @@ def test_worker_killed_mid_announcement_sends_each_person_at_most_once(
         "person-5@example.org": "sent",
     }
     assert _recipients() == [f"person-{n}@example.org" for n in (1, 2, 4, 5)]
-    schedule.sweep_outbox.call()  # within the lease: nobody takes it
+    schedule.sweep.call()  # within the lease: nobody takes it
     assert len(mail.outbox) == 4
 
     clock.shift(dt.timedelta(seconds=settings.EMAIL_LEASE_SECONDS + 1))
@@ -230,21 +240,21 @@ def test_worker_killed_mid_announcement_sends_each_person_at_most_once(
     assert [(a.queued_count, a.sent_count, a.failed_count, a.stuck_count) for a in listed] == [
         (0, 4, 0, 1)
     ]
-    schedule.sweep_outbox.call()  # past the lease: the sweep sends it, once
+    schedule.sweep.call()  # past the lease: the sweep sends it, once
 
     assert _recipients() == [f"person-{n}@example.org" for n in (1, 2, 3, 4, 5)]
     stuck = announcement.deliveries.get(registration__email="person-3@example.org")
     assert (stuck.state, stuck.attempts) == ("sent", 2)
     # The same Message-ID as the try that was cut short: receivers drop a second copy.
-    assert mail.outbox[-1].extra_headers["Message-ID"] == tasks.message_id(stuck)
-    schedule.sweep_outbox.call()
+    assert mail.outbox[-1].extra_headers["Message-ID"] == outbox.message_id(stuck)
+    schedule.sweep.call()
     assert len(mail.outbox) == 5
 
 
 def test_send_again_of_a_stuck_delivery_after_its_last_try_is_the_organizers_call(
     full_workshop, clock, settings, django_capture_on_commit_callbacks, admin_client
 ):
-    Delivery.objects.filter(kind=Delivery.Kind.REGISTRATION).delete()  # not this test's concern
+    Delivery.objects.filter(kind="registration").delete()  # not this test's concern
     announcement = _announce(full_workshop)
     with django_capture_on_commit_callbacks():
         announcements.send_announcement(announcement)
@@ -253,12 +263,12 @@ def test_send_again_of_a_stuck_delivery_after_its_last_try_is_the_organizers_cal
     Delivery.objects.filter(pk=stuck.pk).update(
         state="sending", lease_expires_at=NOW, attempts=len(settings.EMAIL_RETRY_DELAYS) + 1
     )
-    tasks.deliver_announcement.call(announcement.pk)
+    _deliver(announcement)
     assert _recipients() == ["person-1@example.org", "person-2@example.org"]
     mail.outbox.clear()
 
     clock.shift(dt.timedelta(minutes=1))
-    schedule.sweep_outbox.call()
+    schedule.sweep.call()
     assert mail.outbox == []
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
@@ -270,7 +280,7 @@ def test_send_again_of_a_stuck_delivery_after_its_last_try_is_the_organizers_cal
             follow=True,
         )
 
-    assert _messages(response) == ["1 email(s) queued again."]
+    assert _messages(response) == ["1 email queued again."]
     assert _recipients() == ["person-3@example.org"]
     stuck.refresh_from_db()
     assert (stuck.state, stuck.attempts) == ("sent", 1)
@@ -294,11 +304,11 @@ def test_failed_deliveries_are_retried_by_the_worker_after_a_delay(
     assert set(announcement.deliveries.values_list("state", "attempts")) == {("failed", 1)}
     assert "ConnectionRefusedError" in announcement.deliveries.first().error
     settings.MAILERS = LOCMEM_MAILERS
-    schedule.sweep_outbox.call()  # the first retry is due a minute after the failure
+    schedule.sweep.call()  # the first retry is due a minute after the failure
     assert mail.outbox == []
 
     clock.shift(dt.timedelta(minutes=1))
-    schedule.sweep_outbox.call()
+    schedule.sweep.call()
 
     assert _recipients() == ["person-1@example.org", "person-2@example.org"]
     assert set(announcement.deliveries.values_list("state", "attempts", "error")) == {
@@ -343,7 +353,7 @@ def test_send_test_to_yourself_emails_the_organizer_the_first_persons_copy(
     assert message.to == ["admin@example.com"]
     assert message.subject == "[Test] LoRAINNe'24: Room change"
     assert message.body.startswith("Dear Person 1,\n")
-    assert not Delivery.objects.filter(kind=Delivery.Kind.ANNOUNCEMENT).exists()
+    assert not Delivery.objects.filter(kind="announcement").exists()
 
 
 def test_send_test_without_an_email_address_is_refused_with_a_message(
@@ -433,7 +443,7 @@ def test_admin_send_of_unsaved_changes_saves_them_and_sends_nothing(full_worksho
     ]
     announcement.refresh_from_db()
     assert (announcement.subject, announcement.sent_at) == ("Room change (again)", None)
-    assert not Delivery.objects.filter(kind=Delivery.Kind.ANNOUNCEMENT).exists()
+    assert not Delivery.objects.filter(kind="announcement").exists()
 
 
 @pytest.mark.parametrize(

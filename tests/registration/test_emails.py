@@ -12,9 +12,12 @@ import pytest
 from django.core import mail
 from django_tasks_db.models import DBTaskResult
 
-from registration import schedule, services, tasks
+from jobs import schedule
+from mail import outbox
+from mail.models import Delivery
+from registration import services
 from registration.emails import build_email
-from registration.models import Delivery, EmailKind, Registration
+from registration.models import EmailKind, Registration
 
 from .conftest import DATABASE_TASKS, LOCMEM_MAILERS, NOW
 
@@ -144,7 +147,7 @@ def test_email_lists_the_days_and_options_chosen(
 
 
 def _email_of(registration: Registration) -> Delivery:
-    [delivery] = registration.deliveries.filter(kind=Delivery.Kind.REGISTRATION)
+    [delivery] = registration.deliveries.filter(kind="registration")
     return delivery
 
 
@@ -157,7 +160,7 @@ def test_register_when_smtp_is_down_commits_and_records_the_error(
     stored = Registration.objects.get(pk=registration.pk)
     assert stored.status == Registration.Status.CONFIRMED
     delivery = _email_of(stored)
-    assert (delivery.email_kind, delivery.state, delivery.attempts) == ("confirmed", "failed", 1)
+    assert (delivery.variant, delivery.state, delivery.attempts) == ("confirmed", "failed", 1)
     assert delivery.sent_at is None
     assert delivery.error.startswith("2024-10-15 08:00:00 UTC ConnectionRefusedError:")
     assert mail.outbox == []
@@ -190,14 +193,14 @@ def test_email_when_smtp_is_down_is_retried_by_the_sweep_after_a_delay(
     [message] = mail.outbox
     assert message.to == ["andre@example.org"]
     assert message.subject == "LoRAINNe'24: your registration is confirmed"
-    assert message.extra_headers["Message-ID"] == tasks.message_id(delivery)
+    assert message.extra_headers["Message-ID"] == outbox.message_id(delivery)
     assert (delivery.state, delivery.attempts, delivery.error) == ("sent", 2, "")
     assert delivery.sent_at == NOW + dt.timedelta(minutes=2)
     # The sweep's chain goes on, and it made sure of the hourly one.
     pending = DBTaskResult.objects.filter(status="READY").values_list("task_path", flat=True)
     assert sorted(pending) == [
-        "registration.schedule.run_schedule",
-        "registration.schedule.sweep_outbox",
+        "jobs.schedule.run_schedule",
+        "jobs.schedule.sweep",
     ]
 
 
@@ -209,7 +212,7 @@ def test_email_retries_stop_after_the_last_delay(
 
     for _ in range(10):
         clock.shift(dt.timedelta(hours=9))
-        schedule.sweep_outbox.call()
+        schedule.sweep.call()
 
     delivery = _email_of(registration)
     # The first try and one per delay in EMAIL_RETRY_DELAYS.
@@ -231,11 +234,11 @@ def test_waitlisted_email_retried_after_a_promotion_is_not_sent(
     mail.outbox.clear()
 
     clock.shift(dt.timedelta(minutes=2))
-    schedule.sweep_outbox.call()  # the retry of the waiting-list email is due
+    schedule.sweep.call()  # the retry of the waiting-list email is due
 
     # It would say "on the waiting list, in place None" to someone who has a seat.
     assert mail.outbox == []
-    assert list(waiting.deliveries.values_list("email_kind", "state")) == [("promoted", "sent")]
+    assert list(waiting.deliveries.values_list("variant", "state")) == [("promoted", "sent")]
 
 
 def test_resend_email_after_a_failure_with_the_immediate_backend_sends_it(
@@ -254,8 +257,8 @@ def test_resend_email_after_a_failure_with_the_immediate_backend_sends_it(
     assert message.subject == "LoRAINNe'24: your registration is confirmed"
     # A new message: a Delivery of its own, with its own Message-ID.
     resent = registration.deliveries.exclude(pk=failed.pk).get()
-    assert (resent.email_kind, resent.state, resent.sent_at) == ("confirmed", "sent", NOW)
-    assert message.extra_headers["Message-ID"] == tasks.message_id(resent)
-    assert tasks.message_id(resent) != tasks.message_id(failed)
+    assert (resent.variant, resent.state, resent.sent_at) == ("confirmed", "sent", NOW)
+    assert message.extra_headers["Message-ID"] == outbox.message_id(resent)
+    assert outbox.message_id(resent) != outbox.message_id(failed)
     failed.refresh_from_db()
     assert failed.state == "failed"

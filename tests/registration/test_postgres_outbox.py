@@ -28,8 +28,10 @@ from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection
 
-from registration import services, tasks
-from registration.models import Delivery, Registration
+from mail import outbox
+from mail.models import Delivery
+from registration import services
+from registration.models import Registration
 from tests.http_browser import free_port
 from tests.servers import postgres_url
 
@@ -199,9 +201,9 @@ def test_worker_killed_while_the_server_reads_the_message_sends_it_once_after_re
     _wait_for(_all_sent(1), timeout=30, what="the email to be sent after the lease")
 
     [delivery] = registration.deliveries.all()
-    assert (delivery.email_kind, delivery.state, delivery.attempts) == ("confirmed", "sent", 2)
+    assert (delivery.variant, delivery.state, delivery.attempts) == ("confirmed", "sent", 2)
     assert smtp.recipients() == {"person-1@example.org": 1}
-    assert smtp.message_ids() == {tasks.message_id(delivery): 1}
+    assert smtp.message_ids() == {outbox.message_id(delivery): 1}
     time.sleep(LEASE_SECONDS + 1)  # another lease and a few sweeps: nothing more leaves
     assert len(smtp.accepted) == 1
 
@@ -224,7 +226,7 @@ def test_worker_killed_after_the_server_accepted_sends_a_copy_with_the_same_mess
 
     [delivery] = registration.deliveries.all()
     assert smtp.recipients() == {"person-1@example.org": 2}
-    assert smtp.message_ids() == {tasks.message_id(delivery): 2}
+    assert smtp.message_ids() == {outbox.message_id(delivery): 2}
 
 
 def test_worker_keeps_working_after_its_database_connection_is_cut(smtp, worker):
@@ -292,7 +294,7 @@ def test_300_registrations_for_10_seats_with_smtp_down_and_workers_killed_lose_n
     statuses = Counter(workshop.registrations.values_list("status", flat=True))
     assert statuses == {"confirmed": 10, "waitlisted": 290}
     deliveries = Delivery.objects.filter(registration__workshop=workshop)
-    kinds = Counter(deliveries.values_list("email_kind", flat=True))
+    kinds = Counter(deliveries.values_list("variant", flat=True))
     assert kinds == {"confirmed": 10, "waitlisted": 290}
     assert smtp.recipients() == {f"person-{n}@example.org": 1 for n in range(1, 301)}
-    assert smtp.message_ids() == {tasks.message_id(d): 1 for d in deliveries}
+    assert smtp.message_ids() == {outbox.message_id(d): 1 for d in deliveries}

@@ -9,20 +9,24 @@ import datetime as dt
 import io
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from registration import announcements, schedule, services, tasks
-from registration.apps import start_schedule
-from registration.models import Delivery, Registration
+from jobs import schedule
+from jobs.apps import start_schedule
+from mail import outbox
+from mail.models import Delivery
+from registration import announcements, services
+from registration.models import Registration
 
 from .conftest import DATABASE_TASKS, PARIS, make_workshop
 
 pytestmark = pytest.mark.django_db
 
-SCHEDULE = "registration.schedule.run_schedule"
+SCHEDULE = "jobs.schedule.run_schedule"
 
 
 def paris(day: int, hour: int, minute: int = 0, month: int = 11) -> dt.datetime:
@@ -48,16 +52,16 @@ def test_reminder_is_sent_on_its_day_in_the_workshops_zone_and_never_twice(
     full_workshop, clock, tick
 ):
     clock.move_to(paris(22, 23, 30))  # Friday evening in Paris (22:30 UTC)
-    assert tick()["reminders"] == 0
+    assert tick()["registration.jobs.queue_reminders"] == 0
 
     clock.move_to(paris(23, 0, 5))  # Saturday has begun in Paris
-    assert tick()["reminders"] == 3
+    assert tick()["registration.jobs.queue_reminders"] == 3
     for hours in range(1, 60):  # every tick until the workshop starts
         clock.move_to(paris(23, 0, 5) + dt.timedelta(hours=hours))
         tick()
 
     assert _reminded() == ["person-1@example.org", "person-2@example.org", "person-3@example.org"]
-    reminders = Delivery.objects.filter(kind=Delivery.Kind.REMINDER)
+    reminders = Delivery.objects.filter(kind="reminder")
     assert set(reminders.values_list("state", flat=True)) == {"sent"}
 
 
@@ -140,10 +144,12 @@ def test_reminder_not_sent_to_someone_who_cancelled_after_it_was_queued(
     services.cancel(leaving)
     mail.outbox.clear()
 
-    tasks.deliver_reminders.call(open_workshop.pk)
+    outbox.send_queued_about.call(
+        "reminder", ContentType.objects.get_for_model(open_workshop).pk, open_workshop.pk
+    )
 
     assert _reminded() == [staying.email]
-    reminders = Delivery.objects.filter(kind=Delivery.Kind.REMINDER)
+    reminders = Delivery.objects.filter(kind="reminder")
     assert list(reminders.values_list("registration", flat=True)) == [staying.pk]
 
 
@@ -155,10 +161,10 @@ def test_schedule_purges_registrations_past_the_retention(open_workshop, sign_up
     # The workshop ends at midnight after 27 November 2024 (23:00 UTC); 180 days later is 27 May
     # 2025, 01:00 in Paris (summer time).
     clock.move_to(dt.datetime(2025, 5, 27, 0, 55, tzinfo=PARIS))
-    assert tick()["purged"] == 0
+    assert tick()["registration.jobs.purge_personal_data"] == 0
 
     clock.move_to(dt.datetime(2025, 5, 27, 1, 5, tzinfo=PARIS))
-    assert tick()["purged"] == 1
+    assert tick()["registration.jobs.purge_personal_data"] == 1
     assert not Registration.objects.exists()
 
 
@@ -224,7 +230,8 @@ def test_run_schedule_command_runs_one_tick(open_workshop, sign_up, clock):
     call_command("run_schedule", stdout=out)
 
     assert out.getvalue() == (
-        "Reminders queued: 1. Registrations purged: 0. No tick queued: one is pending already, "
-        "or the tasks backend runs tasks at once.\n"
+        "registration.jobs.queue_reminders: 1\n"
+        "registration.jobs.purge_personal_data: 0\n"
+        "No tick queued: one is pending already, or the tasks backend runs tasks at once.\n"
     )
     assert timezone.now() == paris(23, 9)

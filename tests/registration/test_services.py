@@ -37,7 +37,7 @@ def test_register_when_seats_are_left_confirms_and_sends_the_confirmation(
     assert registration.status == Registration.Status.CONFIRMED
     assert registration.privacy_consent_at == NOW
     assert registration.waitlisted_at is None
-    assert list(registration.deliveries.values_list("email_kind", "state", "sent_at")) == [
+    assert list(registration.deliveries.values_list("variant", "state", "sent_at")) == [
         ("confirmed", "sent", NOW)
     ]
     [message] = mail.outbox

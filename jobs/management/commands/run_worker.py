@@ -1,5 +1,5 @@
 """The task worker of production: django-tasks-db's `db_worker`, started again when it loses the
-database, with the schedule's chains (registration/schedule.py) made sure of at each start."""
+database, with the schedule's chains (jobs/schedule.py) made sure of at each start."""
 
 import logging
 import time
@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import InterfaceError, OperationalError, connections
 
-from registration import schedule
+from jobs import schedule
 
 logger = logging.getLogger(__name__)
 

@@ -71,7 +71,8 @@ def main() -> int:
         from django.core.management import call_command
 
         from registration import announcements
-        from registration.models import Announcement, Delivery
+        from mail.models import Delivery
+        from registration.models import Announcement
 
         call_command("migrate", verbosity=0)
         workshop = edition_of(args.people)

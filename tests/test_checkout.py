@@ -76,7 +76,7 @@ def test_seed_path_is_inside_checkout():
 
 
 # What the static check reads: the code, the tests, the benchmarks and the build and CI scripts.
-CHECKED_FOLDERS = ["lorainne", "program", "registration", "tests", "bench"]
+CHECKED_FOLDERS = ["lorainne", "jobs", "mail", "program", "registration", "tests", "bench"]
 CHECKED_FILES = ["Makefile", ".ci/run"]
 TEXT_SUFFIXES = {".py", ".html", ".txt", ".mjs", ".js", ".lua", ".json", ".md", ".toml"}
 # Output written by the tests and the benchmarks (ignored by git), not sources.

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
@@ -38,7 +39,18 @@ MAKEMESSAGES = [
     "--ignore=tests",
     "--ignore=bench",
 ]
-SOURCES = ["lorainne", "program", "registration", "templates", "locale", "manage.py"]
+# The project and each of its apps (the other apps are installed packages), with what they read.
+SOURCES = [
+    "lorainne",
+    *(
+        config.name
+        for config in apps.get_app_configs()
+        if Path(config.path).parent == Path(settings.BASE_DIR)
+    ),
+    "templates",
+    "locale",
+    "manage.py",
+]
 # While registration is open for LoRAINNe'24, in the workshop's time zone.
 OPEN = dt.datetime(2024, 10, 15, 10, tzinfo=dt.UTC)
 FR = {"HTTP_ACCEPT_LANGUAGE": "fr"}

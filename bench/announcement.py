@@ -70,8 +70,8 @@ def main() -> int:
         setup_django()
         from django.core.management import call_command
 
-        from registration import announcements
         from mail.models import Delivery
+        from registration import announcements
         from registration.models import Announcement
 
         call_command("migrate", verbosity=0)

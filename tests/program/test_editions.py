@@ -147,6 +147,53 @@ def test_next_edition_copies_the_edition_with_every_date_moved(admin_client, see
     assert "on 25 November and should finish on 26 November" in edition.schedule_note_text
 
 
+def _source_with_practical_information(seeded: Workshop) -> Workshop:
+    """LoRAINNe'24 with its Info page filled in, and options away from their defaults."""
+    for field in Workshop.PRACTICAL_INFORMATION_FIELDS:
+        setattr(seeded, field, f"The {field} of 2024.")
+    seeded.venue_street_address = "13 rue Michel Ney, Nancy"
+    seeded.venue_room = "Amphithéâtre Gilles Kahn"
+    seeded.hold_hours, seeded.reminder_days_before = 48, 5
+    seeded.save()
+    return seeded
+
+
+def test_next_edition_copies_every_field_but_those_it_names_as_not_copied(seeded):
+    source = _source_with_practical_information(seeded)
+
+    edition = services.start_next_edition(
+        source, name="X", acronym="X'25", slug="x25", starts_on=dt.date(2025, 11, 25)
+    )
+
+    fields = {field.name for field in Workshop._meta.concrete_fields}
+    assert services.NOT_COPIED - fields == set()  # a misspelt name would let its field be copied
+    edition.refresh_from_db()
+    lost = {
+        name
+        for name in fields - services.NOT_COPIED
+        if getattr(edition, name) != getattr(source, name)
+    }
+    assert lost == set()
+
+
+def test_next_edition_keeps_the_street_address_room_and_practical_information(seeded):
+    source = _source_with_practical_information(seeded)
+
+    edition = services.start_next_edition(
+        source, name="X", acronym="X'25", slug="x25", starts_on=dt.date(2025, 11, 25)
+    )
+
+    edition.refresh_from_db()
+    assert (edition.venue_street_address, edition.venue_room) == (
+        "13 rue Michel Ney, Nancy",
+        "Amphithéâtre Gilles Kahn",
+    )
+    assert {field: getattr(edition, field) for field in Workshop.PRACTICAL_INFORMATION_FIELDS} == {
+        field: getattr(source, field) for field in Workshop.PRACTICAL_INFORMATION_FIELDS
+    }
+    assert edition.info_wifi == "The info_wifi of 2024."
+
+
 def test_next_edition_without_speakers_or_timetable_copies_neither(admin_client, seeded):
     edition = _start_2025(admin_client, seeded)
 

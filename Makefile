@@ -46,7 +46,7 @@ migrations: $(BIN)/.installed
 	$(BIN)/python manage.py makemigrations
 
 # After marking new strings: adds them to locale/fr/LC_MESSAGES/django.po, to translate there
-# (README: Translations). The same command as the check in tests/test_translations.py.
+# (README: Languages). The same command as the check in tests/test_translations.py.
 messages: $(BIN)/.installed
 	$(BIN)/python manage.py makemessages --locale fr --add-location file --no-obsolete \
 		--ignore '.*' --ignore node_modules --ignore static --ignore staticfiles --ignore tests --ignore bench

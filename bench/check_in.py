@@ -155,7 +155,7 @@ def build(rng: random.Random):
 def prefixes(people, rng: random.Random) -> list[str]:
     """What volunteers type: three letters starting a word of someone's name, lower case and
     without accents, or as written, or upper case."""
-    from registration.desk import fold
+    from registration.names import fold
 
     words = [
         word

@@ -204,7 +204,7 @@ SITE_URL = env(
 ).rstrip("/")
 
 # Emails leave after the registration commits, through Django's tasks framework: immediately in
-# development and tests, from the database queue (`manage.py db_worker`) in production.
+# development and tests, from the database queue (`manage.py run_worker`) in production.
 TASKS = {
     "default": {
         "BACKEND": env(
@@ -241,7 +241,8 @@ REGISTRATION_RATE_LIMIT = env.int("REGISTRATION_RATE_LIMIT", default=30)
 TRUSTED_PROXIES = [
     str(ipaddress.ip_network(value)) for value in env.list("TRUSTED_PROXIES", default=[])
 ]
-# Days after a workshop ends before `manage.py purge_registrations` deletes its registrations.
+# Days after a workshop ends before its registrations are deleted, by the worker's hourly schedule
+# (registration/schedule.py); `manage.py purge_registrations` does it by hand.
 REGISTRATION_RETENTION_DAYS = env.int("REGISTRATION_RETENTION_DAYS", default=180)
 
 # Security. Production sits behind a TLS-terminating proxy that sets X-Forwarded-Proto (believed

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .models import Session, Workshop
+from .models import Session, Workshop, validate_edition_slug
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -160,6 +160,7 @@ class NextEditionForm(forms.Form):
     )
     slug = forms.SlugField(
         label=_("Slug"),
+        validators=[validate_edition_slug],
         help_text=_("The edition's address on the site, /<slug>/: for example 2025 or lorainne25."),
     )
     starts_on = forms.DateField(label=_("First day"), widget=AdminDateWidget)

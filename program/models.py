@@ -6,6 +6,7 @@ import re
 import secrets
 import uuid
 import zoneinfo
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -14,7 +15,8 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
+from django.urls.resolvers import RegexPattern
 from django.utils import dateformat, timezone, translation
 from django.utils.functional import cached_property
 from django.utils.text import format_lazy
@@ -46,26 +48,36 @@ def validate_timezone(value: str) -> None:
         )
 
 
-# An edition's pages live under /<slug>/: a slug must not take the name of a site-wide address.
-RESERVED_SLUGS = {
-    "admin",
-    "healthz",
-    "materials",
-    "media",
-    "participants",
-    "posters",
-    "privacy",
-    "program",
-    "register",
-    "registration",
-    "speaker",
-    "speakers",
-    "static",
-}
+def site_paths() -> frozenset[str]:
+    """The first part of every address of the site that is not an edition's (admin, desk, info,
+    register…), read from the URLconf, with the prefixes of static and media files (served
+    before the URLconf). An edition's pages live under /<slug>/: a slug among these would be
+    shadowed by the site's own page."""
+
+    def first_parts(patterns) -> set[str]:
+        parts = set()
+        for pattern in patterns:
+            route = str(pattern.pattern)
+            if isinstance(pattern.pattern, RegexPattern):
+                route = re.match(r"\^?([\w-]*)", route)[1]
+            first = route.split("/")[0]
+            if "<" in first:
+                continue  # an edition's own address, /<edition>/…
+            if first:
+                parts.add(first)
+            elif isinstance(pattern, URLResolver):
+                parts |= first_parts(pattern.url_patterns)  # included at the root
+        return parts
+
+    files = {
+        urlsplit(url).path.strip("/").split("/")[0]
+        for url in (settings.STATIC_URL, settings.MEDIA_URL)
+    }
+    return frozenset(first_parts(get_resolver().url_patterns) | (files - {""}))
 
 
 def validate_edition_slug(value: str) -> None:
-    if value in RESERVED_SLUGS:
+    if value in site_paths():
         raise ValidationError(
             _("“%(value)s” is an address of the site itself; choose another, such as the year."),
             params={"value": value},

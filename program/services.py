@@ -33,6 +33,28 @@ def suggest_next(text: str) -> str:
     return text[: last.start()] + following + text[last.end() :]
 
 
+# What a new edition does not take from the one it starts from as it is, each for a reason.
+# Every other field of Workshop is copied: one added later is never silently lost.
+NOT_COPIED = frozenset(
+    {
+        "id",  # a new row
+        "name",  # the next four are asked for (NextEditionForm)
+        "acronym",
+        "slug",
+        "starts_on",
+        "ends_on",  # the next four are moved by as many days as the first day
+        "registration_opens_at",
+        "registration_deadline",
+        "changes_deadline",
+        "published",  # a new edition is a draft until the organizers publish it
+        "confirm_addresses",  # left to its default: every new edition confirms addresses
+        "sequence",  # the next three are kept by the database (triggers.py), from scratch
+        "content_version",
+        "content_changed_at",
+    }
+)
+
+
 def start_next_edition(
     source: Workshop,
     *,
@@ -43,35 +65,28 @@ def start_next_edition(
     copy_speakers: bool = False,
     copy_timetable: bool = False,
 ) -> Workshop:
-    """A new edition, as a draft, from `source`: its venue, time zone, capacity, registration
-    terms, contact and organizing committee, and if asked its speakers and the shape of its
-    timetable (the slots, with those of talks left as placeholders), every date moved to
-    `starts_on`. No registration is copied. One transaction; raises ValidationError on bad input
-    (a slug taken, say) with nothing created.
+    """A new edition, as a draft, from `source`: every field but those of NOT_COPIED (venue,
+    time zone, capacity, registration terms, contact, practical information…), its organizing
+    committee, and if asked its speakers and the shape of its timetable (the slots, with those
+    of talks left as placeholders), every date moved to `starts_on`. No registration is copied.
+    One transaction; raises ValidationError on bad input (a slug taken, say) with nothing
+    created.
     """
     days = dt.timedelta(days=(starts_on - source.starts_on).days)
     with transaction.atomic():
         edition = Workshop(
+            **{
+                field.attname: getattr(source, field.attname)
+                for field in Workshop._meta.concrete_fields
+                if field.name not in NOT_COPIED
+            },
             name=name,
             acronym=acronym,
             slug=slug,
-            published=False,
-            description=source.description,
-            schedule_note=source.schedule_note,
             starts_on=starts_on,
             ends_on=source.ends_on + days,
-            timezone=source.timezone,
-            venue_name=source.venue_name,
-            venue_address=source.venue_address,
-            venue_directions_url=source.venue_directions_url,
-            capacity=source.capacity,
             registration_deadline=source.registration_deadline + days,
             changes_deadline=source.changes_deadline + days if source.changes_deadline else None,
-            reminder_days_before=source.reminder_days_before,
-            # confirm_addresses is left to its default: every new edition confirms addresses.
-            hold_hours=source.hold_hours,
-            registration_terms=source.registration_terms,
-            contact_email=source.contact_email,
         )
         if source.registration_opens_at:
             edition.registration_opens_at = shift(source.registration_opens_at, source, edition)

@@ -9,7 +9,6 @@ import dataclasses
 import datetime as dt
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from django.db import models, transaction
@@ -19,6 +18,7 @@ from django.utils.translation import gettext
 from program.models import Workshop
 
 from .models import AttendedDay, CheckIn, Registration
+from .names import fold
 from .services import (
     HOLDS_OPTIONS,
     AlreadyRegistered,
@@ -30,23 +30,9 @@ from .services import (
     seat_free,
 )
 
-# Letters that Unicode does not decompose into a base letter and an accent.
-_UNDECOMPOSED = str.maketrans(
-    {"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe"}
-)
-_COMBINING_MARKS = re.compile(
-    r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
-)
 _WORD_BREAKS = re.compile(r"[\s\-'’.]+")
 DESK_SEARCH_MIN_LETTERS = 2  # "Li", "Wu", "Ng" are whole names
 DESK_SEARCH_LIMIT = 20  # a phone's screenful or two; more letters narrow it
-
-
-def fold(text: str) -> str:
-    """A name as the desk compares it: without accents or case ("Lefèvre", "LEFEVRE" → "lefevre";
-    "Łukasz" → "lukasz"). Other scripts stay as they are, case folded ("Иштева" → "иштева")."""
-    bare = _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", text.casefold()))
-    return unicodedata.normalize("NFC", bare).translate(_UNDECOMPOSED)
 
 
 @functools.lru_cache(maxsize=20_000)

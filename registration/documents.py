@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 
+from .names import fold
+
 # Pango picks, character by character, the first family that has the glyph: Latin, Greek and
 # Cyrillic from Noto Sans, Arabic from Noto Sans Arabic, Chinese, Japanese and Korean from
 # Noto Sans CJK (its Japanese forms of the Han characters: a name's language is not known), the
@@ -157,15 +159,10 @@ def _direction(text: str) -> str:
     return "ltr"
 
 
-def _sort_key(text: str) -> str:
-    """Case and accents ignored: "Émile" sorts with "emile", before "Fabre"."""
-    decomposed = unicodedata.normalize("NFKD", text.strip())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
 def alphabetical(people: Sequence[Person]) -> list[Person]:
-    """By last name, then first name, ignoring case and accents."""
-    return sorted(people, key=lambda p: (_sort_key(p.last_name), _sort_key(p.first_name)))
+    """By last name, then first name, ignoring case and accents as the desk's search does
+    (names.fold): "Émile" sorts with "emile" before "Fabre", "Łukasz" with "lukasz"."""
+    return sorted(people, key=lambda p: (fold(p.last_name.strip()), fold(p.first_name.strip())))
 
 
 def _cut_marks() -> list[tuple[float, float, float, float]]:

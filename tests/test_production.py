@@ -2,6 +2,7 @@
 runs gunicorn (debug off) + the task worker + an SMTP server against PostgreSQL, and registers
 as a browser would."""
 
+import ast
 import datetime as dt
 import email
 import email.policy
@@ -63,6 +64,53 @@ def test_env_example_names_the_host_once():
     # localhost and 127.0.0.1 for the compose file's health check.
     assert allowed_hosts == ["lorainne.example.org", "localhost", "127.0.0.1"]
     assert site_url == "https://lorainne.example.org"
+
+
+def _environment_names_read(path) -> set[str]:
+    """The environment variables a settings file reads: the first argument of every env(…),
+    env.bool(…), env.list(…)… (django-environ) and os.environ.get(…), os.environ[…],
+    os.getenv(…) that is written as a string."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        name = None
+        if isinstance(node, ast.Call) and node.args:
+            function = ast.unparse(node.func)
+            if function.split(".")[0] == "env" or function in ("os.environ.get", "os.getenv"):
+                name = node.args[0]
+        elif isinstance(node, ast.Subscript) and ast.unparse(node.value) == "os.environ":
+            name = node.slice
+        if isinstance(name, ast.Constant):
+            names.add(name.value)
+    return names
+
+
+def test_env_example_documents_every_setting_the_code_reads():
+    """A setting of lorainne/settings.py or gunicorn_conf.py that .env.example lacks is one an
+    operator cannot find: each has a line there (commented out when its default is right), under
+    a comment that says what it does and its default."""
+    read = set().union(
+        *(
+            _environment_names_read(REPO / "lorainne" / name)
+            for name in ("settings.py", "gunicorn_conf.py")
+        )
+    )
+    lines = (REPO / ".env.example").read_text().splitlines()
+    documented = {}
+    for number, line in enumerate(lines):
+        if match := re.fullmatch(r"#? ?([A-Z][A-Z0-9_]*)=.*", line):
+            documented[match[1]] = number
+
+    assert {"EMAIL_LEASE_SECONDS", "AXES_FAILURE_LIMIT", "WEB_CONCURRENCY"} <= read
+    assert sorted(read - set(documented)) == []
+    # Each setting's line, or its group's first line, follows a comment.
+    uncommented = []
+    for name in read:
+        above = documented[name] - 1
+        while re.fullmatch(r"#? ?[A-Z][A-Z0-9_]*=.*", lines[above]):
+            above -= 1
+        if not lines[above].startswith("# "):
+            uncommented.append(name)
+    assert uncommented == []
 
 
 def test_explicit_allowed_hosts_and_site_url_win_over_site_host():

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import URLResolver, get_resolver, resolve
 
 from program import services
 from program.models import Session, Talk, Workshop
@@ -146,6 +147,53 @@ def test_next_edition_copies_the_edition_with_every_date_moved(admin_client, see
     assert "on 25 November and should finish on 26 November" in edition.schedule_note_text
 
 
+def _source_with_practical_information(seeded: Workshop) -> Workshop:
+    """LoRAINNe'24 with its Info page filled in, and options away from their defaults."""
+    for field in Workshop.PRACTICAL_INFORMATION_FIELDS:
+        setattr(seeded, field, f"The {field} of 2024.")
+    seeded.venue_street_address = "13 rue Michel Ney, Nancy"
+    seeded.venue_room = "Amphithéâtre Gilles Kahn"
+    seeded.hold_hours, seeded.reminder_days_before = 48, 5
+    seeded.save()
+    return seeded
+
+
+def test_next_edition_copies_every_field_but_those_it_names_as_not_copied(seeded):
+    source = _source_with_practical_information(seeded)
+
+    edition = services.start_next_edition(
+        source, name="X", acronym="X'25", slug="x25", starts_on=dt.date(2025, 11, 25)
+    )
+
+    fields = {field.name for field in Workshop._meta.concrete_fields}
+    assert services.NOT_COPIED - fields == set()  # a misspelt name would let its field be copied
+    edition.refresh_from_db()
+    lost = {
+        name
+        for name in fields - services.NOT_COPIED
+        if getattr(edition, name) != getattr(source, name)
+    }
+    assert lost == set()
+
+
+def test_next_edition_keeps_the_street_address_room_and_practical_information(seeded):
+    source = _source_with_practical_information(seeded)
+
+    edition = services.start_next_edition(
+        source, name="X", acronym="X'25", slug="x25", starts_on=dt.date(2025, 11, 25)
+    )
+
+    edition.refresh_from_db()
+    assert (edition.venue_street_address, edition.venue_room) == (
+        "13 rue Michel Ney, Nancy",
+        "Amphithéâtre Gilles Kahn",
+    )
+    assert {field: getattr(edition, field) for field in Workshop.PRACTICAL_INFORMATION_FIELDS} == {
+        field: getattr(source, field) for field in Workshop.PRACTICAL_INFORMATION_FIELDS
+    }
+    assert edition.info_wifi == "The info_wifi of 2024."
+
+
 def test_next_edition_without_speakers_or_timetable_copies_neither(admin_client, seeded):
     edition = _start_2025(admin_client, seeded)
 
@@ -208,11 +256,72 @@ def test_unknown_talk_of_no_edition_is_still_404(client, seeded):
     assert client.get(EDITION + "program/talks/no-such-talk/").status_code == 404
 
 
-def test_reserved_slug_is_refused(seeded):
-    seeded.slug = "program"
+def _routes(patterns, prefix: str = ""):
+    """Every address of the URLconf written in full ("admin/login/", "<slug:edition>/desk/")."""
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern).lstrip("^")
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, route)
+        else:
+            yield route
+
+
+# The first part of every address of the site but an edition's own (/<edition>/…).
+SITE_PATHS = sorted(
+    first
+    for first in {route.split("/")[0] for route in _routes(get_resolver().url_patterns)}
+    if first and not first.startswith("<")
+)
+
+
+def test_site_paths_include_the_pages_an_edition_slug_used_to_shadow():
+    assert {"admin", "desk", "info", "register", "i18n", "healthz"} <= set(SITE_PATHS)
+
+
+@pytest.mark.parametrize("slug", SITE_PATHS)
+def test_edition_slug_of_a_site_path_is_refused(seeded, slug):
+    seeded.slug = slug
+
+    with pytest.raises(ValidationError) as refused:
+        seeded.full_clean()
+
+    assert (
+        f"“{slug}” is an address of the site itself; choose another, such as the year."
+        in (refused.value.message_dict["slug"])
+    )
+
+
+@pytest.mark.parametrize("slug", ["static", "media"])
+def test_edition_slug_of_the_files_prefixes_is_refused(seeded, slug):
+    seeded.slug = slug
 
     with pytest.raises(ValidationError, match="address of the site itself"):
         seeded.full_clean()
+
+
+def test_edition_slug_that_is_no_site_path_is_accepted_and_reaches_its_home_page(seeded):
+    seeded.slug = "2025"
+    seeded.full_clean()
+
+    match = resolve("/2025/")
+    assert (match.view_name, match.kwargs) == ("program:home", {"edition": "2025"})
+
+
+@pytest.mark.parametrize("slug", ["desk", "info"])
+def test_next_edition_at_a_site_path_is_refused(admin_client, seeded, slug):
+    response = admin_client.post(
+        f"/admin/program/workshop/{seeded.pk}/next/",
+        {"name": "X", "acronym": "X", "slug": slug, "starts_on": "2025-11-25"},
+    )
+
+    assert response.status_code == 200
+    assert f"“{slug}” is an address of the site itself" in html.unescape(response.content.decode())
+    assert Workshop.objects.count() == 1
+    with pytest.raises(ValidationError, match="address of the site itself"):
+        services.start_next_edition(
+            seeded, name="X", acronym="X", slug=slug, starts_on=dt.date(2025, 11, 25)
+        )
+    assert Workshop.objects.count() == 1
 
 
 def test_unknown_date_placeholder_is_refused_naming_it(seeded):

@@ -358,6 +358,37 @@ def test_sign_in_sheet_of_a_day_without_anybody_says_so():
     assert "No participant is expected this day." in _pages_text(pdf)[0]
 
 
+# Names whose first letter Unicode does not decompose (Ł, Ø), beside plain ones: sorted as the
+# desk folds them, Łukasiewicz with the L's and Øberg with the O's, not after the Z's.
+FOLDED_ORDER = [
+    Person("Łukasz", "Łukasiewicz", "Politechnika Warszawska"),
+    Person("Anna", "Nowak", "Uniwersytet Jagielloński"),
+    Person("Ole", "Øberg", "NTNU"),
+    Person("Zadie", "Smith", "University College London"),
+]
+
+
+@renders_pdf
+def test_badges_sort_lukasz_before_zadie():
+    people = [FOLDED_ORDER[index] for index in (3, 2, 1, 0)]
+
+    text = _squeezed("".join(_pages_text(badges_pdf(edition=EDITION, people=people))))
+
+    positions = [text.index(_squeezed(person.name)) for person in FOLDED_ORDER]
+    assert positions == sorted(positions)
+
+
+@renders_pdf
+def test_sign_in_sheet_sorts_lukasz_before_zadie():
+    people = [FOLDED_ORDER[index] for index in (3, 2, 1, 0)]
+
+    pdf = sign_in_sheet_pdf(edition=EDITION, days=[(DAYS[0], people)])
+
+    text = "\n".join(_pages_text(pdf))
+    positions = [text.index(f"{p.last_name}, {p.first_name}") for p in FOLDED_ORDER]
+    assert positions == sorted(positions)
+
+
 # Order and names, without a PDF.
 
 
@@ -382,6 +413,34 @@ def test_alphabetical_ignores_case_and_accents_then_sorts_by_first_name():
         ("Lefebvre", "Marc"),
         ("lefèvre", "Paul"),
         ("Zola", "Zoé"),
+    ]
+
+
+def test_alphabetical_folds_letters_without_a_decomposition_as_the_desk_does():
+    people = [
+        Person("Zadie", "Nowak"),
+        Person("Łukasz", "Nowak"),
+        Person("Carl", "Gauß"),
+        Person("Karl", "Gauss"),
+        Person("Ǽsa", "Ærø"),
+        Person("Bo", "Adams"),
+        Person("Đorđe", "Đoković"),
+        Person("Hugo", "Dodd"),
+        Person("Œdipe", "Lebrun"),
+        Person("Olga", "Lebrun"),
+    ]
+
+    assert [(p.last_name, p.first_name) for p in alphabetical(people)] == [
+        ("Adams", "Bo"),
+        ("Ærø", "Ǽsa"),
+        ("Dodd", "Hugo"),
+        ("Đoković", "Đorđe"),
+        ("Gauß", "Carl"),  # ß is ss: the same name, by first name
+        ("Gauss", "Karl"),
+        ("Lebrun", "Œdipe"),
+        ("Lebrun", "Olga"),
+        ("Nowak", "Łukasz"),
+        ("Nowak", "Zadie"),
     ]
 
 

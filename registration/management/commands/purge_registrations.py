@@ -10,7 +10,8 @@ from registration.services import purge_personal_data
 class Command(BaseCommand):
     help = (
         "Delete the registrations (personal data) of workshops that ended more than --days days "
-        "ago (default: REGISTRATION_RETENTION_DAYS). Run it daily, e.g. from cron."
+        "ago (default: REGISTRATION_RETENTION_DAYS). The task worker's hourly schedule does it "
+        "by itself (no cron needed); this runs it by hand, e.g. sooner with a smaller --days."
     )
 
     def add_arguments(self, parser):

@@ -242,7 +242,7 @@ TRUSTED_PROXIES = [
     str(ipaddress.ip_network(value)) for value in env.list("TRUSTED_PROXIES", default=[])
 ]
 # Days after a workshop ends before its registrations are deleted, by the worker's hourly schedule
-# (registration/schedule.py); `manage.py purge_registrations` does it by hand.
+# (registration/jobs.py); `manage.py purge_registrations` does it by hand.
 REGISTRATION_RETENTION_DAYS = env.int("REGISTRATION_RETENTION_DAYS", default=180)
 
 # Security. Production sits behind a TLS-terminating proxy that sets X-Forwarded-Proto (believed

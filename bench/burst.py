@@ -9,16 +9,32 @@ Latency is counted from a thread's release to its POST's response, queueing for 
 worker included, as the person would wait; the rate is the people divided by the time from the
 release to the last response. An error is a POST that did not answer 302 (the redirect to
 "check your inbox") or an exception on the way.
+
+The longest lock wait is read from PostgreSQL itself: while the burst runs, a connection of its
+own samples pg_stat_activity every 5 ms for the bench database's statements waiting on a lock
+(wait_event_type 'Lock': the workshop row's SELECT … FOR UPDATE), and keeps the longest time
+one had been waiting (clock_timestamp() - query_start). A sample may miss a wait's last few
+milliseconds, so the figure is a lower bound within 5 ms, plus the time a sample takes.
+
+`python -m bench.burst` runs the burst alone, against a database of its own (BENCH_DATABASE,
+default lorainne_bench_burst, created and dropped), with gunicorn as `make bench` starts it.
 """
 
+import contextlib
 import http.client
+import os
 import re
 import statistics
+import sys
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlencode
 
-from tests.http_browser import Browser
+from bench import database
+from tests.http_browser import Browser, free_port
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 DAY = re.compile(r'name="days" value="([^"]+)"')
@@ -35,6 +51,42 @@ def form_fields(n: int, token: str, days: list[str]) -> dict[str, str | list[str
         "days": days,  # every day of the edition, as the form ticks them
         "privacy_consent": "on",
     }
+
+
+SAMPLE_SECONDS = 0.005
+LONGEST_LOCK_WAIT = """
+    SELECT coalesce(max(extract(epoch FROM clock_timestamp() - query_start)), 0)
+    FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'
+"""
+
+
+@contextlib.contextmanager
+def longest_lock_wait(database_name: str) -> Iterator[dict]:
+    """While the block runs, the longest time a statement of `database_name` was seen waiting
+    for a lock; read `["ms"]` after the block."""
+    found = {"ms": 0.0, "samples": 0}
+    stop = threading.Event()
+
+    def sample() -> None:
+        conn = database.connect()
+        try:
+            with conn.cursor() as cursor:
+                while not stop.is_set():
+                    cursor.execute(LONGEST_LOCK_WAIT, [database_name])
+                    waited = float(cursor.fetchone()[0]) * 1000
+                    found["ms"] = max(found["ms"], round(waited, 1))
+                    found["samples"] += 1
+                    stop.wait(SAMPLE_SECONDS)
+        finally:
+            conn.close()
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        yield found
+    finally:
+        stop.set()
+        sampler.join()
 
 
 def run(*, port: int, people: int) -> dict:
@@ -108,3 +160,52 @@ def run(*, port: int, people: int) -> dict:
             "max": round(latencies[-1] * 1000, 1) if latencies else None,
         },
     }
+
+
+def main() -> int:
+    """The burst alone: a fresh database, LoRAINNe'24 with 50 free seats, gunicorn as `make
+    bench` starts it, 200 people at once; prints the figures and writes bench/out/burst-latest.json.
+    Exits non-zero if the burst was not exact or a POST failed."""
+    import datetime as dt
+
+    os.environ.setdefault("BENCH_DATABASE", "lorainne_bench_burst")
+    from bench import report
+    from bench import run as full
+    from bench.server import Gunicorn
+
+    full.OUT.mkdir(exist_ok=True)
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="lorainne-bench-static-") as static_root:
+        env = full.production_env(static_root=Path(static_root), port=port)
+        os.environ.clear()
+        os.environ.update(env)
+        database.recreate(full.DATABASE)
+        try:
+            import django
+            from django.core.management import call_command
+
+            django.setup()
+            from bench import workload
+
+            for command in ("migrate", "createcachetable"):
+                call_command(command, verbosity=0)
+            call_command("collectstatic", interactive=False, verbosity=0)
+            editions = [workload.load_lorainne(today=dt.date.today())]
+            log = full.OUT / "gunicorn-burst.log"
+            with Gunicorn(port=port, workers=full.WORKERS, env=env, log=log):
+                results = full.registration_burst(port=port, editions=editions)
+        finally:
+            from django.db import connections
+
+            connections.close_all()
+            database.drop(full.DATABASE)
+    print("\n".join(report.burst_table(results)))
+    report.write_json(results, full.OUT / "burst-latest.json")
+    found = full.failures({"burst": results, "throughput": {}})
+    for failure in found:
+        print(f"FAILED: {failure}", file=sys.stderr)
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -69,6 +69,8 @@ def burst_table(burst: dict) -> list[str]:
         f"  POST latency p50 {latency['p50']} ms, p99 {latency['p99']} ms, max {latency['max']} ms; "
         f"{burst['registrations_per_second']} registrations/s ({burst['seconds']} s in all); "
         f"{burst['emails_queued']} emails queued",
+        f"  longest wait for the workshop's lock {burst['longest_lock_wait_ms']} ms "
+        "(pg_stat_activity sampled every 5 ms)",
         *(f"  {sample}" for sample in burst["error_samples"]),
     ]
 

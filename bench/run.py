@@ -35,7 +35,8 @@ from bench import database, report, throughput
 from bench.server import Gunicorn, fetch
 from tests.http_browser import free_port
 
-DATABASE = "lorainne_bench"
+# BENCH_DATABASE: another name, for a run beside another one on the same server.
+DATABASE = os.environ.get("BENCH_DATABASE", "lorainne_bench")
 OUT = Path(__file__).with_name("out")
 WORKERS = 4
 PEOPLE = 200
@@ -177,7 +178,8 @@ def registration_burst(*, port: int, editions: list) -> dict:
     lorainne = editions[0]
     workload.make_current(lorainne, among=editions)
     workload.leave_free_seats(lorainne, FREE_SEATS)
-    outcome = burst.run(port=port, people=PEOPLE)
+    with burst.longest_lock_wait(DATABASE) as lock_wait:
+        outcome = burst.run(port=port, people=PEOPLE)
     registrations = Registration.objects.filter(workshop_id=lorainne.workshop_id)
     return {
         "workshop": lorainne.label,
@@ -185,6 +187,7 @@ def registration_burst(*, port: int, editions: list) -> dict:
         "confirmed": registrations.filter(status=Registration.Status.CONFIRMED).count(),
         "waitlisted": registrations.filter(status=Registration.Status.WAITLISTED).count(),
         "emails_queued": DBTaskResult.objects.count(),
+        "longest_lock_wait_ms": lock_wait["ms"],
         **outcome,
     }
 

@@ -25,7 +25,7 @@ import weakref
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
 from django.db import connection, models
-from django.db.models.functions import Coalesce, Now
+from django.db.models.functions import Coalesce
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -72,6 +72,24 @@ def _count(who: models.Q):
 
 # Stands for the slug in the compiled statement; no real slug holds a NUL.
 SLUG = "\x00slug"
+# Stands for the clock in the compiled statement, given at each run.
+CLOCK = "\x00clock"
+
+
+class _Clock(models.Expression):
+    """The statement's `now`: a parameter (CLOCK), so that held seats are counted by the clock
+    the services count them by (Python's, timezone.now(), which a test's frozen clock moves),
+    not the database's."""
+
+    output_field = models.DateTimeField()
+
+    def as_sql(self, compiler, connection):
+        return "%s", [CLOCK]
+
+
+def _clock_value():
+    """The current time as the database compares it with a datetime column."""
+    return connection.ops.adapt_datetimefield_value(timezone.now())
 
 
 @functools.cache
@@ -81,9 +99,8 @@ def _edition_sql(*, by_slug: bool) -> tuple[str, tuple]:
     workshops = Workshop.objects.filter(slug=SLUG) if by_slug else Workshop.objects.published()
     last_change = Workshop.objects.order_by("-content_changed_at").values("content_changed_at")
     rows = workshops.annotate(
-        # The database's clock, read as the statement runs: a prepared statement has no `now`
-        # of its own, and a hold stops taking its seat the moment it expires.
-        seats_taken=_count(takes_seat(Now())),
+        # A hold stops taking its seat the moment it expires: by the clock of each run.
+        seats_taken=_count(takes_seat(_Clock())),
         waiting=_count(waits_in_line()),
         site_changed_at=models.Subquery(last_change[:1]),
     ).values_list("id", "content_version", "published", "seats_taken", "waiting", "site_changed_at")
@@ -103,18 +120,26 @@ def read_edition(slug: str | None = None) -> Edition | None:
     A plain cursor, no model: this runs before every cached page and is most of its cost.
     """
     connection.ensure_connection()
+    now = _clock_value()
     with connection.cursor() as cursor:
         if slug is not None:
             sql, params = _edition_sql(by_slug=True)
-            cursor.execute(sql, [slug if param == SLUG else param for param in params])
+            given = {SLUG: slug, CLOCK: now}
+            cursor.execute(sql, [given.get(param, param) for param in params])
         elif connection.vendor == "postgresql":
             if connection.connection not in _prepared_on:
-                statement = cursor.mogrify(*_edition_sql(by_slug=False)).decode()  # constants
-                cursor.execute(f"PREPARE {PREPARED_NAME} AS {statement}")
+                from psycopg2.extensions import AsIs  # the driver of PostgreSQL only
+
+                sql, params = _edition_sql(by_slug=False)
+                # Constants written in; the clock stays the prepared statement's parameter.
+                params = [AsIs("$1") if param == CLOCK else param for param in params]
+                statement = cursor.mogrify(sql, params).decode()
+                cursor.execute(f"PREPARE {PREPARED_NAME}(timestamptz) AS {statement}")
                 _prepared_on.add(connection.connection)
-            cursor.execute(f"EXECUTE {PREPARED_NAME}")
+            cursor.execute(f"EXECUTE {PREPARED_NAME}(%s)", [now])
         else:
-            cursor.execute(*_edition_sql(by_slug=False))
+            sql, params = _edition_sql(by_slug=False)
+            cursor.execute(sql, [now if param == CLOCK else param for param in params])
         row = cursor.fetchone()
     return Edition(*row) if row else None
 

@@ -8,6 +8,7 @@ import ipaddress
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -62,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A view that waited past the registration lock's timeout: 503, try again (lorainne/busy.py).
+    "lorainne.busy.BusyMiddleware",
     # Last, as django-axes asks: it turns locked-out logins into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -87,14 +90,22 @@ TEMPLATES = [
     },
 ]
 
+# How long a registration waits for the edition's lock (registration/services/locks.py) before
+# the person is asked to try again in a few seconds (a 503 page with Retry-After): PostgreSQL's
+# lock_timeout for that transaction, SQLite's busy timeout for every write.
+REGISTRATION_LOCK_TIMEOUT_SECONDS = env.float("REGISTRATION_LOCK_TIMEOUT_SECONDS", default=5)
+if REGISTRATION_LOCK_TIMEOUT_SECONDS <= 0:  # PostgreSQL would read 0 as "wait forever"
+    raise ImproperlyConfigured("REGISTRATION_LOCK_TIMEOUT_SECONDS must be more than 0.")
+
 # Databases: an SQLite file by default (`make run`), PostgreSQL in production and CI.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes SQLite's write lock when a transaction begins, so two registrations cannot
-    # both read "one seat left"; WAL lets readers go on while one request writes.
+    # both read "one seat left"; WAL lets readers go on while one request writes. A transaction
+    # waits for that lock at most the registration lock's timeout ("database is locked" then).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": REGISTRATION_LOCK_TIMEOUT_SECONDS,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 else:

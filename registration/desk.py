@@ -2,7 +2,7 @@
 
 A tick is a CheckIn row, unique per person and day: a double tick, or two phones ticking at
 once, keep one row. A walk-in takes a seat under the same workshop-row lock as a registration
-(services.lock_workshop), only while one is free.
+(services.locked_workshop), only while one is free.
 """
 
 import dataclasses
@@ -11,7 +11,7 @@ import functools
 import re
 from collections.abc import Iterable
 
-from django.db import models, transaction
+from django.db import models
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext
 
@@ -25,7 +25,7 @@ from .services import (
     NoSeatLeft,
     RegistrationError,
     check_not_over,
-    lock_workshop,
+    locked_workshop,
     register,
     seat_free,
 )
@@ -185,14 +185,13 @@ def add_walk_in(
     option), whatever the registration deadline, and checked in at once — only if a seat is
     free: a walk-in never joins the waiting list.
 
-    Locks the workshop row (register() takes it again in the same transaction). Raises
-    WorkshopOver after the workshop, NoSeatLeft when every seat is taken, AlreadyRegistered for
+    Locks the workshop row (register() takes it again in the same transaction; Busy past the
+    lock timeout). Raises WorkshopOver after the workshop, NoSeatLeft when every seat is taken, AlreadyRegistered for
     an email registered already, ValidationError on bad input (blank name, a day outside the
     edition). After commit, sends the confirmation email with the personal link.
     """
     now = now or timezone.now()
-    with transaction.atomic():
-        locked = lock_workshop(workshop)
+    with locked_workshop(workshop) as locked:
         check_not_over(locked, now, "added")
         # Someone registered already is searched at the desk, full or not.
         if existing := locked.registrations.with_email(email).first():

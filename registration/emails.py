@@ -221,12 +221,8 @@ def _still_true(registration: Registration, kind: str) -> bool:
         EmailKind.CANCELLED: Registration.Status.CANCELLED,
     }.get(kind)
     if kind == EmailKind.CONFIRM_ADDRESS:
-        # Asked to confirm only while a confirmation is still pending (not after they clicked).
-        return (
-            registration.status in (Registration.Status.HELD, Registration.Status.WAITLISTED)
-            and registration.hold_expires_at is not None
-            and registration.address_confirmed_at is None
-        )
+        # Asked to confirm only while there is time to (not after they clicked, nor past it).
+        return registration.awaits_confirmation()
     return expected is None or registration.status == expected
 
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 
 from program.models import Session, Workshop
@@ -104,6 +104,29 @@ def waits_in_line(prefix: str = "") -> models.Q:
     return models.Q(**{f"{prefix}status": "waitlisted", f"{prefix}hold_expires_at__isnull": True})
 
 
+# The statuses in which a person may still have to confirm their address: a seat held for them,
+# or a place on the waiting list kept for them, until Registration.hold_expires_at.
+AWAITING_CONFIRMATION = ("held", "waitlisted")
+
+
+def awaits_confirmation(now, prefix: str = "") -> models.Q:
+    """Who still has time to confirm their address at `now`: their hold has not expired. The one
+    definition of "awaiting address confirmation"; Registration.awaits_confirmation() reads it on
+    one row, without a query (tests/registration/test_models.py holds the two equal). `now` and
+    `prefix` as for takes_seat."""
+    return models.Q(
+        **{f"{prefix}status__in": AWAITING_CONFIRMATION, f"{prefix}hold_expires_at__gt": now}
+    )
+
+
+def confirmation_expired(now, prefix: str = "") -> models.Q:
+    """Whose time to confirm their address ran out by `now`, swept already (cancelled with the
+    hold's end kept) or not: a hold was set and they no longer await confirmation."""
+    return models.Q(**{f"{prefix}hold_expires_at__isnull": False}) & ~awaits_confirmation(
+        now, prefix
+    )
+
+
 class EmailKind(models.TextChoices):
     """The emails a registrant receives; each has a subject and an opening of its own."""
 
@@ -194,6 +217,20 @@ class Registration(models.Model):
     def display_email(self) -> str:
         """The address as the person reads it: its domain in Unicode (addresses.py)."""
         return display_address(self.email)
+
+    def awaits_confirmation(self, now: dt.datetime | None = None) -> bool:
+        """Whether the person still has time to confirm their address at `now` (default: the
+        current time): models.awaits_confirmation, on this row. No query."""
+        return (
+            self.status in AWAITING_CONFIRMATION
+            and self.hold_expires_at is not None
+            and (now or timezone.now()) < self.hold_expires_at
+        )
+
+    def confirmation_expired(self, now: dt.datetime | None = None) -> bool:
+        """Whether the time to confirm the address ran out (models.confirmation_expired, on this
+        row: cancel() clears hold_expires_at, so only an expiry leaves it). No query."""
+        return self.hold_expires_at is not None and not self.awaits_confirmation(now)
 
     def waiting_list_position(self) -> int | None:
         """1 for the next person to get a seat; None when not in line (not on the waiting list,

@@ -137,8 +137,8 @@ class ManageView(RegistrationByTokenMixin, DetailView):
             kwargs["change_form"] = ChangeForm(instance=registration)
         return super().get_context_data(
             position=registration.waiting_list_position(),
-            awaiting=services.awaits_confirmation(registration),
-            hold_expired=services.hold_expired(registration),
+            awaiting=registration.awaits_confirmation(),
+            hold_expired=registration.confirmation_expired(),
             status=services.registration_status(registration.workshop),
             changes_open=changes_open,
             changes_closed_after=registration.workshop.changes_close_at - dt.timedelta(seconds=1),
@@ -225,15 +225,15 @@ class ConfirmAddressView(RegistrationByTokenMixin, TemplateView):
         registration = self.get_registration()
         return super().get_context_data(
             registration=registration,
-            awaiting=services.awaits_confirmation(registration),
-            expired=services.hold_expired(registration),
+            awaiting=registration.awaits_confirmation(),
+            expired=registration.confirmation_expired(),
             status=services.registration_status(registration.workshop),
             **kwargs,
         )
 
     def post(self, request, *args, **kwargs):
         registration = self.get_registration()
-        was_waiting = services.awaits_confirmation(registration)
+        was_waiting = registration.awaits_confirmation()
         try:
             registration = services.confirm_address(registration)
         except services.HoldExpired as late:

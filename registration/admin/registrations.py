@@ -7,7 +7,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpResponse, HttpResponseRedirect
 from django.utils import dateformat, timezone
 from django.utils.functional import SimpleLazyObject
@@ -28,6 +28,8 @@ from ..models import (
     EmailKind,
     Option,
     Registration,
+    awaits_confirmation,
+    confirmation_expired,
     takes_seat,
     waits_in_line,
 )
@@ -63,15 +65,10 @@ class AddressFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        pending = Q(status__in=[Registration.Status.HELD, Registration.Status.WAITLISTED])
         if self.value() == "awaiting":
-            return queryset.filter(pending, hold_expires_at__gt=timezone.now())
+            return queryset.filter(awaits_confirmation(timezone.now()))
         if self.value() == "expired":
-            # Swept (cancelled with the hold's end kept) or not swept yet.
-            return queryset.filter(
-                Q(status=Registration.Status.CANCELLED) | pending,
-                hold_expires_at__lte=timezone.now(),
-            )
+            return queryset.filter(confirmation_expired(timezone.now()))
         if self.value() == "confirmed":
             return queryset.filter(address_confirmed_at__isnull=False)
         return queryset
@@ -550,10 +547,10 @@ class RegistrationAdmin(admin.ModelAdmin):
         }
         count = 0
         for registration in queryset:
-            if services.hold_expired(registration):
+            if registration.confirmation_expired():
                 continue  # the address was never confirmed: it may not be theirs
             kind = kinds.get(registration.status, EmailKind.CONFIRM_ADDRESS)
-            if services.awaits_confirmation(registration):
+            if registration.awaits_confirmation():
                 kind = EmailKind.CONFIRM_ADDRESS
             services.resend_email(registration, kind)
             count += 1
@@ -602,7 +599,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     def confirm_addresses(self, request, queryset):
         confirmed = []
         for registration in queryset:
-            if not services.awaits_confirmation(registration):
+            if not registration.awaits_confirmation():
                 continue
             try:
                 confirmed.append(services.confirm_address(registration))

@@ -328,3 +328,17 @@ def test_a_confirm_email_retried_after_the_click_is_not_sent(
 
     assert sent == 0
     assert not [m for m in mail.outbox if "confirm your address" in m.subject]
+
+
+def test_home_page_frees_an_expired_hold_when_the_services_do(client, confirming, sign_up, clock):
+    """The page cache counts held seats by the same clock as the services (Python's, which the
+    test freezes): its key changes when a hold expires, and the page shows the seat free at once,
+    not when the cached page times out."""
+    sign_up(confirming)  # held until NOW + 24 hours
+    clock.move_to(NOW + dt.timedelta(hours=24, minutes=-3))
+    assert "2 seats left" in _text(client.get("/"))
+
+    clock.shift(dt.timedelta(minutes=4))  # the hold has expired; the cached page has not
+
+    assert services.registration_status(confirming).seats_left == 3
+    assert "3 seats left" in _text(client.get("/"))

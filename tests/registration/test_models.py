@@ -1,5 +1,8 @@
 """registration.models: a registrant's place on the waiting list, days and options."""
 
+import datetime as dt
+import itertools
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -7,10 +10,16 @@ from django.db.models import Count
 
 from program.models import Session
 from registration import services
-from registration.models import AttendedDay, Option, Registration
+from registration.models import (
+    AttendedDay,
+    Option,
+    Registration,
+    awaits_confirmation,
+    confirmation_expired,
+)
 
 from ..factories import OptionFactory
-from .conftest import make_workshop
+from .conftest import NOW, make_workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +130,33 @@ def test_lorainne24_fixtures_give_the_lunch_and_the_cocktail_their_slots(db):
     ]
     for option in options:
         option.full_clean()
+
+
+def test_awaiting_confirmation_reads_the_same_in_a_query_and_on_a_row(open_workshop, sign_up):
+    """models.awaits_confirmation (a query's filter: the admin's) and
+    Registration.awaits_confirmation() (one row: the services' and pages') agree for every
+    status and hold, and so do their complements, confirmation_expired."""
+    holds = {"none": None, "past": NOW - dt.timedelta(hours=1), "live": NOW + dt.timedelta(hours=1)}
+    cases = {}
+    for status, hold in itertools.product(Registration.Status, holds):
+        registration = sign_up(open_workshop)
+        Registration.objects.filter(pk=registration.pk).update(
+            status=status, hold_expires_at=holds[hold]
+        )
+        cases[registration.pk] = (status, hold)
+    rows = Registration.objects.filter(pk__in=cases)
+
+    awaiting = {r.pk for r in rows if r.awaits_confirmation()}
+    expired = {r.pk for r in rows if r.confirmation_expired()}
+
+    assert {cases[pk] for pk in awaiting} == {("held", "live"), ("waitlisted", "live")}
+    assert set(rows.filter(awaits_confirmation(NOW)).values_list("pk", flat=True)) == awaiting
+    assert {cases[pk] for pk in expired} == {
+        ("held", "past"),
+        ("waitlisted", "past"),
+        ("cancelled", "past"),
+        ("cancelled", "live"),
+        ("confirmed", "past"),
+        ("confirmed", "live"),
+    }
+    assert set(rows.filter(confirmation_expired(NOW)).values_list("pk", flat=True)) == expired

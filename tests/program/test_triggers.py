@@ -8,7 +8,6 @@ from django.core.management.base import SystemCheckError
 from django.db import connection, models
 from django.test.utils import isolate_apps
 
-from lorainne import gunicorn_conf
 from program import triggers
 from program.models import Poster, Speaker, Talk, Workshop
 from registration.models import Delivery, Option, Registration
@@ -193,6 +192,8 @@ def test_the_worker_does_not_start_without_its_triggers():
 
 @pytest.mark.django_db(transaction=True)
 def test_gunicorn_does_not_start_without_its_triggers():
+    from lorainne import gunicorn_conf  # reads the settings: imported once Django is set up
+
     drop(Talk._meta.db_table)
     try:
         with pytest.raises(RuntimeError, match="program_talk misses"):

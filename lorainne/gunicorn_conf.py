@@ -11,6 +11,26 @@ from lorainne.logs import redact
 from lorainne.settings import TRUSTED_PROXIES
 
 
+def on_starting(server):
+    """Before the master starts any worker: the project's system checks, as every management
+    command runs them. gunicorn refuses to start on a failed one, with its message: among them,
+    change-tracking triggers missing or outdated (program/checks.py), which would leave pages
+    stale."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lorainne.settings")
+    import django
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+    from django.db import connections
+
+    django.setup()
+    try:
+        call_command("check", verbosity=0)
+    except SystemCheckError as error:
+        raise RuntimeError(str(error)) from None  # gunicorn prints it and exits
+    finally:
+        connections.close_all()  # the workers fork from here: none may share its connection
+
+
 class GunicornLogger(Logger):
     """gunicorn's logger with the tokens redacted from every field of the access log."""
 

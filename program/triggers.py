@@ -3,228 +3,376 @@
 Whatever writes (admin, services, `loaddata`, the shell, a bulk `update()`, raw SQL), the database
 keeps, in the same transaction:
 
-- `Workshop.content_version`, raised by any insert, update or delete of the workshop, its
-  organizers, speakers, talks, sessions, posters, the links between talks or posters and their
-  speakers, and their materials (slides, links), and `Workshop.content_changed_at`, the time of
-  that change. The page cache keys pages by the version; the calendar's ETag and Last-Modified
-  come from the two.
+- `Workshop.content_version`, raised by any insert, update or delete of the workshop or of its
+  content, and `Workshop.content_changed_at`, the time of that change. The page cache keys pages
+  by the version; the calendar's ETag and Last-Modified come from the two.
 - The calendar SEQUENCE of each event (ical.py): `Talk.sequence` and `Session.sequence` grow when
   what a calendar shows of them changes (time, title, kind, abstract, address, speakers, a
   speaker's name or affiliation), `Workshop.sequence` when every event changes (name, venue, time
   zone). These columns belong to the triggers: a value written by an UPDATE is never taken below
   what the row held (Django's save() writes back what it read, possibly an older value).
 
-PostgreSQL (14+) and SQLite, the two databases the project runs on. `install` runs after every
-`migrate` (apps.py): a migration that rebuilds a table on SQLite drops its triggers, and the next
-step of the same `migrate` puts them back.
+Which tables are content is derived from the models (`content_tables`), never listed by hand: a
+model added to the program with a foreign key to its edition, or to a talk, poster… of one, is
+covered without a word here. The columns a calendar shows are a decision, declared below; the
+system check verifies that they name real columns.
+
+Each database gets its SQL from a generator of its own (`_postgresql`, `_sqlite`), fed the same
+derived data. Each trigger's name ends with a short hash of its SQL, so the catalogue tells which
+version is installed: `problems` compares what is installed with what `install` would create now,
+for the system check (program/checks.py: `manage.py check`, gunicorn's start, the worker's start)
+and /healthz. `migrate` removes them before it changes a table and installs them again when it
+ends, even when a migration failed midway (program/management/commands/migrate.py).
+
+PostgreSQL (14+) and SQLite, the two databases the project runs on.
 """
+
+import dataclasses
+import hashlib
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Model
 
-WORKSHOP_TABLE = "program_workshop"
+CONTENT_APP = "program"
+WORKSHOP_MODEL = "program.Workshop"
+# Every trigger and function of ours, of this version or an earlier one, has a name starting so.
 PREFIX = "program_content_version"
 
-# Each table whose rows are content, and how to find a row's workshop ({row} is NEW or OLD).
-CONTENT_TABLES = {
-    "program_organizer": "{row}.workshop_id",
-    "program_speaker": "{row}.workshop_id",
-    "program_talk": "{row}.workshop_id",
-    "program_session": "{row}.workshop_id",
-    "program_poster": "{row}.workshop_id",
-    "program_talk_speakers": "(SELECT workshop_id FROM program_talk WHERE id = {row}.talk_id)",
-    "program_poster_presenters": (
-        "(SELECT workshop_id FROM program_poster WHERE id = {row}.poster_id)"
-    ),
-    # A material belongs to a talk or to a poster (a CHECK constraint): the other subquery is NULL.
-    "program_material": (
-        "COALESCE((SELECT workshop_id FROM program_talk WHERE id = {row}.talk_id), "
-        "(SELECT workshop_id FROM program_poster WHERE id = {row}.poster_id))"
-    ),
-}
+WORKSHOP_TABLE = "program_workshop"
+TALK_TABLE = "program_talk"
+SESSION_TABLE = "program_session"
+SPEAKER_TABLE = "program_speaker"
+TALK_SPEAKERS_TABLE = "program_talk_speakers"
 
 # The columns whose change a calendar shows, per table with a SEQUENCE of its own.
 SEQUENCED_COLUMNS = {
     WORKSHOP_TABLE: ["name", "acronym", "venue_name", "venue_address", "timezone"],
-    "program_talk": ["title", "kind", "abstract", "slug"],
-    "program_session": ["starts_at", "ends_at", "title", "kind", "talk_id"],
+    TALK_TABLE: ["title", "kind", "abstract", "slug"],
+    SESSION_TABLE: ["starts_at", "ends_at", "title", "kind", "talk_id"],
 }
 SPEAKER_COLUMNS = ["name", "affiliation"]  # shown in each of their talks' events
 
+# The talks whose calendar events a change of another table's row moves: (table, event, which
+# talks, and the columns of which one at least must change; None: any change).
+TALK_EVENTS = [
+    (TALK_SPEAKERS_TABLE, "INSERT", "id = NEW.talk_id", None),
+    (TALK_SPEAKERS_TABLE, "UPDATE", "id = OLD.talk_id OR id = NEW.talk_id", None),
+    (TALK_SPEAKERS_TABLE, "DELETE", "id = OLD.talk_id", None),
+    (
+        SPEAKER_TABLE,
+        "UPDATE",
+        f"id IN (SELECT talk_id FROM {TALK_SPEAKERS_TABLE} WHERE speaker_id = NEW.id)",
+        SPEAKER_COLUMNS,
+    ),
+    # A slot that moves, changes or changes hands moves the events of the talks it holds.
+    (SESSION_TABLE, "INSERT", "id = NEW.talk_id", None),
+    (
+        SESSION_TABLE,
+        "UPDATE",
+        "id = OLD.talk_id OR id = NEW.talk_id",
+        SEQUENCED_COLUMNS[SESSION_TABLE],
+    ),
+    (SESSION_TABLE, "DELETE", "id = OLD.talk_id", None),
+]
 
-def _changed(columns: list[str]) -> str:
-    """SQL true when any of `columns` differs between OLD and NEW (NULLs compared as values)."""
-    return " OR ".join(f"NEW.{column} IS DISTINCT FROM OLD.{column}" for column in columns)
+# The rows each event hands a trigger: whose workshop's version it raises.
+EVENT_ROWS = {"INSERT": ["NEW"], "UPDATE": ["OLD", "NEW"], "DELETE": ["OLD"]}
 
 
-def _bump_talks(where: str) -> str:
-    return f"UPDATE program_talk SET sequence = sequence + 1 WHERE ({where});"
+def named_columns() -> dict[str, set[str]]:
+    """Every column the declarations above name, per table."""
+    named = {table: {"sequence", *columns} for table, columns in SEQUENCED_COLUMNS.items()}
+    named[WORKSHOP_TABLE] |= {"content_version", "content_changed_at"}
+    named[SPEAKER_TABLE] = set(SPEAKER_COLUMNS)
+    named[TALK_SPEAKERS_TABLE] = {"talk_id", "speaker_id"}
+    return named
+
+
+def missing_columns(models: Iterable[type[Model]]) -> list[str]:
+    """The declared columns (`table.column`) that the tables of `models` do not have."""
+    columns = {
+        model._meta.db_table: {field.column for field in model._meta.concrete_fields}
+        for model in models
+    }
+    return sorted(
+        f"{table}.{column}"
+        for table, named in named_columns().items()
+        for column in named - columns.get(table, set())
+    )
+
+
+def content_tables(models: Iterable[type[Model]]) -> dict[str, str]:
+    """The tables whose rows are an edition's content, each with the SQL that finds a row's
+    workshop id (`{row}` stands for NEW or OLD).
+
+    Content is the `program` app's: each of its models, auto-created ManyToMany tables included
+    (`apps.get_models(include_auto_created=True)`), that a chain of foreign keys leads to the
+    Workshop: organizers, speakers, talks, sessions, posters, the links between talks or posters
+    and their speakers, materials. The Workshop's own table has a trigger of its own (sequences).
+    Other apps' rows that belong to an edition (registrations, options, emails) are not content:
+    a registration changes no page's text, and must not empty the page cache (the cache counts
+    seats by itself, lorainne/page_cache.py).
+    """
+    program = [model for model in models if model._meta.app_label == CONTENT_APP]
+    workshop = next((model for model in program if model._meta.label == WORKSHOP_MODEL), None)
+    tables = {}
+    for model in program:
+        if model is not workshop and (found := _workshop_of(model, workshop, program, ())):
+            tables[model._meta.db_table] = found
+    return dict(sorted(tables.items()))
+
+
+def _workshop_of(model, workshop, program, seen) -> str | None:
+    """SQL for the workshop id of a `model` row, through its foreign keys: one to the Workshop;
+    else the first required one that leads to a workshop; else the first set of the optional
+    ones (a material's talk or poster). None when no chain of keys leads to a workshop.
+
+    The keys in the order of their columns' names: the order of the fields depends on the
+    migrations that added them, and the SQL must not (the check compares it)."""
+    keys = sorted(
+        (field for field in model._meta.concrete_fields if field.many_to_one or field.one_to_one),
+        key=lambda field: field.column,
+    )
+    for key in keys:
+        if key.related_model is workshop:
+            return f"{{row}}.{key.column}"
+    optional = []
+    for key in keys:
+        target = key.related_model
+        if target not in program or target in (*seen, model):
+            continue
+        if (inner := _workshop_of(target, workshop, program, (*seen, model))) is None:
+            continue
+        table = target._meta.db_table
+        through = (
+            f"(SELECT {inner.replace('{row}', table)} FROM {table} "
+            f"WHERE {table}.{key.target_field.column} = {{row}}.{key.column})"
+        )
+        if not key.null:
+            return through
+        optional.append(through)
+    if len(optional) > 1:
+        return f"COALESCE({', '.join(optional)})"
+    return optional[0] if optional else None
+
+
+@dataclasses.dataclass(frozen=True)
+class Trigger:
+    table: str
+    name: str  # ends with a hash of `statements`: another version has another name
+    statements: tuple[str, ...]
+
+
+def _trigger(table: str, base: str, *statements: str) -> Trigger:
+    """The trigger that `statements` create, `{name}` standing in them for its name."""
+    digest = hashlib.sha256("\n".join(statements).encode()).hexdigest()[:10]
+    name = f"{base}_{digest}"
+    return Trigger(
+        table, name, tuple(statement.replace("{name}", name) for statement in statements)
+    )
 
 
 def _raise_version(row: str, workshop_of: str) -> str:
     return (
         f"UPDATE {WORKSHOP_TABLE} SET content_version = content_version + 1 "
-        f"WHERE id = {workshop_of.format(row=row)};"
+        f"WHERE id = {workshop_of.replace('{row}', row)};"
     )
 
 
-def _talks_to_bump(table: str, event: str) -> list[str]:
-    """Statements that raise the SEQUENCE of talks whose events a change of `table` alters."""
-    if table == "program_talk_speakers":
-        row = "OLD" if event == "DELETE" else "NEW"
-        return [_bump_talks(f"id = {row}.talk_id")]
-    if table == "program_speaker" and event == "UPDATE":
-        links = "SELECT talk_id FROM program_talk_speakers WHERE speaker_id = NEW.id"
-        return [f"IF {_changed(SPEAKER_COLUMNS)} THEN {_bump_talks(f'id IN ({links})')} END IF;"]
-    if table == "program_session":
-        # A slot that moves, changes or changes hands moves the events of the talks it holds.
-        if event == "INSERT":
-            return [_bump_talks("id = NEW.talk_id")]
-        if event == "DELETE":
-            return [_bump_talks("id = OLD.talk_id")]
-        columns = SEQUENCED_COLUMNS[table]
-        return [
-            f"IF {_changed(columns)} THEN "
-            f"{_bump_talks('id = OLD.talk_id OR id = NEW.talk_id')} END IF;"
-        ]
-    return []
+def _postgresql(content: dict[str, str]) -> list[Trigger]:
+    """PL/pgSQL: a BEFORE UPDATE trigger sets the sequences in the row being written; an AFTER
+    trigger per content table raises its workshop's version, and talks' sequences."""
 
+    def changed(columns: list[str]) -> str:  # NULLs compared as values
+        return " OR ".join(f"NEW.{column} IS DISTINCT FROM OLD.{column}" for column in columns)
 
-def _postgresql(content_tables: dict[str, str]) -> list[str]:
-    statements = []
+    def talks(table: str, event: str) -> list[str]:
+        statements = []
+        for talk_table, talk_event, where, columns in TALK_EVENTS:
+            if (talk_table, talk_event) == (table, event):
+                bump = f"UPDATE {TALK_TABLE} SET sequence = sequence + 1 WHERE {where};"
+                statements.append(f"IF {changed(columns)} THEN {bump} END IF;" if columns else bump)
+        return statements
+
+    triggers = []
     for table, columns in SEQUENCED_COLUMNS.items():
         version = (
-            "NEW.content_version := OLD.content_version + 1; NEW.content_changed_at := clock_timestamp();"
+            "NEW.content_version := OLD.content_version + 1; "
+            "NEW.content_changed_at := clock_timestamp();"
             if table == WORKSHOP_TABLE
             else ""
         )
-        statements += [
-            f"""CREATE OR REPLACE FUNCTION {PREFIX}_sequence_of_{table}() RETURNS trigger
-            LANGUAGE plpgsql AS $$
+        function = f"""CREATE FUNCTION {{name}}() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 {version}
                 NEW.sequence := GREATEST(NEW.sequence, OLD.sequence)
-                    + CASE WHEN {_changed(columns)} THEN 1 ELSE 0 END;
+                    + CASE WHEN {changed(columns)} THEN 1 ELSE 0 END;
                 RETURN NEW;
-            END $$""",
-            f"""CREATE OR REPLACE TRIGGER {PREFIX}_sequence BEFORE UPDATE ON {table}
-            FOR EACH ROW EXECUTE FUNCTION {PREFIX}_sequence_of_{table}()""",
-        ]
-    for table, workshop_of in content_tables.items():
+            END $$"""
+        trigger = (
+            f"CREATE TRIGGER {{name}} BEFORE UPDATE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION {name}()"
+        )
+        triggers.append(_trigger(table, f"{PREFIX}_sequence", function, trigger))
+    for table, workshop_of in content.items():
         by_event = {
-            event: " ".join(_talks_to_bump(table, event))
-            for event in ("INSERT", "UPDATE", "DELETE")
+            event: " ".join(
+                [*talks(table, event), *(_raise_version(row, workshop_of) for row in rows)]
+            )
+            for event, rows in EVENT_ROWS.items()
         }
-        statements += [
-            f"""CREATE OR REPLACE FUNCTION {PREFIX}_of_{table}() RETURNS trigger
-            LANGUAGE plpgsql AS $$
+        function = f"""CREATE FUNCTION {{name}}() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-                IF TG_OP = 'INSERT' THEN {by_event["INSERT"]} NULL; END IF;
-                IF TG_OP = 'UPDATE' THEN {by_event["UPDATE"]} NULL; END IF;
-                IF TG_OP = 'DELETE' THEN {by_event["DELETE"]} NULL; END IF;
-                IF TG_OP <> 'INSERT' THEN {_raise_version("OLD", workshop_of)} END IF;
-                IF TG_OP <> 'DELETE' THEN {_raise_version("NEW", workshop_of)} END IF;
+                IF TG_OP = 'INSERT' THEN {by_event["INSERT"]}
+                ELSIF TG_OP = 'UPDATE' THEN {by_event["UPDATE"]}
+                ELSE {by_event["DELETE"]}
+                END IF;
                 RETURN NULL;
-            END $$""",
-            f"""CREATE OR REPLACE TRIGGER {PREFIX} AFTER INSERT OR UPDATE OR DELETE ON {table}
-            FOR EACH ROW EXECUTE FUNCTION {PREFIX}_of_{table}()""",
+            END $$"""
+        trigger = (
+            f"CREATE TRIGGER {{name}} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION {name}()"
+        )
+        # Trigger names are per table, function names per schema: the hash tells them apart.
+        triggers.append(_trigger(table, PREFIX, function, trigger))
+    return triggers
+
+
+def _sqlite(content: dict[str, str]) -> list[Trigger]:
+    """SQLite: no procedural code and no assigning to NEW. An AFTER UPDATE trigger writes the row
+    again to set its sequences (it does not fire itself again: recursive triggers are off, SQLite's
+    default); a condition becomes the WHERE of the statement it guards; one trigger per event."""
+
+    def changed(columns: list[str]) -> str:  # IS NOT compares NULLs as values
+        return " OR ".join(f"NEW.{column} IS NOT OLD.{column}" for column in columns)
+
+    def talks(table: str, event: str) -> list[str]:
+        return [
+            f"UPDATE {TALK_TABLE} SET sequence = sequence + 1 WHERE ({where})"
+            + (f" AND ({changed(columns)});" if columns else ";")
+            for talk_table, talk_event, where, columns in TALK_EVENTS
+            if (talk_table, talk_event) == (table, event)
         ]
-    return statements
 
-
-def _sqlite_when(statement: str) -> str:
-    """SQLite's trigger bodies have no IF: `IF c THEN s END IF;` becomes s restricted by c."""
-    if not statement.startswith("IF "):
-        return statement
-    condition, _, rest = statement[3:].partition(" THEN ")
-    update = rest.removesuffix(" END IF;").removesuffix(";")
-    return f"{update} AND ({condition});"
-
-
-def _sqlite(content_tables: dict[str, str]) -> list[str]:
-    # SQLite cannot assign to NEW: an AFTER UPDATE trigger writes the row again. A trigger does not
-    # fire itself again (recursive triggers are off, SQLite's default), so each runs once a row.
     now = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
-    statements = []
+    triggers = []
     for table, columns in SEQUENCED_COLUMNS.items():
-        changed = _changed(columns).replace("IS DISTINCT FROM", "IS NOT")
         version = (
             f"content_version = OLD.content_version + 1, content_changed_at = {now}, "
             if table == WORKSHOP_TABLE
             else ""
         )
-        name = f"{PREFIX}_sequence_{table}"
-        statements += [
-            f"DROP TRIGGER IF EXISTS {name}",
-            f"""CREATE TRIGGER {name} AFTER UPDATE ON {table} BEGIN
-                UPDATE {table} SET {version}sequence = MAX(NEW.sequence, OLD.sequence)
-                    + (CASE WHEN {changed} THEN 1 ELSE 0 END)
-                WHERE id = NEW.id;
-            END""",
-        ]
-    for table, workshop_of in content_tables.items():
-        for event, rows in (("INSERT", ["NEW"]), ("UPDATE", ["OLD", "NEW"]), ("DELETE", ["OLD"])):
-            name = f"{PREFIX}_{table}_{event.lower()}"
-            talks = [
-                _sqlite_when(s.replace("IS DISTINCT FROM", "IS NOT"))
-                for s in _talks_to_bump(table, event)
-            ]
-            body = " ".join([*talks, *(_raise_version(row, workshop_of) for row in rows)])
-            statements += [
-                f"DROP TRIGGER IF EXISTS {name}",
-                f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN {body} END",
-            ]
-    return statements
+        statement = (
+            f"CREATE TRIGGER {{name}} AFTER UPDATE ON {table} BEGIN "
+            f"UPDATE {table} SET {version}sequence = MAX(NEW.sequence, OLD.sequence) "
+            f"+ (CASE WHEN {changed(columns)} THEN 1 ELSE 0 END) WHERE id = NEW.id; END"
+        )
+        triggers.append(_trigger(table, f"{PREFIX}_sequence_{table}", statement))
+    for table, workshop_of in content.items():
+        for event, rows in EVENT_ROWS.items():
+            body = [*talks(table, event), *(_raise_version(row, workshop_of) for row in rows)]
+            statement = (
+                f"CREATE TRIGGER {{name}} AFTER {event} ON {table} BEGIN {' '.join(body)} END"
+            )
+            triggers.append(_trigger(table, f"{PREFIX}_{table}_{event.lower()}", statement))
+    return triggers
 
 
-def _uninstall_statements(vendor: str) -> list[str]:
+def expected(vendor: str, models: Iterable[type[Model]]) -> list[Trigger]:
+    """The triggers for the tables of `models`; none when they lack a column the triggers keep or
+    read (the database is at a migration from before them)."""
+    models = list(models)
+    if missing_columns(models):
+        return []
+    content = content_tables(models)
     if vendor == "postgresql":
-        return [
-            f"DROP FUNCTION IF EXISTS {PREFIX}_of_{table}() CASCADE"
-            for table in ["workshop", *CONTENT_TABLES]
-        ] + [
-            f"DROP FUNCTION IF EXISTS {PREFIX}_sequence_of_{table}() CASCADE"
-            for table in SEQUENCED_COLUMNS
-        ]
-    return (
-        [f"DROP TRIGGER IF EXISTS {PREFIX}"]
-        + [f"DROP TRIGGER IF EXISTS {PREFIX}_sequence_{table}" for table in SEQUENCED_COLUMNS]
-        + [
-            f"DROP TRIGGER IF EXISTS {PREFIX}_{table}_{event}"
-            for table in CONTENT_TABLES
-            for event in ("insert", "update", "delete")
-        ]
-    )
-
-
-def _statements(vendor: str, content_tables: dict[str, str]) -> list[str]:
-    if vendor == "postgresql":
-        return _postgresql(content_tables)
+        return _postgresql(content)
     if vendor == "sqlite":
-        return _sqlite(content_tables)
+        return _sqlite(content)
     raise NotImplementedError(
         f"The content triggers exist for PostgreSQL and SQLite, not for {vendor}: "
         "use one of those (DATABASE_URL)."
     )
 
 
-def install(connection: BaseDatabaseWrapper) -> None:
-    """Create or replace the triggers, after removing those of earlier versions of this module
-    (safe to run again), in one transaction: no write slips through without them. Tables a
-    migration back in time removed (program_material before 0009) get none."""
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        existing = set(connection.introspection.table_names(cursor))
-        content_tables = {
-            table: workshop_of for table, workshop_of in CONTENT_TABLES.items() if table in existing
-        }
-        for statement in [
-            *_uninstall_statements(connection.vendor),
-            *_statements(connection.vendor, content_tables),
-        ]:
-            cursor.execute(statement)
+def _catalogue(connection: BaseDatabaseWrapper) -> tuple[set[str], set[tuple[str, str]]]:
+    """The tables, and our enabled triggers as (table, name), in one query."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.relname, t.tgname FROM pg_class c LEFT JOIN pg_trigger t "
+                "ON t.tgrelid = c.oid AND NOT t.tgisinternal AND t.tgenabled <> 'D' "
+                "WHERE c.relkind IN ('r', 'p') AND pg_table_is_visible(c.oid)"
+            )
+        else:
+            cursor.execute(
+                "SELECT tbl_name, CASE type WHEN 'trigger' THEN name END FROM sqlite_master "
+                "WHERE type IN ('table', 'trigger')"
+            )
+        rows = cursor.fetchall()
+    tables = {table for table, _ in rows}
+    return tables, {(table, name) for table, name in rows if name and name.startswith(PREFIX)}
+
+
+def problems(connection: BaseDatabaseWrapper, models: Iterable[type[Model]]) -> list[str]:
+    """What differs between the triggers installed and those `install` would create for
+    `models`, one sentence per table; empty when they match. A database without the workshop's
+    table is not migrated yet: nothing is expected of it."""
+    models = list(models)
+    tables, installed = _catalogue(connection)
+    if WORKSHOP_TABLE not in tables:
+        return []
+    if missing := missing_columns(models):
+        return [f"program/triggers.py names columns the models do not have: {', '.join(missing)}"]
+    wanted = {(t.table, t.name) for t in expected(connection.vendor, models) if t.table in tables}
+    found = []
+    for table in sorted({table for table, _ in wanted ^ installed}):
+        absent = sorted(name for t, name in wanted - installed if t == table)
+        stale = sorted(name for t, name in installed - wanted if t == table)
+        if stale:
+            found.append(
+                f"{table} has outdated change-tracking triggers ({', '.join(stale)}); "
+                f"expected: {', '.join(absent) or 'none'}"
+            )
+        else:
+            found.append(f"{table} misses its change-tracking triggers ({', '.join(absent)})")
+    return found
 
 
 def uninstall(connection: BaseDatabaseWrapper) -> None:
-    with connection.cursor() as cursor:
-        for statement in _uninstall_statements(connection.vendor):
+    """Remove every trigger of ours, of this version or an earlier one (on PostgreSQL, with the
+    functions they run)."""
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT oid::regprocedure::text, proname FROM pg_proc "
+                "WHERE pronamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
+            )
+            statements = [
+                f"DROP FUNCTION {signature} CASCADE"
+                for signature, name in cursor.fetchall()
+                if name.startswith(PREFIX)
+            ]
+        else:
+            _, installed = _catalogue(connection)
+            statements = [f"DROP TRIGGER {name}" for _, name in installed]
+        for statement in statements:
             cursor.execute(statement)
+
+
+def install(connection: BaseDatabaseWrapper, models: Iterable[type[Model]]) -> None:
+    """Replace the triggers by those for the tables of `models` (those that exist), in one
+    transaction: no write slips through between. It counts as a change of every workshop: the
+    content may have changed while they were away (during `migrate`)."""
+    models = list(models)
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        uninstall(connection)
+        tables = set(connection.introspection.table_names(cursor))
+        triggers = [t for t in expected(connection.vendor, models) if t.table in tables]
+        for trigger in triggers:
+            for statement in trigger.statements:
+                cursor.execute(statement)
+        if triggers:
+            cursor.execute(f"UPDATE {WORKSHOP_TABLE} SET content_version = content_version + 1")

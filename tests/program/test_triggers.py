@@ -8,9 +8,10 @@ from django.core.management.base import SystemCheckError
 from django.db import connection, models
 from django.test.utils import isolate_apps
 
+from mail.models import Delivery
 from program import triggers
 from program.models import Poster, Speaker, Talk, Workshop
-from registration.models import Delivery, Option, Registration
+from registration.models import Option, Registration
 
 MODELS = apps.get_models(include_auto_created=True)
 

@@ -98,9 +98,10 @@ def locked_edition(
 
 
 def expire_holds(*, now: dt.datetime | None = None) -> int:
-    """The sweep (schedule.run_schedule, every hour): expire the unconfirmed holds of every
-    edition that has some past their time, and promote from the waiting lists. Locks each such
-    workshop in turn; sends the promotion emails after commit. Returns how many expired."""
+    """A frequent job (registration/jobs.py, every EMAIL_SWEEP_SECONDS): expire the unconfirmed
+    holds of every edition that has some past their time, and promote from the waiting lists.
+    Locks each such workshop in turn; sends the promotion emails after commit. Returns how many
+    expired."""
     now = now or timezone.now()
     due = (
         Registration.objects.filter(

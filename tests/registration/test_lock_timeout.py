@@ -17,9 +17,10 @@ import time
 import pytest
 from django.db import connection, transaction
 
+from mail.models import Delivery
 from program.models import Workshop
 from registration import services
-from registration.models import AttendedDay, Delivery, Registration
+from registration.models import AttendedDay, Registration
 
 from .conftest import make_open_workshop
 

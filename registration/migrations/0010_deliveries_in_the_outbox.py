@@ -2,6 +2,7 @@
 
 from django.core.management.color import no_style
 from django.db import migrations, models
+from django.utils import timezone
 
 
 def deliveries_into_the_outbox(apps, schema_editor):
@@ -38,7 +39,9 @@ def deliveries_into_the_outbox(apps, schema_editor):
                 once=about is not None,
                 to=old.registration.email,
                 state=old.state,
-                lease_expires_at=old.lease_expires_at,
+                # A row taken before leases existed is past its lease: the sweep sends it.
+                lease_expires_at=old.lease_expires_at
+                or (timezone.now() if old.state == "sending" else None),
                 attempts=old.attempts,
                 error=old.error,
                 sent_at=old.sent_at,

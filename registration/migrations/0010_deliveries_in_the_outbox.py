@@ -50,7 +50,7 @@ def deliveries_into_the_outbox(apps, schema_editor):
     New.objects.bulk_create(batch, batch_size=500)
     # auto_now_add and auto_now wrote the present: the rows keep the times they had.
     same = Old.objects.filter(pk=models.OuterRef("pk"))
-    New.objects.update(
+    New.objects.filter(pk__in=[row.pk for row in batch]).update(
         created_at=models.Subquery(same.values("created_at")[:1]),
         updated_at=models.Subquery(same.values("updated_at")[:1]),
     )
@@ -61,6 +61,9 @@ def deliveries_into_the_outbox(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # The rows come over under their own ids into the empty outbox: before program 0012 adds the
+    # speakers' links to it under new ones.
+    run_before = [("program", "0012_speakers_emails_in_the_outbox")]
     dependencies = [
         ("registration", "0009_normalise_addresses"),
         ("mail", "0001_initial"),

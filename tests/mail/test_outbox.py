@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -85,20 +86,20 @@ def test_one_copy_of_an_announcement_per_person_whoever_queues_it():
     assert not Delivery.objects.exists()
 
 
-BEFORE = ("registration", "0009_normalise_addresses")
+BEFORE = [("registration", "0009_normalise_addresses"), ("program", "0011_speaker_link_outbox")]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_deliveries_of_earlier_versions_come_over_with_their_ids_and_message_ids(settings):
-    """Migration registration 0010: a registration email failed before the upgrade is retried
-    after it with the same Message-ID; an announcement's copy and a reminder keep what they are
-    about, so that nobody gets them twice."""
+    """Migrations registration 0010 and program 0012: a registration email failed before the
+    upgrade is retried after it with the same Message-ID; an announcement's copy and a reminder
+    keep what they are about, so that nobody gets them twice; the speakers' links come after."""
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    for app, migration in BEFORE:  # as `manage.py migrate` does (program's triggers)
+        call_command("migrate", app, migration, verbosity=0)
     executor = MigrationExecutor(connection)
-    executor.migrate([BEFORE])
-    executor.loader.build_graph()
-    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "registration"]
-    old = executor.loader.project_state([BEFORE, *others]).apps
+    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] == "mail"]
+    old = executor.loader.project_state([*BEFORE, *others]).apps
     try:
         workshop = old.get_model("program", "Workshop").objects.create(
             name="LoRAINNe'24",
@@ -137,9 +138,12 @@ def test_deliveries_of_earlier_versions_come_over_with_their_ids_and_message_ids
         )
         reminder = OldDelivery.objects.create(kind="reminder", registration=person, state="sent")
         created_at = OldDelivery.objects.get(pk=failed.pk).created_at
+        link_sent_at = dt.datetime(2024, 10, 2, 9, tzinfo=dt.UTC)
+        speaker = old.get_model("program", "Speaker").objects.create(
+            workshop=workshop, name="Ada", email="ada@example.org", link_sent_at=link_sent_at
+        )
     finally:
-        executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        call_command("migrate", verbosity=0)
 
     moved = Delivery.objects.get(pk=failed.pk)
     assert (moved.kind, moved.variant, moved.state, moved.attempts, moved.to) == (
@@ -155,6 +159,15 @@ def test_deliveries_of_earlier_versions_come_over_with_their_ids_and_message_ids
     assert Delivery.objects.get(pk=reminder.pk).about_type == ContentType.objects.get(
         app_label="program", model="workshop"
     )
+    [link] = Speaker.objects.get(pk=speaker.pk).deliveries.all()
+    assert (link.kind, link.state, link.sent_at, link.to) == (
+        "speaker_link",
+        "sent",
+        link_sent_at,
+        "ada@example.org",
+    )
+    assert link.created_at == link_sent_at
+    assert link.pk > reminder.pk
     # New rows come after the old ones, and the failed one is sent with its old Message-ID.
     newer = outbox.queue("registration", moved.recipient, to="ada@example.org", variant="link")
     assert newer.pk > reminder.pk

@@ -7,7 +7,10 @@ moment of the tick and returns what it did (a count), for the log and `manage.py
 """
 
 import datetime as dt
+import logging
 from collections.abc import Callable
+
+logger = logging.getLogger(__name__)
 
 Job = Callable[[dt.datetime], int]
 
@@ -30,6 +33,15 @@ def frequent(job: Job) -> Job:
     return _register(FREQUENT, job)
 
 
-def run(jobs: dict[str, Job], now: dt.datetime) -> dict[str, int]:
-    """Run each job in the order the apps registered them (INSTALLED_APPS): {its name: result}."""
-    return {name: job(now) for name, job in jobs.items()}
+def run(jobs: dict[str, Job], now: dt.datetime) -> dict[str, int | str]:
+    """Run each job in the order the apps registered them (INSTALLED_APPS): {its name: result}.
+    A job that fails is logged with its traceback and its result says so; the others run all the
+    same (a reminder that cannot be written must not stop the purge the privacy notice promises)."""
+    done: dict[str, int | str] = {}
+    for name, job in jobs.items():
+        try:
+            done[name] = job(now)
+        except Exception as error:  # whatever it is, the next job runs
+            logger.exception("job failed: %s", name)
+            done[name] = f"failed: {type(error).__name__}: {error}"
+    return done

@@ -5,7 +5,7 @@ import datetime as dt
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -14,6 +14,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import outbox
+from .kinds import KINDS
 from .models import Delivery
 
 
@@ -34,7 +35,7 @@ def state_label(
         }
     if state == Delivery.State.FAILED:
         return gettext("failed (%(attempts)s tries)") % {"attempts": attempts}
-    if state == Delivery.State.SENDING and lease_expires_at and lease_expires_at < timezone.now():
+    if outbox.is_stuck(state, lease_expires_at):
         return gettext("stuck: its worker stopped while sending")
     return Delivery.State(state).label.lower()
 
@@ -105,15 +106,30 @@ class StateFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         sending = models.Q(**{self.state_field: Delivery.State.SENDING})
-        stuck = models.Q(**{f"{self.lease_field}__lt": timezone.now()})
+        stuck = outbox.stuck(
+            timezone.now(), state_field=self.state_field, lease_field=self.lease_field
+        )
         match self.value():
             case Delivery.State.SENDING:
                 return queryset.filter(sending & ~stuck)
             case "stuck":
-                return queryset.filter(sending & stuck)
+                return queryset.filter(stuck)
             case Delivery.State.QUEUED | Delivery.State.SENT | Delivery.State.FAILED:
                 return queryset.filter(**{self.state_field: self.value()})
         return queryset
+
+
+class VariantFilter(admin.SimpleListFilter):
+    """Which email of its kind (a registration email: confirmed, waiting list…), by name."""
+
+    title = _("which email")
+    parameter_name = "variant"
+
+    def lookups(self, request, model_admin):
+        return [(value, label) for kind in KINDS.values() for value, label in kind.variants.items()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(variant=self.value()) if self.value() else queryset
 
 
 class LatestEmailStateFilter(StateFilter):
@@ -132,8 +148,8 @@ RELATED_FILTERS = {"recipient_type__id__exact", "recipient_id", "about_type__id_
 class DeliveryAdmin(admin.ModelAdmin):
     """The outbox: registration emails, announcements, reminders, speakers' links."""
 
-    list_display = ["to", "description", "state_shown", "attempts", "sent_at", "error"]
-    list_filter = ["kind", StateFilter, "variant"]
+    list_display = ["recipient_shown", "description", "state_shown", "attempts", "sent_at", "error"]
+    list_filter = ["kind", StateFilter, VariantFilter]
     search_fields = ["to"]
 
     def get_queryset(self, request):
@@ -146,6 +162,20 @@ class DeliveryAdmin(admin.ModelAdmin):
     @admin.display(description=_("email"))
     def description(self, obj):
         return obj.description
+
+    @admin.display(description=_("to"), ordering="to")
+    def recipient_shown(self, obj):
+        """The address, linked to the person's page in the admin (their registration, the
+        speaker)."""
+        recipient_type = ContentType.objects.get_for_id(obj.recipient_type_id)
+        try:
+            url = reverse(
+                f"admin:{recipient_type.app_label}_{recipient_type.model}_change",
+                args=[obj.recipient_id],
+            )
+        except NoReverseMatch:
+            return obj.to
+        return format_html('<a href="{}">{}</a>', url, obj.to)
 
     actions = ["send_again"]
 

@@ -72,13 +72,13 @@ class Delivery(models.Model):
 
     @property
     def description(self) -> str:
-        """What the email is, for organizers: its variant's name, else what it is about (an
-        announcement's subject; prefetch `about` in lists), else its kind."""
+        """What the email is, for organizers: its kind, and its variant's name or what it is
+        about (an announcement's subject, an edition; prefetch `about` in lists)."""
         kind = kinds.KINDS.get(self.kind)
         if kind and self.variant in kind.variants:
             return str(kind.variants[self.variant])
-        if self.once and self.about is not None:
-            return str(self.about)
+        if self.about is not None:
+            return f"{self.get_kind_display()}: {self.about}"
         return str(self.get_kind_display())
 
 

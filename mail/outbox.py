@@ -163,11 +163,21 @@ def retry_delays() -> list[dt.timedelta]:
     return [dt.timedelta(seconds=seconds) for seconds in settings.EMAIL_RETRY_DELAYS]
 
 
-def stuck(now: dt.datetime, prefix: str = "") -> models.Q:
-    """Deliveries still `sending` past their lease: their worker stopped while sending. `prefix`
-    is the path to the delivery from another model (`deliveries__`)."""
-    return models.Q(
-        **{f"{prefix}state": Delivery.State.SENDING, f"{prefix}lease_expires_at__lt": now}
+def stuck(
+    now: dt.datetime, *, state_field: str = "state", lease_field: str = "lease_expires_at"
+) -> models.Q:
+    """Deliveries still `sending` past their lease: their worker stopped while sending. The one
+    definition of stuck (is_stuck says it of one row). The fields may be paths to
+    a delivery's (`deliveries__state`) or a latest email's annotations (models.LATEST)."""
+    return models.Q(**{state_field: Delivery.State.SENDING, f"{lease_field}__lt": now})
+
+
+def is_stuck(state: str | None, lease_expires_at: dt.datetime | None, now=None) -> bool:
+    """stuck(), of one row's fields (no query)."""
+    return (
+        state == Delivery.State.SENDING
+        and lease_expires_at is not None
+        and lease_expires_at < (now or timezone.now())
     )
 
 

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from mail import outbox
 from mail.admin import emails_of, latest_state_label
 from mail.models import Delivery, with_latest_email
 
@@ -257,7 +258,9 @@ class PersonalLinkFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        stuck = Q(last_email_state=Delivery.State.SENDING, last_email_lease__lt=timezone.now())
+        stuck = outbox.stuck(
+            timezone.now(), state_field="last_email_state", lease_field="last_email_lease"
+        )
         states = {
             "answered": Q(answered_at__isnull=False),
             "waiting": Q(last_email_state=Delivery.State.SENT, answered_at__isnull=True),
@@ -316,15 +319,20 @@ class SpeakerAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("personal link"), ordering="answered_at")
     def link_state(self, speaker):
-        # What the organizer must act on first: a link that failed or is stuck, then one still on
-        # its way; then whether they answered.
+        # What the organizer must act on first: a link that failed or is stuck; then whether the
+        # speaker answered (however they got the link: the admin shows it to copy), else where
+        # the link email stands.
         email = latest_state_label(speaker)
-        if speaker.last_email_state == Delivery.State.FAILED:
+        if speaker.last_email_state == Delivery.State.FAILED or outbox.is_stuck(
+            speaker.last_email_state, speaker.last_email_lease
+        ):
+            if not speaker.last_email_error:  # stuck: no error to show
+                return gettext("%(state)s, send again") % {"state": email}
             return gettext("%(state)s, send again: %(error)s") % {
                 "state": email,
                 "error": speaker.last_email_error,
             }
-        if speaker.answered_at and speaker.last_email_state == Delivery.State.SENT:
+        if speaker.answered_at:
             return gettext("answered %(when)s") % {
                 "when": date_format(timezone.localtime(speaker.answered_at), "j M H:i")
             }

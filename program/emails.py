@@ -10,7 +10,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -61,9 +61,11 @@ def speaker_link(speaker: Speaker) -> str:
 
 def queue_speaker_link(speaker: Speaker) -> Delivery:
     """Owe the speaker their personal link, in the caller's transaction (sent after commit). It
-    replaces a link email not sent yet (failed, queued, or sending: the organizer takes over),
-    whose retry would send the link a second time."""
-    speaker.deliveries.filter(kind=SPEAKER_LINK).exclude(state=Delivery.State.SENT).delete()
+    replaces a link email not sent yet (queued, failed, or stuck), whose retry would send the link
+    a second time; one a worker is sending at this moment is left to finish."""
+    now = timezone.now()
+    unsent = speaker.deliveries.filter(kind=SPEAKER_LINK).exclude(state=Delivery.State.SENT)
+    unsent.exclude(state=Delivery.State.SENDING, lease_expires_at__gte=now).delete()
     return outbox.queue(SPEAKER_LINK, speaker, to=speaker.email)
 
 

@@ -105,6 +105,7 @@ def start_next_edition(
                     affiliation=s.affiliation,
                     homepage=s.homepage,
                     photo=s.photo.name,
+                    language=s.language,
                 )
                 for s in source.speakers.all()
             )

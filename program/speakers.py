@@ -4,7 +4,7 @@ abstract of each of their talks and posters, their affiliation and homepage, the
 The token is the key: whoever holds the link can change what the site shows of the speaker. So
 the page is private (never cached or indexed, no Referer leaves it), the token never reaches a
 log (lorainne/logs.py), and an unknown or revoked token gets a page that says what to do, with a
-404. The rules that write are in services.py; the email that brings the link, in mail.py.
+404. The rules that write are in services.py; the email that brings the link, in emails.py.
 """
 
 import dataclasses

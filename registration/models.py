@@ -119,6 +119,14 @@ def awaits_confirmation(now, prefix: str = "") -> models.Q:
     )
 
 
+def hold_ran_out(now, prefix: str = "") -> models.Q:
+    """Whose hold ran out by `now` and is not swept yet: still held or waiting, past the time to
+    confirm (what the sweep cancels)."""
+    return models.Q(
+        **{f"{prefix}status__in": AWAITING_CONFIRMATION, f"{prefix}hold_expires_at__lte": now}
+    )
+
+
 def confirmation_expired(now, prefix: str = "") -> models.Q:
     """Whose time to confirm their address ran out by `now`, swept already (cancelled with the
     hold's end kept) or not: a hold was set and they no longer await confirmation."""

@@ -116,7 +116,9 @@ class AnnouncementAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         state = "deliveries__state"
-        stuck = outbox.stuck(timezone.now(), "deliveries__")
+        stuck = outbox.stuck(
+            timezone.now(), state_field=state, lease_field="deliveries__lease_expires_at"
+        )
         return (
             super()
             .get_queryset(request)

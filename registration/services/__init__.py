@@ -13,8 +13,9 @@ Capacity, deadline and waiting list live here, one module per rule:
 
 Every function that changes seats runs in one transaction that first locks the workshop row
 (locks.locked_workshop), so two requests, in any number of processes, never both take the last
-seat. Emails are queued only after the transaction commits: a registration is never lost to a
-mail server that is down. Callers use the names below: `services.register(…)`.
+seat. The emails a change owes are written to the outbox (mail/) in the same transaction and
+sent after it commits: a registration is never lost to a mail server that is down, nor an email
+to a crash. Callers use the names below: `services.register(…)`.
 """
 
 from .attendance import Attendance, attendance

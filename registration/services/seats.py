@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from program.models import Workshop
 
 from ..emails import queue_email
-from ..models import EmailKind, Registration
+from ..models import EmailKind, Registration, hold_ran_out
 from .locks import locked_workshop
 from .state import RegistrationError
 
@@ -70,10 +70,7 @@ def expire_holds_of(workshop: Workshop, now: dt.datetime) -> int:
     the lock. Nobody is emailed about the expiry: the address may not be theirs. The counts
     ignore an expired hold already; this records it and moves the waiting list. Returns how
     many expired."""
-    expired = workshop.registrations.filter(
-        status__in=[Registration.Status.HELD, Registration.Status.WAITLISTED],
-        hold_expires_at__lte=now,
-    ).update(
+    expired = workshop.registrations.filter(hold_ran_out(now)).update(
         status=Registration.Status.CANCELLED, cancelled_at=now, waitlisted_at=None, updated_at=now
     )
     if expired:
@@ -104,10 +101,7 @@ def expire_holds(*, now: dt.datetime | None = None) -> int:
     expired."""
     now = now or timezone.now()
     due = (
-        Registration.objects.filter(
-            status__in=[Registration.Status.HELD, Registration.Status.WAITLISTED],
-            hold_expires_at__lte=now,
-        )
+        Registration.objects.filter(hold_ran_out(now))
         .values_list("workshop_id", flat=True)
         .distinct()
         .order_by("workshop_id")

@@ -176,3 +176,43 @@ def test_deliveries_of_earlier_versions_come_over_with_their_ids_and_message_ids
     [message] = [m for m in mail.outbox if "registration is confirmed" in m.subject]
     assert message.extra_headers["Message-ID"].startswith(f"<delivery-{failed.pk}.")
     assert message.extra_headers["Message-ID"] == outbox.message_id(moved)
+
+
+def test_a_failing_job_is_logged_and_the_others_run(caplog):
+    ran = []
+
+    def reminders(now):
+        raise ValueError("a template is broken")
+
+    def purge(now):
+        ran.append(now)
+        return 2
+
+    now = dt.datetime(2024, 11, 1, tzinfo=dt.UTC)
+    done = registry.run({"reminders": reminders, "purge": purge}, now)
+
+    assert done == {"reminders": "failed: ValueError: a template is broken", "purge": 2}
+    assert ran == [now]
+    assert "job failed: reminders" in caplog.text
+
+
+@pytest.mark.django_db
+def test_outbox_list_links_each_person_names_each_email_and_filters_by_variant(admin_client):
+    workshop = make_workshop()
+    ada, bo = _person(workshop, "ada@example.org"), _person(workshop, "bo@example.org")
+    outbox.queue("registration", ada, to=ada.email, variant="confirmed")
+    outbox.queue("registration", bo, to=bo.email, variant="waitlisted")
+    outbox.queue_each(
+        "reminder", [(ada.pk, ada.email)], recipient_model=Registration, about=workshop
+    )
+    url = "/admin/mail/delivery/"
+
+    page = admin_client.get(url).content.decode()
+    waiting = admin_client.get(url, {"variant": "waitlisted"}).context["cl"].result_list
+
+    assert (
+        f'<a href="/admin/registration/registration/{ada.pk}/change/">ada@example.org</a>' in page
+    )
+    assert "Reminder: LoRAINNe&#x27;24" in page
+    assert "Registration confirmed" in page
+    assert [delivery.to for delivery in waiting] == ["bo@example.org"]

@@ -413,3 +413,14 @@ def test_cached_page_of_a_past_edition_follows_the_next_one_being_published(
     notice = get_page(client, EDITION).find("p", class_="notice")
     assert notice.text == "This is a past edition. The next one is LoRAINNe'25."
     assert notice.links() == ["/lorainne25/"]
+
+
+def test_next_edition_keeps_each_copied_speakers_language(admin_client, seeded):
+    """The link emails of the next edition are written in the language chosen for the speaker."""
+    seeded.speakers.filter(name="Francesco Tudisco").update(language="fr")
+
+    edition = _start_2025(admin_client, seeded, copy_speakers="on")
+
+    languages = dict(edition.speakers.values_list("name", "language"))
+    assert languages["Francesco Tudisco"] == "fr"
+    assert languages["Jérémy Cohen"] == "en-gb"

@@ -14,6 +14,8 @@ from django.urls import reverse
 from jobs import schedule
 from lorainne.logs import redact
 from mail import outbox
+from mail.models import Delivery
+from program import services
 from program.models import Material, Poster, Speaker, Talk
 from program.speakers import speaker_by_token
 from tests.pages import get_page, normalise, parse
@@ -659,6 +661,17 @@ def test_filter_shows_who_has_not_answered(
     assert not listed("not_sent") & {"Jérémy Cohen", "Francesco Tudisco"}
 
 
+def test_speaker_who_answered_through_a_link_copied_by_hand_is_shown_as_answered(
+    admin_client, client, tudisco
+):
+    """The admin offers the link to copy into an email of one's own: no email of the site's."""
+    submit(client, tudisco, {"speaker-affiliation": "GSSI"})
+
+    assert link_state(admin_client, tudisco).startswith("answered ")
+    assert listed(admin_client, "answered") == ["Francesco Tudisco"]
+    assert "Francesco Tudisco" not in listed(admin_client, "not_sent")
+
+
 def test_change_page_shows_the_link_to_copy(admin_client, tudisco):
     response = admin_client.get(reverse("admin:program_speaker_change", args=[tudisco.pk]))
 
@@ -783,7 +796,9 @@ def test_link_whose_task_never_ran_or_whose_worker_died_is_sent_by_the_sweep(
     assert link_state(admin_client, tudisco) == "sending"
 
     time_machine.shift(dt.timedelta(seconds=settings.EMAIL_LEASE_SECONDS + 1))
-    assert link_state(admin_client, tudisco) == "stuck: its worker stopped while sending"
+    assert (
+        link_state(admin_client, tudisco) == "stuck: its worker stopped while sending, send again"
+    )
     assert listed(admin_client, "failed") == ["Francesco Tudisco"]
     schedule.sweep.call()  # past the lease: the sweep sends it, once
     schedule.sweep.call()
@@ -839,3 +854,24 @@ def test_link_email_is_in_the_speakers_language_with_an_html_part(
     assert mimetype == "text/html"
     assert '<html lang="fr">' in html
     assert f'href="http://127.0.0.1:8000/speaker/{tudisco.token}/"' in html
+
+
+def test_sending_the_link_again_replaces_an_unsent_one_and_leaves_one_being_sent(
+    tudisco, settings, time_machine
+):
+    time_machine.move_to(dt.datetime(2024, 10, 15, 8, 0, tzinfo=dt.UTC), tick=False)
+    settings.MAILERS = LOCMEM_MAILERS
+    failed = outbox.queue("speaker_link", tudisco, to=tudisco.email)
+    Delivery.objects.filter(pk=failed.pk).update(state="failed", attempts=1)
+    services.send_speaker_links([tudisco])
+    [replacing] = tudisco.deliveries.all()
+    assert replacing.pk != failed.pk  # the failed one would have been retried: a second link
+
+    Delivery.objects.filter(pk=replacing.pk).update(
+        state="sending", lease_expires_at=dt.datetime(2024, 10, 15, 8, 5, tzinfo=dt.UTC)
+    )
+    services.send_speaker_links([tudisco])
+
+    states = list(tudisco.deliveries.order_by("pk").values_list("pk", "state"))
+    assert states[0] == (replacing.pk, "sending")  # a worker is sending it: left to finish
+    assert [state for _, state in states] == ["sending", "queued"]

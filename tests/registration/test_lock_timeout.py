@@ -125,3 +125,28 @@ def test_a_change_while_another_connection_holds_the_write_lock_gets_the_busy_pa
     assert andre.status == Registration.Status.CONFIRMED
     assert list(Registration.objects.values_list("email", flat=True)) == ["andre@example.org"]
     assert Delivery.objects.count() == 1  # André's confirmation, nothing since
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's write lock")
+@pytest.mark.django_db(transaction=True)
+def test_a_write_outside_the_registration_lock_that_waits_as_long_gets_the_busy_page_on_sqlite(
+    admin_client, settings
+):
+    """A check-in at the desk takes no edition lock, but on SQLite it waits for the database's
+    write lock like any write: past the same bound, the same page, not a 500."""
+    settings.REGISTRATION_LOCK_TIMEOUT_SECONDS = 0.5
+    workshop = make_open_workshop(capacity=10)
+    andre = services.register(workshop, **_answers())
+    other = sqlite3.connect(connection.settings_dict["NAME"], uri=True, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        response = admin_client.post(
+            "/desk/check-in/",
+            {"registration": andre.pk, "day": workshop.starts_on.isoformat()},
+        )
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+    _assert_busy_page(response, retry_after="1")
+    assert not andre.check_ins.exists()

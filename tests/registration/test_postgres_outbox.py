@@ -211,7 +211,7 @@ def test_worker_killed_while_the_server_reads_the_message_sends_it_once_after_re
 def test_worker_killed_after_the_server_accepted_sends_a_copy_with_the_same_message_id(
     smtp, worker
 ):
-    """The one window for a second copy (tasks.py says so): the server answered 250 and the
+    """The one window for a second copy (mail/outbox.py says so): the server answered 250 and the
     worker died before recording `sent`. The copy carries the same Message-ID."""
     smtp.start()
     smtp.hold_quit = True  # the worker waits for the server's goodbye after the 250

@@ -28,6 +28,7 @@ PostgreSQL (14+) and SQLite, the two databases the project runs on.
 """
 
 import dataclasses
+import functools
 import hashlib
 from collections.abc import Iterable
 
@@ -283,14 +284,20 @@ def _sqlite(content: dict[str, str]) -> list[Trigger]:
 def expected(vendor: str, models: Iterable[type[Model]]) -> list[Trigger]:
     """The triggers for the tables of `models`; none when they lack a column the triggers keep or
     read (the database is at a migration from before them)."""
-    models = list(models)
+    return list(_expected(vendor, tuple(models)))
+
+
+# The system check and /healthz ask on each call for what only the code decides: computed once
+# per set of models (the site's; a few for `migrate`'s historical models, hence the bound).
+@functools.lru_cache(maxsize=8)
+def _expected(vendor: str, models: tuple[type[Model], ...]) -> tuple[Trigger, ...]:
     if missing_columns(models):
-        return []
+        return ()
     content = content_tables(models)
     if vendor == "postgresql":
-        return _postgresql(content)
+        return tuple(_postgresql(content))
     if vendor == "sqlite":
-        return _sqlite(content)
+        return tuple(_sqlite(content))
     raise NotImplementedError(
         f"The content triggers exist for PostgreSQL and SQLite, not for {vendor}: "
         "use one of those (DATABASE_URL)."

@@ -4,7 +4,7 @@ writes it (the page cache keys pages by it: a missed change would be a stale pag
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.db.migrations.loader import MigrationLoader
 
 from program import triggers
@@ -170,3 +170,21 @@ def test_a_migration_that_fails_midway_leaves_the_triggers_installed(settings):
         assert Talk.objects.get(pk=talk.pk).sequence == 1
     finally:
         call_command("migrate", *latest, verbosity=0)  # 9001 undone
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_migration_that_fails_in_the_database_leaves_the_triggers_installed(settings):
+    """A migration refused by the database (a unique constraint, through the ORM): the error
+    that comes out is the database's, and the triggers are back. On SQLite, Django's schema
+    editor leaves the connection inside the migration's broken transaction
+    (program/management/commands/migrate.py)."""
+    workshop = WorkshopFactory()
+    settings.MIGRATION_MODULES = {"program": "tests.program.migrations_failing_in_the_database"}
+
+    with pytest.raises(IntegrityError):
+        call_command("migrate", "program", verbosity=0)
+
+    assert triggers.problems(connection, apps.get_models(include_auto_created=True)) == []
+    before = version(workshop)
+    TalkFactory(workshop=workshop, speakers=[])
+    assert version(workshop) > before

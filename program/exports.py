@@ -87,11 +87,14 @@ def program_document(
     *,
     base_url: str,
 ) -> dict:
-    """The whole program as one JSON document (format version 1, documented in the README)."""
+    """The whole program as one JSON document (format version 1, documented in the README).
+    A talk's times are those of its slot among `sessions`."""
     tz = workshop.tzinfo
+    sessions = list(sessions)
+    slots = {session.talk_id: session for session in sessions if session.talk_id}
 
     def talk_data(talk: Talk) -> dict:
-        session = getattr(talk, "session", None)
+        session = slots.get(talk.pk)
         return {
             "id": str(talk.uid),
             "slug": talk.slug,

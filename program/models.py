@@ -1,5 +1,6 @@
 """The workshop's content: the edition, its speakers, talks, timetable and posters."""
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -334,6 +335,19 @@ class Workshop(models.Model):
             self.ends_on + dt.timedelta(days=1), dt.time.min, tzinfo=self.tzinfo
         )
 
+    def read_program(self) -> "Program":
+        """The timetable and every talk, with speakers and materials, in four queries however
+        many there are. Each slot's talk is the talk of the list, and every row's workshop is
+        this one: nothing is read twice (a join to the talk, and to the workshop for each slot
+        and each talk, built tens of copies of this row and cost more than the queries)."""
+        talks = list(self.talks.with_speakers().prefetch_related("materials"))
+        by_pk = {talk.pk: talk for talk in talks}
+        sessions = list(self.sessions.all())
+        for session in sessions:
+            if session.talk_id:
+                session.talk = by_pk[session.talk_id]
+        return Program(sessions=sessions, talks=talks)
+
 
 class Organizer(models.Model):
     """A member of the organizing committee (a person or a group)."""
@@ -401,7 +415,9 @@ class Speaker(models.Model):
 
 class TalkQuerySet(models.QuerySet):
     def with_speakers(self):
-        return self.select_related("workshop").prefetch_related(
+        """Each talk's speakers in list order. Reach the talks through their edition
+        (`workshop.talks`): each talk then knows its workshop without a join."""
+        return self.prefetch_related(
             models.Prefetch("speakers", queryset=Speaker.objects.order_by("sort_name", "name"))
         )
 
@@ -613,6 +629,20 @@ class Session(models.Model):
         if self.talk_id:
             return self.talk.display_title
         return self.title or self.get_kind_display()
+
+
+@dataclasses.dataclass(frozen=True)
+class Program:
+    """An edition's timetable and talks, as Workshop.read_program() reads them."""
+
+    sessions: list[Session]  # in time order
+    talks: list[Talk]  # by title
+
+    @property
+    def unscheduled_talks(self) -> list[Talk]:
+        """Talks with no slot yet ("time to be announced"), by title."""
+        scheduled = {session.talk_id for session in self.sessions}
+        return [talk for talk in self.talks if talk.pk not in scheduled]
 
 
 class Poster(models.Model):

@@ -92,21 +92,18 @@ class ProgramView(PublicPageMixin, TemplateView):
     template_name = "program/program.html"
 
     def get_context_data(self, **kwargs):
-        sessions = list(self.workshop.sessions.timetable().prefetch_related("talk__materials"))
+        program = self.workshop.read_program()
         tz = self.workshop.tzinfo
         days = [
             (day, list(slots))
             for day, slots in itertools.groupby(
-                sessions, key=lambda s: timezone.localtime(s.starts_at, tz).date()
+                program.sessions, key=lambda s: timezone.localtime(s.starts_at, tz).date()
             )
         ]
-        unscheduled = (
-            self.workshop.talks.unscheduled().with_speakers().prefetch_related("materials")
-        )
         return super().get_context_data(
             days=days,
-            unscheduled_talks=unscheduled,
-            now_next=workshop_now_and_next(self.workshop, sessions),
+            unscheduled_talks=program.unscheduled_talks,
+            now_next=workshop_now_and_next(self.workshop, program.sessions),
             **kwargs,
         )
 
@@ -262,10 +259,11 @@ class ProgramJSONView(PublicPageMixin, View):
 
     def get(self, request, **kwargs):
         workshop = self.workshop
+        program = workshop.read_program()
         document = exports.program_document(
             workshop,
-            workshop.sessions.timetable(),
-            workshop.talks.select_related("session").with_speakers().prefetch_related("materials"),
+            program.sessions,
+            program.talks,
             workshop.posters.prefetch_related("presenters", "materials"),
             base_url=site_url(request),
         )

@@ -1,0 +1,149 @@
+"""What a page costs to render: gunicorn's CPU time per request, with the page cache off and on.
+
+A page the cache does not hold (the first request after any change, every request while the
+cache is cold or off) is rendered in full: the queries, the templates, the middleware. This
+starts gunicorn as production runs it (`bench.run.production_env`) with one sync worker, once
+with the page cache off (`PAGE_CACHE_URL=dummycache://`: the workshop row is read again too, as
+after a change) and once with it on, requests each page one at a time, and reads the worker's CPU
+time from /proc (`schedstat`, in nanoseconds) before and after each round. A round is
+`REQUESTS` requests; the figure is the median over `ROUNDS` rounds, so that other work on the
+machine weighs on it as little as it can (CPU time counts only the worker's own work, but a busy
+machine still slows it through shared caches).
+
+`bench.run` calls `measure()` on its database; `python -m bench.render` builds a database of its
+own (`lorainne_bench_render`, dropped after) with the same two workshops and prints the table.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import database
+from bench.server import Gunicorn, fetch
+
+DATABASE = "lorainne_bench_render"
+OUT = Path(__file__).with_name("out")
+REQUESTS = 40
+ROUNDS = 5
+WARM_UP = 5
+
+
+def pages(edition) -> dict[str, str]:
+    """The pages measured, by name: those the issue's figures name."""
+    return {
+        "program": "/program/",
+        "program.json": "/program.json",
+        "home": "/",
+        "talk": edition.talk_path,
+    }
+
+
+def _cpu_ns(pid: int) -> int:
+    """CPU time the process has used so far, every thread (gunicorn's sync worker has a few)."""
+    return sum(
+        int(Path(task.path, "schedstat").read_text().split()[0])
+        for task in os.scandir(f"/proc/{pid}/task")
+    )
+
+
+def cost(port: int, pid: int, path: str, *, requests: int, rounds: int) -> dict:
+    """CPU and wall milliseconds per request of `path`: the median of `rounds` rounds."""
+    for _ in range(WARM_UP):
+        fetch(port, path)
+    cpu, wall = [], []
+    for _ in range(rounds):
+        started_cpu, started = _cpu_ns(pid), time.perf_counter()
+        for _ in range(requests):
+            fetch(port, path)
+        wall.append((time.perf_counter() - started) * 1000 / requests)
+        cpu.append((_cpu_ns(pid) - started_cpu) / 1e6 / requests)
+    return {
+        "cpu_ms": round(statistics.median(cpu), 2),
+        "cpu_ms_min": round(min(cpu), 2),
+        "wall_ms": round(statistics.median(wall), 2),
+    }
+
+
+def measure(
+    *, env: dict[str, str], port: int, editions: list, log: Path, requests=REQUESTS, rounds=ROUNDS
+) -> dict:
+    """Per workshop and page: CPU ms per request uncached (page cache off) and cached."""
+    from bench import workload
+
+    results = {edition.label: {} for edition in editions}
+    for mode, cache_url in (("uncached", "dummycache://"), ("cached", None)):
+        mode_env = {**env, "PAGE_CACHE_URL": cache_url} if cache_url else env
+        with Gunicorn(port=port, workers=1, env=mode_env, log=log) as server:
+            (worker,) = server.worker_pids()
+            for edition in editions:
+                workload.make_current(edition, among=editions)
+                for name, path in pages(edition).items():
+                    figures = cost(port, worker, path, requests=requests, rounds=rounds)
+                    results[edition.label].setdefault(name, {"path": path})[mode] = figures
+                    print(f"  {edition.label} {name} {mode}: {figures['cpu_ms']} ms CPU/request")
+    return results
+
+
+def table(results: dict) -> list[str]:
+    """The figures as `make bench` prints them."""
+    lines = [
+        f"Rendering cost: gunicorn's CPU per request (1 sync worker, one request at a time; median "
+        f"of {ROUNDS} rounds of {REQUESTS}); uncached = page cache off, cached = from the page cache",
+        "workshop      page            uncached ms   cached ms   ratio   uncached wall ms",
+    ]
+    for label, figures in results.items():
+        for name, page in figures.items():
+            uncached, cached = page["uncached"], page["cached"]
+            lines.append(
+                f"{label:<12}  {name:<14}  {uncached['cpu_ms']:>11.2f}  {cached['cpu_ms']:>10.2f}"
+                f"  {uncached['cpu_ms'] / cached['cpu_ms']:>5.1f}×  {uncached['wall_ms']:>16.2f}"
+            )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    from bench import run
+    from tests.http_browser import free_port
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=REQUESTS, help="requests per round")
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    args = parser.parse_args(argv)
+    OUT.mkdir(exist_ok=True)
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="lorainne-bench-static-") as static_root:
+        env = run.production_env(static_root=Path(static_root), port=port)
+        env["DATABASE_URL"] = database.url(DATABASE)
+        os.environ.clear()
+        os.environ.update(env)
+        database.recreate(DATABASE)
+        try:
+            import django
+
+            django.setup()
+            import datetime as dt
+
+            editions = run.prepare(dt.date.today())
+            results = measure(
+                env=env,
+                port=port,
+                editions=editions,
+                log=OUT / "gunicorn-render.log",
+                requests=args.requests,
+                rounds=args.rounds,
+            )
+        finally:
+            from django.db import connections
+
+            connections.close_all()
+            database.drop(DATABASE)
+    print("\n".join(table(results)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -482,6 +482,11 @@ class Talk(models.Model):
     def display_title(self) -> str:
         return self.title or gettext("Title to be announced")
 
+    @property
+    def speaker_names(self) -> str:
+        """“Ana Silva, Bo Chen”: the speakers as the timetable lists them (prefetch them)."""
+        return ", ".join(speaker.name for speaker in self.speakers.all())
+
 
 class SessionQuerySet(models.QuerySet):
     def timetable(self):

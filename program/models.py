@@ -336,11 +336,20 @@ class Workshop(models.Model):
         )
 
     def read_program(self) -> "Program":
-        """The timetable and every talk, with speakers and materials, in four queries however
-        many there are. Each slot's talk is the talk of the list, and every row's workshop is
-        this one: nothing is read twice (a join to the talk, and to the workshop for each slot
-        and each talk, built tens of copies of this row and cost more than the queries)."""
-        talks = list(self.talks.with_speakers().prefetch_related("materials"))
+        """The timetable and every talk in four queries, however many there are.
+
+        Each talk's speakers and materials are plain lists (`talk.speaker_list`,
+        `talk.material_list`), not `talk.speakers.all()`: Django's prefetch into each talk's
+        related managers builds a filtered queryset per talk, which cost more than the queries.
+        Each slot's talk is the talk of the list, and every row's workshop is this one: nothing
+        is read twice (a join to the workshop for each slot and talk built tens of copies of
+        this row)."""
+        talks = list(
+            self.talks.prefetch_related(
+                models.Prefetch("speakers", queryset=SPEAKERS_IN_ORDER, to_attr="speaker_list"),
+                models.Prefetch("materials", to_attr="material_list"),
+            )
+        )
         by_pk = {talk.pk: talk for talk in talks}
         sessions = list(self.sessions.all())
         for session in sessions:
@@ -413,13 +422,15 @@ class Speaker(models.Model):
         )
 
 
+# How a talk lists its speakers (the speakers' own list is by sort name too: Speaker.Meta).
+SPEAKERS_IN_ORDER = Speaker.objects.order_by("sort_name", "name")
+
+
 class TalkQuerySet(models.QuerySet):
     def with_speakers(self):
         """Each talk's speakers in list order. Reach the talks through their edition
         (`workshop.talks`): each talk then knows its workshop without a join."""
-        return self.prefetch_related(
-            models.Prefetch("speakers", queryset=Speaker.objects.order_by("sort_name", "name"))
-        )
+        return self.prefetch_related(models.Prefetch("speakers", queryset=SPEAKERS_IN_ORDER))
 
     def unscheduled(self):
         """Talks that have no slot in the timetable yet ("time to be announced")."""
@@ -482,19 +493,12 @@ class Talk(models.Model):
     def display_title(self) -> str:
         return self.title or gettext("Title to be announced")
 
-    @property
-    def speaker_names(self) -> str:
-        """“Ana Silva, Bo Chen”: the speakers as the timetable lists them (prefetch them)."""
-        return ", ".join(speaker.name for speaker in self.speakers.all())
-
 
 class SessionQuerySet(models.QuerySet):
     def timetable(self):
         """Slots in time order with their talk and its speakers, in a fixed number of queries."""
         return self.select_related("workshop", "talk__workshop").prefetch_related(
-            models.Prefetch(
-                "talk__speakers", queryset=Speaker.objects.order_by("sort_name", "name")
-            )
+            models.Prefetch("talk__speakers", queryset=SPEAKERS_IN_ORDER)
         )
 
     def overlapping(self, starts_at: dt.datetime, ends_at: dt.datetime) -> "SessionQuerySet":

@@ -61,15 +61,13 @@ class PublicPageMixin(WorkshopMixin):
     public_page = True
 
 
-def workshop_now_and_next(workshop: Workshop, sessions=None):
+def workshop_now_and_next(workshop: Workshop):
     """What is on now and next (program/now_next.py); the timetable is read only during the
-    workshop's days, unless the caller has it (`sessions`)."""
+    workshop's days."""
     now = timezone.now()
     if not workshop.starts_at <= now < workshop.ends_at:
         return None
-    if sessions is None:
-        sessions = workshop.sessions.timetable()
-    return now_and_next(sessions, now)
+    return now_and_next(workshop.sessions.timetable(), now)
 
 
 class HomeView(PublicPageMixin, TemplateView):
@@ -130,7 +128,7 @@ class ProgramView(PublicPageMixin, TemplateView):
         return super().get_context_data(
             days=days,
             unscheduled_talks=program.unscheduled_talks,
-            now_next=workshop_now_and_next(self.workshop, program.sessions),
+            now_next=workshop_now_and_next(self.workshop),
             **kwargs,
         )
 
@@ -291,7 +289,11 @@ class ProgramJSONView(PublicPageMixin, View):
             workshop,
             program.sessions,
             program.talks,
-            workshop.posters.prefetch_related("presenters", "materials"),
+            # Lists, not the related managers: as for the talks (Workshop.read_program).
+            workshop.posters.prefetch_related(
+                Prefetch("presenters", to_attr="presenter_list"),
+                Prefetch("materials", to_attr="material_list"),
+            ),
             base_url=site_url(request),
         )
         response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})

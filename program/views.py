@@ -75,13 +75,13 @@ class HomeView(PublicPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         organizers = list(self.workshop.organizers.all())
-        editions = Workshop.objects.published()
+        editions = list(Workshop.objects.published())  # one query for both: there are few
         return super().get_context_data(
             now_next=workshop_now_and_next(self.workshop),
             speakers=self.workshop.speakers.filter(talks__isnull=False).distinct(),
             organizers=organizers,
-            past_editions=editions.filter(starts_on__lt=self.workshop.starts_on),
-            current_edition=editions.first(),
+            past_editions=[e for e in editions if e.starts_on < self.workshop.starts_on],
+            current_edition=editions[0] if editions else None,
             structured_data=exports.workshop_event(
                 self.workshop, base_url=site_url(self.request), organizers=organizers
             ),

@@ -74,7 +74,7 @@ def measure(
     """Per workshop and page: CPU ms per request uncached (page cache off) and cached."""
     from bench import workload
 
-    results = {edition.label: {} for edition in editions}
+    results = {"requests": requests, "rounds": rounds, "pages": {e.label: {} for e in editions}}
     for mode, cache_url in (("uncached", "dummycache://"), ("cached", None)):
         mode_env = {**env, "PAGE_CACHE_URL": cache_url} if cache_url else env
         with Gunicorn(port=port, workers=1, env=mode_env, log=log) as server:
@@ -83,30 +83,14 @@ def measure(
                 workload.make_current(edition, among=editions)
                 for name, path in pages(edition).items():
                     figures = cost(port, worker, path, requests=requests, rounds=rounds)
-                    results[edition.label].setdefault(name, {"path": path})[mode] = figures
+                    page = results["pages"][edition.label].setdefault(name, {"path": path})
+                    page[mode] = figures
                     print(f"  {edition.label} {name} {mode}: {figures['cpu_ms']} ms CPU/request")
     return results
 
 
-def table(results: dict) -> list[str]:
-    """The figures as `make bench` prints them."""
-    lines = [
-        f"Rendering cost: gunicorn's CPU per request (1 sync worker, one request at a time; median "
-        f"of {ROUNDS} rounds of {REQUESTS}); uncached = page cache off, cached = from the page cache",
-        "workshop      page            uncached ms   cached ms   ratio   uncached wall ms",
-    ]
-    for label, figures in results.items():
-        for name, page in figures.items():
-            uncached, cached = page["uncached"], page["cached"]
-            lines.append(
-                f"{label:<12}  {name:<14}  {uncached['cpu_ms']:>11.2f}  {cached['cpu_ms']:>10.2f}"
-                f"  {uncached['cpu_ms'] / cached['cpu_ms']:>5.1f}×  {uncached['wall_ms']:>16.2f}"
-            )
-    return lines
-
-
 def main(argv: list[str] | None = None) -> int:
-    from bench import run
+    from bench import report, run
     from tests.http_browser import free_port
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -141,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
 
             connections.close_all()
             database.drop(DATABASE)
-    print("\n".join(table(results)))
+    print("\n".join(report.render_cost_table(results)))
     return 0
 
 

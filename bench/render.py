@@ -12,6 +12,11 @@ machine still slows it through shared caches).
 
 `bench.run` calls `measure()` on its database; `python -m bench.render` builds a database of its
 own (`lorainne_bench_render`, dropped after) with the same two workshops and prints the table.
+
+`python -m bench.render --before DIR` compares this checkout with the code in DIR (e.g. a
+`git worktree` of an older commit) on the same database: a gunicorn for each, page cache off,
+their rounds alternating page by page so that both meet the same machine; it prints each one's
+median and the median of the per-round ratios.
 """
 
 import argparse
@@ -23,7 +28,7 @@ import time
 from pathlib import Path
 
 from bench import database
-from bench.server import Gunicorn, fetch
+from bench.server import REPO, Gunicorn, fetch
 
 DATABASE = "lorainne_bench_render"
 OUT = Path(__file__).with_name("out")
@@ -89,6 +94,46 @@ def measure(
     return results
 
 
+def compare(
+    *, env: dict[str, str], editions: list, before: Path, log: Path, requests: int, rounds: int
+) -> list[str]:
+    """Uncached CPU per request of the code in `before` and of this checkout, side by side."""
+    from bench import workload
+    from tests.http_browser import free_port
+
+    uncached = {**env, "PAGE_CACHE_URL": "dummycache://"}
+    checkouts = {"before": before, "after": REPO}
+    servers = {}
+    lines = ["workshop      page           before ms  after ms  after/before (median of rounds)"]
+    try:
+        for name, checkout in checkouts.items():
+            port = free_port()
+            server = Gunicorn(port=port, workers=1, env=uncached, log=log, checkout=checkout)
+            servers[name] = server
+            server.start()
+        for edition in editions:
+            workload.make_current(edition, among=editions)
+            for page, path in pages(edition).items():
+                cpu = {name: [] for name in servers}
+                for _ in range(rounds):
+                    for name, server in servers.items():
+                        (worker,) = server.worker_pids()
+                        figures = cost(server.port, worker, path, requests=requests, rounds=1)
+                        cpu[name].append(figures["cpu_ms"])
+                ratio = statistics.median(
+                    [a / b for b, a in zip(cpu["before"], cpu["after"], strict=True)]
+                )
+                lines.append(
+                    f"{edition.label:<12}  {page:<13}  {statistics.median(cpu['before']):>9.2f}"
+                    f"  {statistics.median(cpu['after']):>8.2f}  {ratio:>12.2f}"
+                )
+                print(lines[-1])
+    finally:
+        for server in servers.values():
+            server.stop()
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     from bench import report, run
     from tests.http_browser import free_port
@@ -96,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=REQUESTS, help="requests per round")
     parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument(
+        "--before", type=Path, help="a checkout of older code to compare with, side by side"
+    )
     args = parser.parse_args(argv)
     OUT.mkdir(exist_ok=True)
     port = free_port()
@@ -112,20 +160,32 @@ def main(argv: list[str] | None = None) -> int:
             import datetime as dt
 
             editions = run.prepare(dt.date.today())
-            results = measure(
-                env=env,
-                port=port,
-                editions=editions,
-                log=OUT / "gunicorn-render.log",
-                requests=args.requests,
-                rounds=args.rounds,
-            )
+            log = OUT / "gunicorn-render.log"
+            if args.before:
+                lines = compare(
+                    env=env,
+                    editions=editions,
+                    before=args.before.resolve(),
+                    log=log,
+                    requests=args.requests,
+                    rounds=args.rounds,
+                )
+            else:
+                results = measure(
+                    env=env,
+                    port=port,
+                    editions=editions,
+                    log=log,
+                    requests=args.requests,
+                    rounds=args.rounds,
+                )
+                lines = report.render_cost_table(results)
         finally:
             from django.db import connections
 
             connections.close_all()
             database.drop(DATABASE)
-    print("\n".join(report.render_cost_table(results)))
+    print("\n".join(lines))
     return 0
 
 

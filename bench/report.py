@@ -124,7 +124,7 @@ def render_cost_table(render: dict) -> list[str]:
         "  uncached: page cache off (PAGE_CACHE_URL=dummycache://), as the first request after "
         "any change; cached: from the page cache",
     ]
-    widths = [12, 13, 11, 9, 7, 11]
+    widths = [12, 13, 11, 9, 7, 16]
     lines.append(
         _row(["workshop", "page", "uncached ms", "cached ms", "ratio", "uncached wall ms"], widths)
     )

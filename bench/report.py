@@ -118,6 +118,37 @@ def breakdown_table(breakdowns: dict) -> list[str]:
     return lines
 
 
+def render_cost_table(render: dict) -> list[str]:
+    """gunicorn's CPU per request, page cache off (every page rendered) and on (bench/render.py)."""
+    lines = [
+        f"Rendering cost: gunicorn's CPU time per request, 1 sync worker, one request at a time "
+        f"(median of {render['rounds']} rounds of {render['requests']})",
+        "  uncached: page cache off (PAGE_CACHE_URL=dummycache://), as the first request after "
+        "any change; cached: from the page cache",
+    ]
+    widths = [12, 13, 11, 9, 7, 16]
+    lines.append(
+        _row(["workshop", "page", "uncached ms", "cached ms", "ratio", "uncached wall ms"], widths)
+    )
+    for label, pages in render["pages"].items():
+        for name, page in pages.items():
+            uncached, cached = page["uncached"], page["cached"]
+            lines.append(
+                _row(
+                    [
+                        label,
+                        name,
+                        f"{uncached['cpu_ms']:.2f}",
+                        f"{cached['cpu_ms']:.2f}",
+                        f"{uncached['cpu_ms'] / cached['cpu_ms']:.1f}×",
+                        f"{uncached['wall_ms']:.2f}",
+                    ],
+                    widths,
+                )
+            )
+    return lines
+
+
 def memory_table(memory: dict) -> list[str]:
     workers = memory["workers_mib"]
     return [
@@ -150,6 +181,7 @@ def render(results: dict) -> str:
         burst_table(results["burst"]),
         queries_table(results["queries"]),
         breakdown_table(results["breakdown"]),
+        render_cost_table(results["render"]),
         memory_table(results["memory"]),
         [f"Total run time: {results['run_seconds']:.0f} s", *machine_lines(results["machine"])],
     ]

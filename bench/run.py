@@ -5,7 +5,9 @@ From a clean checkout, against the PostgreSQL server at 127.0.0.1:5432 (user pos
 1. installs wrk if missing; creates the database lorainne_bench afresh, migrates, loads
    LoRAINNe'24 (fixture) and builds a large synthetic workshop (500 talks, 200 speakers);
 2. counts SQL queries per public page in-process, cold and cached, for both workshops, and
-   times and profiles a cached /program/ request (bench/out/profile-program-*.txt);
+   times and profiles a cached /program/ request (bench/out/profile-program-*.txt); measures
+   gunicorn's CPU per request for each workshop's program, program.json, home and talk pages
+   with the page cache off and on (bench/render.py);
 3. starts gunicorn as production runs it (debug off, fingerprinted static files, 4 sync workers)
    once to save each program page as a static file, then again to serve both;
 4. measures with wrk, per workshop, side by side: the program page and its static copy (their
@@ -194,9 +196,10 @@ def registration_burst(*, port: int, editions: list) -> dict:
 
 def benchmark(*, static_root: Path, env: dict[str, str], port: int, load: throughput.Load) -> dict:
     """Everything between creating the database and dropping it; returns every figure."""
-    from bench import breakdown, queries, workload
+    from bench import breakdown, queries, render, workload
 
     editions = prepare(dt.date.today())
+    (OUT / "gunicorn.log").write_text("")
     print(f"Data ready: {', '.join(e.label for e in editions)}")
 
     counts, breakdowns = {}, {}
@@ -208,9 +211,11 @@ def benchmark(*, static_root: Path, env: dict[str, str], port: int, load: throug
         )
     print("Queries counted, cached /program/ profiled")
 
+    render_cost = render.measure(env=env, port=port, editions=editions, log=OUT / "gunicorn.log")
+    print("Rendering cost measured (page cache off and on)")
+
     # Whitenoise indexes STATIC_ROOT when a worker starts: save the pages, then start afresh.
     log = OUT / "gunicorn.log"
-    log.write_text("")
     with Gunicorn(port=port, workers=1, env=env, log=log):
         for edition in editions:
             workload.make_current(edition, among=editions)
@@ -229,6 +234,7 @@ def benchmark(*, static_root: Path, env: dict[str, str], port: int, load: throug
         "burst": burst,
         "queries": counts,
         "breakdown": breakdowns,
+        "render": render_cost,
         "memory": memory,
         "workers": WORKERS,
         "load": dataclasses.asdict(load),

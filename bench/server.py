@@ -17,7 +17,10 @@ GUNICORN = Path(sys.executable).parent / "gunicorn"
 class Gunicorn:
     """A gunicorn master and its workers, started with the environment given."""
 
-    def __init__(self, *, port: int, workers: int, env: dict[str, str], log: Path):
+    def __init__(
+        self, *, port: int, workers: int, env: dict[str, str], log: Path, checkout: Path = REPO
+    ):
+        self.checkout = checkout  # whose code it serves
         self.port = port
         self.workers = workers
         self.env = env
@@ -52,7 +55,7 @@ class Gunicorn:
                     "--worker-class",
                     "sync",
                 ],
-                cwd=REPO,
+                cwd=self.checkout,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,

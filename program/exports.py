@@ -87,22 +87,27 @@ def program_document(
     *,
     base_url: str,
 ) -> dict:
-    """The whole program as one JSON document (format version 1, documented in the README)."""
+    """The whole program as one JSON document (format version 1, documented in the README).
+
+    `sessions` and `talks` as Workshop.read_program() reads them (a talk's times are those of its
+    slot among `sessions`), `posters` with `presenter_list` and `material_list` (views.py)."""
     tz = workshop.tzinfo
+    sessions = list(sessions)
+    slots = {session.talk_id: session for session in sessions if session.talk_id}
 
     def talk_data(talk: Talk) -> dict:
-        session = getattr(talk, "session", None)
+        session = slots.get(talk.pk)
         return {
             "id": str(talk.uid),
             "slug": talk.slug,
             "title": talk.title,
             "kind": talk.kind,
             "abstract": talk.abstract,
-            "speakers": [_speaker_data(speaker) for speaker in talk.speakers.all()],
+            "speakers": [_speaker_data(speaker) for speaker in talk.speaker_list],
             "start": session.starts_at.astimezone(tz).isoformat() if session else None,
             "end": session.ends_at.astimezone(tz).isoformat() if session else None,
             "url": base_url + talk.get_absolute_url(),
-            "materials": [_material_data(material, base_url) for material in talk.materials.all()],
+            "materials": [_material_data(material, base_url) for material in talk.material_list],
         }
 
     return {
@@ -139,9 +144,9 @@ def program_document(
                 "number": poster.number,
                 "title": poster.title,
                 "abstract": poster.abstract,
-                "presenters": [_speaker_data(person) for person in poster.presenters.all()],
+                "presenters": [_speaker_data(person) for person in poster.presenter_list],
                 "materials": [
-                    _material_data(material, base_url) for material in poster.materials.all()
+                    _material_data(material, base_url) for material in poster.material_list
                 ],
             }
             for poster in posters

@@ -1,5 +1,6 @@
 """The workshop's content: the edition, its speakers, talks, timetable and posters."""
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -347,6 +348,28 @@ class Workshop(models.Model):
             self.ends_on + dt.timedelta(days=1), dt.time.min, tzinfo=self.tzinfo
         )
 
+    def read_program(self) -> "Program":
+        """The timetable and every talk in four queries, however many there are.
+
+        Each talk's speakers and materials are plain lists (`talk.speaker_list`,
+        `talk.material_list`), not `talk.speakers.all()`: Django's prefetch into each talk's
+        related managers builds a filtered queryset per talk, which cost more than the queries.
+        Each slot's talk is the talk of the list, and every row's workshop is this one: nothing
+        is read twice (a join to the workshop for each slot and talk built tens of copies of
+        this row)."""
+        talks = list(
+            self.talks.prefetch_related(
+                models.Prefetch("speakers", queryset=SPEAKERS_IN_ORDER, to_attr="speaker_list"),
+                models.Prefetch("materials", to_attr="material_list"),
+            )
+        )
+        by_pk = {talk.pk: talk for talk in talks}
+        sessions = list(self.sessions.all())
+        for session in sessions:
+            if session.talk_id:
+                session.talk = by_pk[session.talk_id]
+        return Program(sessions=sessions, talks=talks)
+
 
 class Organizer(models.Model):
     """A member of the organizing committee (a person or a group)."""
@@ -416,11 +439,15 @@ class Speaker(models.Model):
         )
 
 
+# How a talk lists its speakers (the speakers' own list is by sort name too: Speaker.Meta).
+SPEAKERS_IN_ORDER = Speaker.objects.order_by("sort_name", "name")
+
+
 class TalkQuerySet(models.QuerySet):
     def with_speakers(self):
-        return self.select_related("workshop").prefetch_related(
-            models.Prefetch("speakers", queryset=Speaker.objects.order_by("sort_name", "name"))
-        )
+        """Each talk's speakers in list order. Reach the talks through their edition
+        (`workshop.talks`): each talk then knows its workshop without a join."""
+        return self.prefetch_related(models.Prefetch("speakers", queryset=SPEAKERS_IN_ORDER))
 
     def unscheduled(self):
         """Talks that have no slot in the timetable yet ("time to be announced")."""
@@ -488,9 +515,7 @@ class SessionQuerySet(models.QuerySet):
     def timetable(self):
         """Slots in time order with their talk and its speakers, in a fixed number of queries."""
         return self.select_related("workshop", "talk__workshop").prefetch_related(
-            models.Prefetch(
-                "talk__speakers", queryset=Speaker.objects.order_by("sort_name", "name")
-            )
+            models.Prefetch("talk__speakers", queryset=SPEAKERS_IN_ORDER)
         )
 
     def overlapping(self, starts_at: dt.datetime, ends_at: dt.datetime) -> "SessionQuerySet":
@@ -630,6 +655,20 @@ class Session(models.Model):
         if self.talk_id:
             return self.talk.display_title
         return self.title or self.get_kind_display()
+
+
+@dataclasses.dataclass(frozen=True)
+class Program:
+    """An edition's timetable and talks, as Workshop.read_program() reads them."""
+
+    sessions: list[Session]  # in time order
+    talks: list[Talk]  # by title
+
+    @property
+    def unscheduled_talks(self) -> list[Talk]:
+        """Talks with no slot yet ("time to be announced"), by title."""
+        scheduled = {session.talk_id for session in self.sessions}
+        return [talk for talk in self.talks if talk.pk not in scheduled]
 
 
 class Poster(models.Model):

@@ -1,7 +1,10 @@
 """Public pages: the workshop, its program, talks, speakers and posters."""
 
+import dataclasses
+import datetime as dt
 import hashlib
 import itertools
+import zoneinfo
 
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, JsonResponse
@@ -16,7 +19,7 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 from . import exports
 from .ical import build_calendar
 from .materials import pdf_response
-from .models import Material, Talk, Workshop
+from .models import Material, Session, Talk, Workshop
 from .now_next import now_and_next
 
 
@@ -58,15 +61,13 @@ class PublicPageMixin(WorkshopMixin):
     public_page = True
 
 
-def workshop_now_and_next(workshop: Workshop, sessions=None):
+def workshop_now_and_next(workshop: Workshop):
     """What is on now and next (program/now_next.py); the timetable is read only during the
-    workshop's days, unless the caller has it (`sessions`)."""
+    workshop's days."""
     now = timezone.now()
     if not workshop.starts_at <= now < workshop.ends_at:
         return None
-    if sessions is None:
-        sessions = workshop.sessions.timetable()
-    return now_and_next(sessions, now)
+    return now_and_next(workshop.sessions.timetable(), now)
 
 
 class HomeView(PublicPageMixin, TemplateView):
@@ -74,13 +75,13 @@ class HomeView(PublicPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         organizers = list(self.workshop.organizers.all())
-        editions = Workshop.objects.published()
+        editions = list(Workshop.objects.published())  # one query for both: there are few
         return super().get_context_data(
             now_next=workshop_now_and_next(self.workshop),
             speakers=self.workshop.speakers.filter(talks__isnull=False).distinct(),
             organizers=organizers,
-            past_editions=editions.filter(starts_on__lt=self.workshop.starts_on),
-            current_edition=editions.first(),
+            past_editions=[e for e in editions if e.starts_on < self.workshop.starts_on],
+            current_edition=editions[0] if editions else None,
             structured_data=exports.workshop_event(
                 self.workshop, base_url=site_url(self.request), organizers=organizers
             ),
@@ -88,25 +89,46 @@ class HomeView(PublicPageMixin, TemplateView):
         )
 
 
+@dataclasses.dataclass(frozen=True)
+class TimetableRow:
+    """A slot of the program page, its day and times worked out once in the workshop's zone
+    (ISO 8601 for <time datetime>, and the clock): Django's date filters, four to a row, cost
+    more than all the rest of the row."""
+
+    session: Session
+    day: dt.date
+    starts_at: str
+    starts: str
+    ends_at: str
+    ends: str
+
+    @classmethod
+    def of(cls, session: Session, zone: zoneinfo.ZoneInfo) -> "TimetableRow":
+        starts = timezone.localtime(session.starts_at, zone)
+        ends = timezone.localtime(session.ends_at, zone)
+        return cls(
+            session,
+            day=starts.date(),
+            starts_at=starts.isoformat(),
+            starts=f"{starts:%H:%M}",
+            ends_at=ends.isoformat(),
+            ends=f"{ends:%H:%M}",
+        )
+
+
 class ProgramView(PublicPageMixin, TemplateView):
     template_name = "program/program.html"
 
     def get_context_data(self, **kwargs):
-        sessions = list(self.workshop.sessions.timetable().prefetch_related("talk__materials"))
-        tz = self.workshop.tzinfo
+        program = self.workshop.read_program()
+        rows = [TimetableRow.of(session, self.workshop.tzinfo) for session in program.sessions]
         days = [
-            (day, list(slots))
-            for day, slots in itertools.groupby(
-                sessions, key=lambda s: timezone.localtime(s.starts_at, tz).date()
-            )
+            (day, list(slots)) for day, slots in itertools.groupby(rows, key=lambda row: row.day)
         ]
-        unscheduled = (
-            self.workshop.talks.unscheduled().with_speakers().prefetch_related("materials")
-        )
         return super().get_context_data(
             days=days,
-            unscheduled_talks=unscheduled,
-            now_next=workshop_now_and_next(self.workshop, sessions),
+            unscheduled_talks=program.unscheduled_talks,
+            now_next=workshop_now_and_next(self.workshop),
             **kwargs,
         )
 
@@ -262,11 +284,16 @@ class ProgramJSONView(PublicPageMixin, View):
 
     def get(self, request, **kwargs):
         workshop = self.workshop
+        program = workshop.read_program()
         document = exports.program_document(
             workshop,
-            workshop.sessions.timetable(),
-            workshop.talks.select_related("session").with_speakers().prefetch_related("materials"),
-            workshop.posters.prefetch_related("presenters", "materials"),
+            program.sessions,
+            program.talks,
+            # Lists, not the related managers: as for the talks (Workshop.read_program).
+            workshop.posters.prefetch_related(
+                Prefetch("presenters", to_attr="presenter_list"),
+                Prefetch("materials", to_attr="material_list"),
+            ),
             base_url=site_url(request),
         )
         response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})

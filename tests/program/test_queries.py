@@ -181,3 +181,50 @@ def test_current_workshop_is_read_once_per_request(client, seeded, url):
 def test_healthz_never_reads_the_workshop(client, seeded, django_assert_num_queries):
     with django_assert_num_queries(1):  # SELECT 1
         assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        # The edition and its row, the organizers, the speakers, the editions, the seats.
+        ("/", 6),
+        # The edition and its row, the talks with their speakers and materials, the timetable.
+        ("/program/", 6),
+        # The same, and the posters with their presenters and materials.
+        ("/program.json", 9),
+    ],
+)
+def test_rendered_page_reads_each_row_once(client, django_assert_num_queries, url, queries):
+    """A page the cache does not hold reads the talks once (not once for the timetable and again
+    for the talks to be announced or the JSON's talks) and the editions once (not once for the
+    past ones and again for the current one)."""
+    _build_workshop(500)
+    client.get(url)  # Django's own one-time lookups
+    caches["pages"].clear()
+
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+
+    assert response.status_code == 200
+
+
+def test_read_program_gives_each_slot_the_talk_of_the_list(django_assert_num_queries):
+    workshop = _build_workshop(10)
+
+    with django_assert_num_queries(4):
+        program = workshop.read_program()
+        talks = {talk.pk: talk for talk in program.talks}
+        slots = [session for session in program.sessions if session.talk_id]
+        assert all(session.talk is talks[session.talk_id] for session in slots)
+        assert all(session.workshop is workshop for session in program.sessions)
+        assert all(talk.workshop is workshop for talk in program.talks)
+        names = {talk.slug: [s.name for s in talk.speaker_list] for talk in program.talks}
+
+    assert len(slots) == 5
+    assert [talk.slug for talk in program.unscheduled_talks] == [
+        "talk-1", "talk-3", "talk-5", "talk-7", "talk-9"
+    ]  # fmt: skip
+    assert names["talk-9"] == ["Speaker 0", "Speaker 9"]
+    assert [session.starts_at for session in program.sessions] == sorted(
+        session.starts_at for session in program.sessions
+    )

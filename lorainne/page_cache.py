@@ -195,17 +195,24 @@ class RequestEdition:
     def workshop(self) -> Workshop | None:
         return workshop_of(self.edition)
 
+    @cached_property
+    def registration_status(self):
+        """Where registration stands, from the counts read with the edition (no query): what
+        the page's key holds, and what the page shows (the home page's registration line)."""
+        if self.workshop is None:
+            return None
+        return registration_status_from_counts(
+            self.workshop, seats_taken=self.edition.seats_taken, waiting=self.edition.waiting
+        )
+
     def page_key(self, request) -> str | None:
         """The cache key of the public page `request` asks for (None: not a cached page, such as
         a draft's, which only organizers see)."""
         if self.workshop is None or not self.edition.published:
             return None
-        status = registration_status_from_counts(
-            self.workshop, seats_taken=self.edition.seats_taken, waiting=self.edition.waiting
-        )
         identity = (
             dataclasses.astuple(self.edition),
-            status.state,
+            self.registration_status.state,
             self.timetable_moment(),
             get_language_from_request(request),
             request.scheme,
@@ -252,6 +259,8 @@ class PublicPageCacheMiddleware:
         match = _resolve(request)
         current = RequestEdition(match.kwargs.get("edition") if match else None)
         request.workshop = SimpleLazyObject(lambda: current.workshop)
+        # Its registration status, from the same counts (registration/templatetags/seats.py).
+        request.edition = current
         # Views with `public_page = True` show the same to every visitor. The key is taken before
         # the view runs: a change made meanwhile gives a newer key.
         public = match and getattr(getattr(match.func, "view_class", None), "public_page", False)

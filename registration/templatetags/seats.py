@@ -8,7 +8,13 @@ from .. import services
 register = template.Library()
 
 
-@register.inclusion_tag("includes/registration_status.html")
-def registration_status(workshop):
-    """“Registration is open: 12 seats left · Register” (one query)."""
-    return {"registration": services.registration_status(workshop)}
+@register.inclusion_tag("includes/registration_status.html", takes_context=True)
+def registration_status(context, workshop):
+    """“Registration is open: 12 seats left · Register”: from the counts the page cache read
+    with the request's edition (lorainne/page_cache.py: no query, and the same figures as the
+    page's cache key), else one query."""
+    edition = getattr(context.get("request"), "edition", None)
+    status = getattr(edition, "registration_status", None)
+    if status is None or edition.workshop.pk != workshop.pk:
+        status = services.registration_status(workshop)
+    return {"registration": status}

@@ -7,8 +7,9 @@ again, in real transactions (`transaction=True`), as `manage.py migrate` does.
 import datetime as dt
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 
 from program.models import Session
 from registration import services
@@ -22,19 +23,18 @@ AFTER = ("registration", "0004_remove_the_day_and_meal_booleans")
 
 
 def _latest():
-    """The registration app's newest migration."""
-    [leaf] = MigrationExecutor(connection).loader.graph.leaf_nodes("registration")
-    return leaf
+    """Every app at its newest migration: `migrate` with no target."""
+    return None
 
 
 def _migrate(target):
-    """Migrate registration to `target`; the apps as they stand there, the other apps at their
-    latest migration."""
-    executor = MigrationExecutor(connection)
-    executor.migrate([target])
-    executor.loader.build_graph()
-    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "registration"]
-    return executor.loader.project_state([target, *others]).apps
+    """Migrate registration to `target` (None: everything to the newest) as `manage.py migrate`
+    does, with program's content triggers off while tables change and back after (a later
+    program migration that depends on registration is unapplied with it); the apps as the
+    applied migrations leave them."""
+    call_command("migrate", *(target or ()), verbosity=0)
+    loader = MigrationLoader(connection)
+    return loader.project_state(list(loader.applied_migrations)).apps
 
 
 @pytest.fixture

@@ -34,6 +34,15 @@ def has_nul(request) -> bool:
     )
 
 
+def is_past_64_bits(value: str) -> bool:
+    digits = value.removeprefix("-")
+    return digits.isascii() and digits.isdigit() and not -(2**63) <= int(value) < 2**63
+
+
+def has_integer_past_64_bits(request) -> bool:
+    return any(is_past_64_bits(value) for _, values in request.GET.lists() for value in values)
+
+
 def has_malformed_selection(request, model_admin) -> bool:
     """Whether an admin action was posted for a row id its model's primary key cannot hold."""
     pk = model_admin.model._meta.pk
@@ -77,6 +86,8 @@ class BadRequestMiddleware:
             raise BadRequest("A form body in another charset than UTF-8.")
         if has_nul(request):
             raise BadRequest("A NUL character in the address.")
+        if has_integer_past_64_bits(request):
+            raise BadRequest("An integer past 64 bits in the address.")
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):

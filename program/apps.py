@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.core import checks as system_checks
 
-from . import checks  # no models: safe to import before the app registry is ready
+from . import checks, lookups  # no models: safe to import before the app registry is ready
 
 
 class ProgramConfig(AppConfig):
@@ -11,3 +11,4 @@ class ProgramConfig(AppConfig):
     def ready(self):
         # Untagged: plain `manage.py check` runs it (program/checks.py).
         system_checks.register(checks.content_triggers)
+        lookups.register()

@@ -243,7 +243,7 @@ class DeskSearchForm(forms.Form):
 class DeskTickForm(forms.Form):
     """A tick (or its undo) at the desk: who, and for which day."""
 
-    registration = forms.IntegerField()
+    registration = forms.IntegerField(min_value=1, max_value=2**63 - 1)  # a database id
     day = forms.DateField(input_formats=["%Y-%m-%d"])
 
 

@@ -6,11 +6,13 @@ name it came with (`safe_download_name`). The organizers' admin and the speakers
 use `MaterialForm`.
 """
 
+import io
 import math
 import os
 import re
 import unicodedata
 
+import pypdf
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,8 +21,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.core.validators import URLValidator
 from django.http import FileResponse, Http404
+from django.utils.csp import CSP, build_policy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from .models import Material
 
@@ -75,6 +79,62 @@ def check_pdf(upload) -> None:
             ),
             code="truncated_pdf",
         )
+    if scripts_in(upload):
+        raise ValidationError(
+            _(
+                "This PDF contains JavaScript or an action that launches a program, which slides "
+                "and posters do not need: export or print it as PDF again without them, then "
+                "upload that."
+            ),
+            code="scripted_pdf",
+        )
+
+
+# What lets a PDF do more than show pages: a script (a /JS entry, a /JavaScript action or name
+# tree) or a program to launch. /OpenAction alone is no harm: LaTeX's hyperref writes one to
+# open the first page at its size; an /OpenAction that runs a script has a /JavaScript action.
+SCRIPTING_NAMES = {"/JS", "/JavaScript", "/Launch"}
+# The same names in the raw bytes (a name may spell a letter #xx), for a file pypdf cannot read.
+RAW_SCRIPTING_NAME = re.compile(rb"/(?:JS|JavaScript|Launch)(?![A-Za-z0-9])")
+NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+def _has_scripting_name(value) -> bool:
+    if isinstance(value, DictionaryObject):  # streams too: their dictionary
+        return any(
+            key in SCRIPTING_NAMES or _has_scripting_name(item) for key, item in value.items()
+        )
+    if isinstance(value, ArrayObject):
+        return any(_has_scripting_name(item) for item in value)
+    if isinstance(value, NameObject):
+        return value in SCRIPTING_NAMES
+    return False  # numbers, strings; references are read as objects of their own
+
+
+def scripts_in(upload) -> bool:
+    """Whether the PDF holds a script or a launch action anywhere. Twice: in the raw bytes (what
+    a viewer may find that pypdf does not, in a broken file), and in every object pypdf reads,
+    those of compressed object streams included (where the bytes show nothing)."""
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    if RAW_SCRIPTING_NAME.search(NAME_ESCAPE.sub(lambda match: bytes([int(match[1], 16)]), data)):
+        return True
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+        numbers = {
+            (number, generation)
+            for generation, objects in reader.xref.items()
+            for number in objects
+        }
+        numbers |= {(number, 0) for number in reader.xref_objStm}
+        objects = [reader.trailer] + [
+            reader.get_object(IndirectObject(number, generation, reader))
+            for number, generation in sorted(numbers)
+        ]
+    except Exception:  # whatever pypdf cannot read (a broken file, a nesting too deep): the
+        return False  # bytes were searched
+    return any(_has_scripting_name(value) for value in objects)
 
 
 def safe_download_name(filename: str, fallback: str) -> str:
@@ -218,7 +278,7 @@ class ShortNameTemporaryFileUploadHandler(TemporaryFileUploadHandler):
 
 def pdf_response(material: Material) -> FileResponse:
     """A material's PDF from the storage (the media folder or a bucket, never public by itself),
-    shown in the browser under its download name; 404 when the file is missing."""
+    shown in the browser under its download name, in a sandbox; 404 when the file is missing."""
     try:
         pdf = default_storage.open(material.file.name, "rb")
     except FileNotFoundError:
@@ -226,4 +286,7 @@ def pdf_response(material: Material) -> FileResponse:
     response = FileResponse(pdf, content_type="application/pdf", filename=material.served_name)
     # The content was checked as a PDF on upload; no browser may take it for anything else.
     response["X-Content-Type-Options"] = "nosniff"
+    # And whatever script it still holds (the upload refuses those we find: check_pdf) runs, if
+    # a viewer runs it at all, in a sandbox: a unique origin, without the site's cookies or pages.
+    response.headers[CSP.HEADER_ENFORCE] = build_policy(settings.SECURE_CSP | {"sandbox": True})
     return response

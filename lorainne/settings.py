@@ -127,6 +127,8 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "registration.throttle.client_ip"
+# Cut to the longest username an account can have: axes stores it in a 255-character column.
+AXES_USERNAME_CALLABLE = "registration.throttle.login_username"
 AXES_LOCKOUT_TEMPLATE = "admin_locked_out.html"
 
 AUTH_PASSWORD_VALIDATORS = [

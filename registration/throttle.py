@@ -1,12 +1,13 @@
 """A per-client limit on registration attempts, and a per-address limit on the emails they
 cause, counted in the cache (shared across processes when CACHE_URL points at the database or
-Redis)."""
+Redis); the client and the username the admin's login lockouts (django-axes) count."""
 
 import functools
 import hashlib
 import ipaddress
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 WINDOW_SECONDS = 3600
@@ -47,6 +48,21 @@ def client_ip(request) -> str | None:
             break
         address = hop
     return address
+
+
+def login_username(request, credentials: dict | None = None) -> str | None:
+    """The username a login lockout counts (settings.AXES_USERNAME_CALLABLE): the one tried, as
+    django-axes reads it, cut to the longest an account can have. Past that it names no account,
+    and axes would write it whole into a 255-character column, which PostgreSQL refuses (a 500
+    instead of "Please enter the correct username and password")."""
+    if credentials:
+        username = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        username = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+    if not isinstance(username, str):
+        return username
+    User = get_user_model()
+    return username[: User._meta.get_field(User.USERNAME_FIELD).max_length]
 
 
 def count_this_hour(key: str) -> int:

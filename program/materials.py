@@ -288,5 +288,7 @@ def pdf_response(material: Material) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     # And whatever script it still holds (the upload refuses those we find: check_pdf) runs, if
     # a viewer runs it at all, in a sandbox: a unique origin, without the site's cookies or pages.
-    response.headers[CSP.HEADER_ENFORCE] = build_policy(settings.SECURE_CSP | {"sandbox": True})
+    response.headers[CSP.HEADER_ENFORCE.value] = build_policy(
+        settings.SECURE_CSP | {"sandbox": True}
+    )
     return response

@@ -118,3 +118,5 @@ def test_slow_request_bodies_do_not_hold_the_workers():
             assert max(times) < FAST_ENOUGH, (senders, times)
     finally:
         stop(gunicorn)
+        with gunicorn.stderr:  # shown if the test fails
+            print(gunicorn.stderr.read().decode("utf-8", "replace")[-5000:])

@@ -2,7 +2,7 @@
 
 A page the cache does not hold (the first request after any change, every request while the
 cache is cold or off) is rendered in full: the queries, the templates, the middleware. This
-starts gunicorn as production runs it (`bench.run.production_env`) with one sync worker, once
+starts gunicorn as production runs it (`bench.run.production_env`) with one worker, once
 with the page cache off (`PAGE_CACHE_URL=dummycache://`: the workshop row is read again too, as
 after a change) and once with it on, requests each page one at a time, and reads the worker's CPU
 time from /proc (`schedstat`, in nanoseconds) before and after each round. A round is
@@ -48,7 +48,7 @@ def pages(edition) -> dict[str, str]:
 
 
 def _cpu_ns(pid: int) -> int:
-    """CPU time the process has used so far, every thread (gunicorn's sync worker has a few)."""
+    """CPU time the process has used so far, every thread (a gthread worker has several)."""
     return sum(
         int(Path(task.path, "schedstat").read_text().split()[0])
         for task in os.scandir(f"/proc/{pid}/task")

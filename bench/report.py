@@ -19,7 +19,7 @@ def throughput_table(results: dict) -> list[str]:
     load = results["load"]
     lines = [
         f"Throughput and latency: wrk -t{load['threads']} -c{load['connections']} "
-        f"-d{load['duration']}s, gunicorn with {results['workers']} sync workers",
+        f"-d{load['duration']}s, gunicorn with {results['workers']} workers (gthread)",
     ]
     widths = [12, 38, 7, 8, 8, 8, 8, 6]
     lines.append(
@@ -121,7 +121,7 @@ def breakdown_table(breakdowns: dict) -> list[str]:
 def render_cost_table(render: dict) -> list[str]:
     """gunicorn's CPU per request, page cache off (every page rendered) and on (bench/render.py)."""
     lines = [
-        f"Rendering cost: gunicorn's CPU time per request, 1 sync worker, one request at a time "
+        f"Rendering cost: gunicorn's CPU time per request, 1 worker, one request at a time "
         f"(median of {render['rounds']} rounds of {render['requests']})",
         "  uncached: page cache off (PAGE_CACHE_URL=dummycache://), as the first request after "
         "any change; cached: from the page cache",

@@ -8,7 +8,7 @@ From a clean checkout, against the PostgreSQL server at 127.0.0.1:5432 (user pos
    times and profiles a cached /program/ request (bench/out/profile-program-*.txt); measures
    gunicorn's CPU per request for each workshop's program, program.json, home and talk pages
    with the page cache off and on (bench/render.py);
-3. starts gunicorn as production runs it (debug off, fingerprinted static files, 4 sync workers)
+3. starts gunicorn as production runs it (debug off, fingerprinted static files, 4 workers)
    once to save each program page as a static file, then again to serve both;
 4. measures with wrk, per workshop, side by side: the program page and its static copy (their
    ratio is the figure to watch), the home page, a talk page and the iCal feed;

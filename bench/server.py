@@ -1,4 +1,5 @@
-"""The site as production runs it: gunicorn, sync workers, debug off, on a loopback port."""
+"""The site as production runs it: gunicorn with production's configuration (gthread workers),
+debug off, on a loopback port."""
 
 import http.client
 import os
@@ -45,15 +46,14 @@ class Gunicorn:
                 [
                     str(GUNICORN),
                     "lorainne.wsgi",
-                    # Production's configuration (access log included), then the bench's own.
+                    # Production's configuration (access log, worker class and threads included),
+                    # then the bench's own.
                     "--config",
                     "python:lorainne.gunicorn_conf",
                     "--bind",
                     f"127.0.0.1:{self.port}",
                     "--workers",
                     str(self.workers),
-                    "--worker-class",
-                    "sync",
                 ],
                 cwd=self.checkout,
                 env=self.env,

@@ -1,8 +1,8 @@
 """Throughput and latency of one URL under a steady load, measured by wrk (Debian's package).
 
-wrk keeps `connections` requests in flight for `duration` seconds; gunicorn's sync workers close
-each connection after its response, so every request also pays a TCP connect, as a browser's
-first visit does. The figures come back from wrk's Lua `done()` hook as JSON (wrk_report.lua).
+wrk keeps `connections` requests in flight for `duration` seconds, on connections it keeps alive
+(production's gthread workers keep them open for a few seconds; the sync workers measured before
+closed each one after its response, so every request then also paid a TCP connect). The figures come back from wrk's Lua `done()` hook as JSON (wrk_report.lua).
 """
 
 import dataclasses

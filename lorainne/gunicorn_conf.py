@@ -43,6 +43,13 @@ class GunicornLogger(Logger):
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+# A thread per connection (gthread), not a process: a client that trickles its request body
+# holds one thread while it does, and the worker's other threads go on serving. With sync
+# workers, as many slow senders as workers froze every other visitor until gunicorn's timeout
+# killed them (tests/test_slow_clients.py). Each thread keeps its own database connection
+# (CONN_MAX_AGE), so PostgreSQL sees up to workers × threads of them.
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS", "8"))
 # One line per request on stdout, with the personal registration links redacted.
 accesslog = "-"
 logger_class = GunicornLogger

@@ -34,7 +34,7 @@ class Browser:
         self.timeout = timeout
 
     def request(self, method: str, path: str, body: str | None = None):
-        """One request on a new connection (gunicorn's sync workers close it after answering).
+        """One request on a new connection, closed after the answer.
 
         Returns the response (its status and headers) and its body as text.
         """

@@ -607,6 +607,17 @@ class RegistrationAdmin(admin.ModelAdmin):
                 self.message_user(
                     request, f"{registration.full_name}: {refused.message}", messages.ERROR
                 )
+            else:
+                if dropped := confirmed[-1].dropped_options:
+                    self.message_user(
+                        request,
+                        gettext("%(name)s keeps the place without %(options)s, full meanwhile.")
+                        % {
+                            "name": registration.full_name,
+                            "options": ", ".join(option.label for option in dropped),
+                        },
+                        messages.WARNING,
+                    )
         if confirmed:
             self.message_user(
                 request,

@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registration', '0010_deliveries_in_the_outbox'),
+        ("registration", "0010_deliveries_in_the_outbox"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='registration',
-            name='client_address',
+            model_name="registration",
+            name="client_address",
             field=models.GenericIPAddressField(blank=True, editable=False, null=True),
         ),
         migrations.AlterField(
-            model_name='option',
-            name='capacity',
-            field=models.PositiveIntegerField(blank=True, help_text='How many people can choose it (waiting list included, those still to confirm their address not). Blank: no limit.', null=True),
+            model_name="option",
+            name="capacity",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="How many people can choose it (waiting list included, those still to confirm their address not). Blank: no limit.",
+                null=True,
+            ),
         ),
     ]

@@ -200,7 +200,9 @@ class Registration(models.Model):
     # The client address the public form was posted from: one address holds only a few
     # unconfirmed seats at once (settings.REGISTRATION_MAX_HOLDS_PER_CLIENT). Personal data,
     # deleted with the registration.
-    client_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    client_address = models.GenericIPAddressField(
+        _("sent from (IP address)"), null=True, blank=True, editable=False
+    )
     # The language the person registered in: every email to them is written in it.
     language = models.CharField(max_length=10, default="en", editable=False)
     # Their emails (mail/): registration emails, announcements, reminders. Deleted with them.

@@ -304,6 +304,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "cancelled_at",
         "hold_expires_at",
         "address_confirmed_at",
+        "client_address",
         "privacy_consent_at",
         "emails",
     ]
@@ -334,6 +335,7 @@ class RegistrationAdmin(admin.ModelAdmin):
                     "cancelled_at",
                     "hold_expires_at",
                     "address_confirmed_at",
+                    "client_address",
                     "emails",
                 ]
             },

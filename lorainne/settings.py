@@ -248,6 +248,10 @@ if CACHES["pages"]["BACKEND"].endswith("LocMemCache"):
 
 # Registration POSTs allowed per client IP address per hour (a whole lab may share one address).
 REGISTRATION_RATE_LIMIT = env.int("REGISTRATION_RATE_LIMIT", default=30)
+# Unconfirmed seats one client address may hold at once on an edition that confirms addresses;
+# past that its registrations go to the waiting list until one of its holds is confirmed or
+# expires, so that throwaway addresses cannot hold the room.
+REGISTRATION_MAX_HOLDS_PER_CLIENT = env.int("REGISTRATION_MAX_HOLDS_PER_CLIENT", default=3)
 # The proxies in front of the site (addresses or networks, comma-separated): only requests from
 # them may tell the client's address (X-Forwarded-For) and scheme (X-Forwarded-Proto). Empty:
 # nobody, the peer is the client. gunicorn_conf.py trusts the same ones; the compose file sets it.

@@ -20,7 +20,6 @@ from program.models import Workshop
 from .models import AttendedDay, CheckIn, Registration
 from .names import fold
 from .services import (
-    HOLDS_OPTIONS,
     AlreadyRegistered,
     NoSeatLeft,
     RegistrationError,
@@ -72,7 +71,7 @@ def search_at_desk(workshop: Workshop, text: str, *, day: dt.date) -> DeskSearch
     terms = [term for term in _WORD_BREAKS.split(fold(text)) if term]
     if sum(len(term) for term in terms) < DESK_SEARCH_MIN_LETTERS:
         return None
-    names = workshop.registrations.filter(status__in=HOLDS_OPTIONS).values_list(
+    names = workshop.registrations.exclude(status=Registration.Status.CANCELLED).values_list(
         "pk", "first_name", "last_name"
     )
     starts = [f" {term}" for term in terms]

@@ -42,7 +42,10 @@ class Option(models.Model):
     capacity = models.PositiveIntegerField(
         null=True,
         blank=True,
-        help_text=_("How many people can choose it (waiting list included). Blank: no limit."),
+        help_text=_(
+            "How many people can choose it (waiting list included, those still to confirm "
+            "their address not). Blank: no limit."
+        ),
     )
     position = models.PositiveSmallIntegerField(
         default=0, help_text=_("Options are listed by this number.")
@@ -102,6 +105,15 @@ def takes_seat(now, prefix: str = "") -> models.Q:
 def waits_in_line(prefix: str = "") -> models.Q:
     """Who is in line on the waiting list: waitlisted, with no address confirmation pending."""
     return models.Q(**{f"{prefix}status": "waitlisted", f"{prefix}hold_expires_at__isnull": True})
+
+
+def holds_option_place(prefix: str = "") -> models.Q:
+    """Who takes a place in the options they chose: the confirmed, and those in line on the
+    waiting list (so that a promotion never takes an option past its capacity). Nobody whose
+    address is still to confirm: throwaway addresses must not fill a limited lunch; they are
+    checked against the places left when they confirm (services.confirm_address). `prefix` as
+    for takes_seat."""
+    return models.Q(**{f"{prefix}status": "confirmed"}) | waits_in_line(prefix)
 
 
 # The statuses in which a person may still have to confirm their address: a seat held for them,
@@ -185,6 +197,12 @@ class Registration(models.Model):
     # Address ownership: an unconfirmed registration holds its seat until this instant.
     hold_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
     address_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The client address the public form was posted from: one address holds only a few
+    # unconfirmed seats at once (settings.REGISTRATION_MAX_HOLDS_PER_CLIENT). Personal data,
+    # deleted with the registration.
+    client_address = models.GenericIPAddressField(
+        _("sent from (IP address)"), null=True, blank=True, editable=False
+    )
     # The language the person registered in: every email to them is written in it.
     language = models.CharField(max_length=10, default="en", editable=False)
     # Their emails (mail/): registration emails, announcements, reminders. Deleted with them.

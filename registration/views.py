@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
-from django.utils.translation import get_language, gettext
+from django.utils.text import get_text_list
+from django.utils.translation import get_language, gettext, ngettext
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from program.speakers import private
@@ -30,7 +31,7 @@ from .forms import (
     day_label,
 )
 from .models import Registration
-from .throttle import allow_registration_attempt
+from .throttle import allow_registration_attempt, client_ip
 
 SUBMITTED_EMAIL = "registration_submitted_email"
 
@@ -74,7 +75,12 @@ class RegisterView(PersonalPageMixin, WorkshopMixin, FormView):
             return self._check_your_inbox(email)
         try:
             # The language of the page is the person's: their emails are written in it.
-            services.register(self.workshop, language=get_language(), **form.registration_data())
+            services.register(
+                self.workshop,
+                language=get_language(),
+                client_address=client_ip(self.request),
+                **form.registration_data(),
+            )
         except services.AlreadyRegistered as already:
             # Say nothing that tells whether the address was registered: send the link again.
             services.send_link_again(already.registration)
@@ -253,6 +259,18 @@ class ConfirmAddressView(RegistrationByTokenMixin, TemplateView):
             messages.success(
                 request,
                 gettext("Thank you: your address is confirmed and you are on the waiting list."),
+            )
+        if dropped := registration.dropped_options:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(options)s filled up before you confirmed your address, so it is no "
+                    "longer among your choices. You keep your place without it.",
+                    "%(options)s filled up before you confirmed your address, so they are no "
+                    "longer among your choices. You keep your place without them.",
+                    len(dropped),
+                )
+                % {"options": get_text_list([option.label for option in dropped], gettext("and"))},
             )
         return redirect(registration.get_absolute_url())
 

@@ -38,6 +38,16 @@ def test_seed_workshop_loads_the_seed_into_an_empty_database(seed):
     }
 
 
+def test_seed_workshop_confirms_addresses_as_its_limited_free_seats_need():
+    _seed_workshop()
+
+    workshop = Workshop.objects.get()
+    # "Free but mandatory, the capacity is limited": seats held by unowned addresses would
+    # empty the room, so the edition holds a seat only until its address is confirmed.
+    assert "free but mandatory (the capacity is limited)" in workshop.registration_terms
+    assert workshop.confirm_addresses is True
+
+
 def test_seed_workshop_run_again_keeps_an_organizer_edit():
     _seed_workshop()
     Workshop.objects.update(name="LoRAINNe'24, renamed by an organizer")

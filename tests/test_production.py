@@ -262,11 +262,33 @@ def test_production_smoke_registration_email_headers_and_static(tmp_path):
         assert response.status == 302, response.headers
         assert response.headers["Location"] == "/register/submitted/"
         registration = Registration.objects.get(email="jeremy.cohen@example.org")
+        # The seed confirms addresses: the seat is held, for the address the request came from.
+        assert registration.status == Registration.Status.HELD
+        assert registration.client_address == "127.0.0.1"
+
+        # The worker sends the "confirm your address" email through SMTP; its link opens a page
+        # whose button confirms.
+        assert inbox.arrived.wait(timeout=60), "no email reached the SMTP server"
+        inbox.arrived.clear()
+        [asking] = inbox.messages
+        assert asking["To"] == "jeremy.cohen@example.org"
+        confirm_path = f"/registration/{registration.token}/confirm/"
+        assert f"https://127.0.0.1:{web_port}{confirm_path}" in (
+            asking.get_body(preferencelist=("plain",)).get_content()
+        )
+        response, page = browser.request("GET", confirm_path)
+        assert response.status == 200
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        response, _ = browser.request(
+            "POST", confirm_path, body=urlencode({"csrfmiddlewaretoken": token})
+        )
+        assert response.status == 302, response.headers
+        registration.refresh_from_db()
         assert registration.status == Registration.Status.CONFIRMED
 
         # The worker sends the confirmation through SMTP, with the program attached.
-        assert inbox.arrived.wait(timeout=60), "no email reached the SMTP server"
-        message = inbox.messages[0]
+        assert inbox.arrived.wait(timeout=60), "no confirmation reached the SMTP server"
+        message = inbox.messages[1]
         assert message["To"] == "jeremy.cohen@example.org"
         text = message.get_body(preferencelist=("plain",)).get_content()
         assert f"https://127.0.0.1:{web_port}/registration/{registration.token}/" in text
@@ -277,10 +299,10 @@ def test_production_smoke_registration_email_headers_and_static(tmp_path):
         # The worker records the delivery just after the SMTP server accepted the message.
         deadline = time.monotonic() + 20
         emails = registration.deliveries.filter(state=Delivery.State.SENT)
-        while not emails.exists() and time.monotonic() < deadline:
+        while emails.count() < 2 and time.monotonic() < deadline:
             time.sleep(0.2)
-        [sent] = emails
-        assert (sent.variant, sent.error) == ("confirmed", "")
+        asked, sent = emails.order_by("pk")
+        assert (asked.variant, sent.variant, sent.error) == ("confirm_address", "confirmed", "")
         assert message["Message-ID"] == outbox.message_id(sent)
 
         # The personal link works, and stays out of the access log.

@@ -304,6 +304,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "cancelled_at",
         "hold_expires_at",
         "address_confirmed_at",
+        "client_address",
         "privacy_consent_at",
         "emails",
     ]
@@ -334,6 +335,7 @@ class RegistrationAdmin(admin.ModelAdmin):
                     "cancelled_at",
                     "hold_expires_at",
                     "address_confirmed_at",
+                    "client_address",
                     "emails",
                 ]
             },
@@ -607,6 +609,17 @@ class RegistrationAdmin(admin.ModelAdmin):
                 self.message_user(
                     request, f"{registration.full_name}: {refused.message}", messages.ERROR
                 )
+            else:
+                if dropped := confirmed[-1].dropped_options:
+                    self.message_user(
+                        request,
+                        gettext("%(name)s keeps the place without %(options)s, full meanwhile.")
+                        % {
+                            "name": registration.full_name,
+                            "options": ", ".join(option.label for option in dropped),
+                        },
+                        messages.WARNING,
+                    )
         if confirmed:
             self.message_user(
                 request,

@@ -20,7 +20,7 @@ to a crash. Callers use the names below: `services.register(…)`.
 
 from .attendance import Attendance, attendance
 from .changes import ChangesClosed, change_answers, changes_are_open
-from .choices import HOLDS_OPTIONS, OptionFull, change_choices, copy_options, full_options
+from .choices import OptionFull, change_choices, copy_options, full_options
 from .confirmation import HoldExpired, confirm_address
 from .locks import Busy, locked_workshop
 from .purge import forget, purge_personal_data
@@ -53,7 +53,6 @@ from .state import (
 )
 
 __all__ = [
-    "HOLDS_OPTIONS",
     "AlreadyRegistered",
     "Attendance",
     "Busy",

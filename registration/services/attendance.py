@@ -9,15 +9,14 @@ from django.db import models
 
 from program.models import Workshop
 
-from ..models import AttendedDay, Option, Registration
-from .choices import HOLDS_OPTIONS
+from ..models import AttendedDay, Option, Registration, holds_option_place
 
 
 @dataclasses.dataclass(frozen=True)
 class Attendance:
     """How many confirmed people come each day and to each option, and their dietary
     requirements (the same words, whatever their case, grouped). An option also has the places
-    held (the waiting list's too), which its capacity limits."""
+    held (the waiting list's too, models.holds_option_place), which its capacity limits."""
 
     workshop: Workshop
     days: list[tuple[dt.date, int]]
@@ -39,9 +38,7 @@ def attendance(workshop: Workshop) -> Attendance:
             "registrations",
             filter=models.Q(registrations__status=Registration.Status.CONFIRMED),
         ),
-        held=models.Count(
-            "registrations", filter=models.Q(registrations__status__in=HOLDS_OPTIONS)
-        ),
+        held=models.Count("registrations", filter=holds_option_place("registrations__")),
     )
     requirements = workshop.registrations.confirmed().exclude(dietary_requirements="")
     spellings: dict[str, str] = {}  # the first way each requirement was written

@@ -12,17 +12,9 @@ from django.utils.translation import gettext
 from program import services as program_services
 from program.models import Workshop
 
-from ..models import AttendedDay, Option, Registration
+from ..models import AttendedDay, Option, Registration, holds_option_place
 from .seats import locked_edition
 from .state import RegistrationError
-
-# Who holds a place in an option: someone on the waiting list keeps theirs, so that a promotion
-# never takes an option past its capacity; so does a seat held until its address is confirmed.
-HOLDS_OPTIONS = [
-    Registration.Status.CONFIRMED,
-    Registration.Status.HELD,
-    Registration.Status.WAITLISTED,
-]
 
 
 class OptionFull(RegistrationError):
@@ -40,11 +32,7 @@ def full_options(options: Iterable[Option]) -> list[Option]:
     now. One query, no lock: the services check again under the workshop's lock."""
     counted = Option.objects.filter(
         pk__in=[option.pk for option in options], capacity__isnull=False
-    ).annotate(
-        taken=models.Count(
-            "registrations", filter=models.Q(registrations__status__in=HOLDS_OPTIONS)
-        )
-    )
+    ).annotate(taken=models.Count("registrations", filter=holds_option_place("registrations__")))
     return [option for option in counted if option.taken >= option.capacity]
 
 
@@ -93,6 +81,16 @@ def clean_choices(
     return days, fresh
 
 
+def drop_full_options(registration: Registration) -> list[Option]:
+    """A registration about to take places in its options (its address confirmed): remove the
+    limited options that filled while it did not count (models.holds_option_place) and return
+    them, so that the person is told. Caller holds the workshop's lock."""
+    dropped = full_options(registration.options.all())
+    if dropped:
+        registration.options.remove(*dropped)
+    return dropped
+
+
 def save_choices(registration: Registration, days: list[dt.date], options: list[Option]) -> None:
     """Record the days and options of a saved registration (from clean_choices)."""
     registration.attended_days.exclude(day__in=days).delete()
@@ -115,11 +113,12 @@ def change_choices(
 
     Locks the workshop row (seats.locked_edition). Raises ValidationError for no day, or a day or
     an option of another edition; OptionFull when an option added has no place left (those it
-    holds it keeps). Sends nothing.
+    holds it keeps; a registration whose address is still to confirm holds none, and is checked
+    when it confirms). Sends nothing.
     """
     with locked_edition(registration, now=now) as (workshop, registration, _):
         days, options = clean_choices(workshop, registration, days, options)
-        if registration.status in HOLDS_OPTIONS:
+        if Registration.objects.filter(holds_option_place(), pk=registration.pk).exists():
             held = set(registration.options.all())
             check_room([o for o in options if o not in held], gettext("Raise its capacity first."))
         save_choices(registration, days, options)

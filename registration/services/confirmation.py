@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 
 from ..emails import queue_email
 from ..models import EmailKind, Registration
+from .choices import drop_full_options
 from .seats import locked_edition, promote_into_free_seats
 from .state import RegistrationError
 
@@ -22,6 +23,11 @@ def confirm_address(registration: Registration, *, now: dt.datetime | None = Non
     before their hold expired: a held seat becomes theirs; a waiting-list place is kept, in line
     from when they joined. Confirming twice changes nothing.
 
+    Only now do they take places in their options (models.holds_option_place): a limited option
+    that filled meanwhile is removed from their choices, and they keep the seat without it. The
+    returned registration's `dropped_options` lists those removed (empty if none), for the
+    caller to tell them.
+
     Locks the workshop row; sweeps the edition's expired holds first (seats.locked_edition: the
     clock and the registration are read under the lock, so a hold that expired while we waited,
     and may have given its seat to someone else, is not confirmed). Raises HoldExpired (after the
@@ -30,7 +36,10 @@ def confirm_address(registration: Registration, *, now: dt.datetime | None = Non
     """
     with locked_edition(registration, now=now) as (workshop, registration, now):
         expired = registration.confirmation_expired(now)
+        registration.dropped_options = []
         if registration.awaits_confirmation(now):
+            # Before the status changes: until then the registration holds no option place.
+            registration.dropped_options = drop_full_options(registration)
             registration.hold_expires_at = None
             registration.address_confirmed_at = now
             if registration.status == Registration.Status.HELD:

@@ -35,6 +35,7 @@ def register(
     options: Iterable[Option] = (),
     enforce_deadline: bool = True,
     address_confirmed: bool = False,
+    client_address: str | None = None,
     language: str = settings.LANGUAGE_CODE,
     now: dt.datetime | None = None,
     **answers: str | bool,
@@ -42,13 +43,17 @@ def register(
     """Register a person with their answers (RegistrationForm's, by name; see forms.ANSWERS): a
     seat if one is free, else the waiting list. `days`: the days of the edition they attend
     (default: every day); `options`: the edition's options they choose; `language`: the one
-    they registered in, in which every email to them is written.
+    they registered in, in which every email to them is written; `client_address`: the address
+    the public form was posted from (throttle.client_ip), kept on the registration.
 
     When the edition confirms addresses (Workshop.confirm_addresses) and no organizer vouches for
     the address (address_confirmed=False: the public form), the seat is only held, or the
     waiting-list place kept, for the edition's hold_hours, until the person confirms the address
-    (confirm_address); the email asks them to. Expired holds are swept first, so their seats go
-    to the waiting list before anyone new.
+    (confirm_address); the email asks them to. One client address holds only a few such seats
+    at once (seats.holds_too_many): past that, its registrations wait on the waiting list. An
+    unconfirmed registration takes no place in a limited option (models.holds_option_place)
+    until confirmed. Expired holds are swept first, so their seats go to the waiting list
+    before anyone new.
 
     Locks the workshop row (Busy past the lock timeout). Raises RegistrationNotOpen /
     RegistrationClosed outside the registration period (unless an organizer adds the person:
@@ -70,7 +75,11 @@ def register(
             if existing is not None:
                 raise AlreadyRegistered(existing)
             registration = Registration(
-                workshop=workshop, **answers, language=language, privacy_consent_at=now
+                workshop=workshop,
+                **answers,
+                language=language,
+                client_address=client_address,
+                privacy_consent_at=now,
             )
             if workshop.confirm_addresses and not address_confirmed:
                 registration.hold_expires_at = now + dt.timedelta(hours=workshop.hold_hours)

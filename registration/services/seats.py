@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -33,12 +34,29 @@ def seat_free(workshop: Workshop, now: dt.datetime) -> bool:
     return seats_taken(workshop, now) < workshop.capacity
 
 
+def holds_too_many(workshop: Workshop, client_address: str | None, now: dt.datetime) -> bool:
+    """Whether `client_address` already holds settings.REGISTRATION_MAX_HOLDS_PER_CLIENT
+    unconfirmed seats of `workshop` at `now`: one client with throwaway addresses must not hold
+    the room. An unknown address is not limited (only the public form records one). Under the
+    lock."""
+    if client_address is None:
+        return False
+    held = workshop.registrations.filter(
+        client_address=client_address, status=Registration.Status.HELD, hold_expires_at__gt=now
+    )
+    return held.count() >= settings.REGISTRATION_MAX_HOLDS_PER_CLIENT
+
+
 def take_seat_or_wait(workshop: Workshop, registration: Registration, now: dt.datetime) -> None:
     """Give `registration` a seat if one is free, else a place at the end of the waiting list.
-    A registration whose address is still to confirm (hold_expires_at set) only holds the seat.
-    Caller holds the lock and saves."""
-    if seat_free(workshop, now):
-        pending = registration.hold_expires_at is not None
+    A registration whose address is still to confirm (hold_expires_at set) only holds the seat,
+    and waits instead when its client address holds too many seats already (holds_too_many):
+    like every unconfirmed place on the waiting list, it is in line once confirmed. Caller
+    holds the lock and saves."""
+    pending = registration.hold_expires_at is not None
+    if seat_free(workshop, now) and not (
+        pending and holds_too_many(workshop, registration.client_address, now)
+    ):
         registration.status = Registration.Status.HELD if pending else Registration.Status.CONFIRMED
         registration.waitlisted_at = None
     else:

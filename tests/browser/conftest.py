@@ -193,10 +193,20 @@ def next_edition_start(workshop: Workshop) -> dt.date:
 
 
 @pytest.fixture
-def open_workshop(workshop) -> Workshop:
-    """LoRAINNe'24 moved to 26–27 November next year, registration open until 11 November."""
+def confirming_workshop(workshop) -> Workshop:
+    """LoRAINNe'24 moved to 26–27 November next year, registration open until 11 November; as
+    seeded, it confirms addresses (a seat is held until the emailed link is followed)."""
     starts_on = next_edition_start(workshop)
     return move_workshop(workshop, starts_on, deadline=starts_on - dt.timedelta(days=15))
+
+
+@pytest.fixture
+def open_workshop(confirming_workshop) -> Workshop:
+    """The same, registering in one step (no address confirmation): most journeys are about
+    something else; test_journeys.py's first registration journey confirms the address."""
+    confirming_workshop.confirm_addresses = False
+    confirming_workshop.save(update_fields=["confirm_addresses"])
+    return confirming_workshop
 
 
 @pytest.fixture

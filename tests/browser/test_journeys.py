@@ -104,7 +104,7 @@ def test_posters_page_typesets_the_math_of_the_abstracts(page, workshop, browser
 
 
 def test_registration_journey_from_form_to_email_link_to_cancellation(
-    page, open_workshop, browser_errors
+    page, confirming_workshop, browser_errors
 ):
     page.goto("/register/")
     expect(seats_line(page)).to_contain_text("Registration is open: 80 seats left")
@@ -115,13 +115,25 @@ def test_registration_journey_from_form_to_email_link_to_cancellation(
     expect(page.get_by_role("main")).to_contain_text(f"an email to {JEREMY['email']}")
     registration = Registration.objects.get(email=JEREMY["email"])
     assert (registration.first_name, registration.last_name) == ("Jérémy", "Иштева")
-    assert registration.status == Registration.Status.CONFIRMED
+    # The seed confirms addresses: the seat is held until Jérémy follows the emailed link.
+    assert registration.status == Registration.Status.HELD
     assert [(m.to, m.subject) for m in mail.outbox] == [
-        ([JEREMY["email"]], "LoRAINNe'24: your registration is confirmed")
+        ([JEREMY["email"]], "LoRAINNe'24: confirm your address")
     ]
     assert "Dear Jérémy," in mail.outbox[0].body
-    link = personal_link(mail.outbox[0])
-    assert link == registration.get_absolute_url()
+    confirm = re.search(
+        r"Confirm your address: \S*(/registration/[\w-]+/confirm/)", mail.outbox[0].body
+    )
+    page.goto(confirm.group(1))
+    page.get_by_role("button", name="Confirm my address").click()
+
+    link = registration.get_absolute_url()
+    expect(page).to_have_url(re.compile(f"{re.escape(link)}$"))
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CONFIRMED
+    assert [m.subject for m in mail.outbox][1:] == ["LoRAINNe'24: your registration is confirmed"]
+    assert "Dear Jérémy," in mail.outbox[1].body
+    assert personal_link(mail.outbox[1]) == link
     page.goto("/register/")
     expect(seats_line(page)).to_contain_text("79 seats left")
 

@@ -632,20 +632,23 @@ def test_program_page_links_the_feed_to_download_and_to_subscribe(client, seeded
 def test_confirmation_email_attaches_the_program_calendar(
     seeded, django_capture_on_commit_callbacks
 ):
-    with (
-        time_machine.travel(paris_time(dt.date(2024, 11, 1), 10), tick=False),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        registration_services.register(
-            seeded,
-            first_name="Élodie",
-            last_name="Marchand",
-            email="elodie.marchand@example.org",
-            affiliation="Université de Lorraine, IECL",
-            position=Registration.Position.PHD,
-        )
+    with time_machine.travel(paris_time(dt.date(2024, 11, 1), 10), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            elodie = registration_services.register(
+                seeded,
+                first_name="Élodie",
+                last_name="Marchand",
+                email="elodie.marchand@example.org",
+                affiliation="Université de Lorraine, IECL",
+                position=Registration.Position.PHD,
+            )
+        # The seed confirms addresses: the confirmation comes once Élodie confirms hers.
+        with django_capture_on_commit_callbacks(execute=True):
+            registration_services.confirm_address(elodie)
 
-    (message,) = mail.outbox
+    asking, message = mail.outbox
+    assert asking.subject == "LoRAINNe'24: confirm your address"
+    assert asking.attachments == []
     received = email.message_from_bytes(message.message().as_bytes(), policy=email.policy.default)
     (attachment,) = received.iter_attachments()
     assert attachment.get_content_type() == "text/calendar"

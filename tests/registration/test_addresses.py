@@ -226,6 +226,8 @@ def test_migration_normalises_addresses_and_leaves_collisions_for_the_organizer(
         "ANDRE@xn--caf-dma.fr",
     ]
     assert Registration.objects.count() == 7
+    # The organizer finds them with the admin of the latest schema (later migrations add columns).
+    _migrate(_latest())
     listed = admin_client.get(f"{CHANGELIST}?same_address=yes").context["cl"].result_list
     assert sorted(r.pk for r in listed) == [composed, decomposed, punycode]
     everyone = admin_client.get(CHANGELIST)

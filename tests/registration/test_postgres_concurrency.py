@@ -18,7 +18,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 
 from registration import services
-from registration.models import Registration, takes_seat
+from registration.models import Option, Registration, holds_option_place, takes_seat
 
 from .conftest import make_open_workshop
 
@@ -204,3 +204,28 @@ def test_holds_expiries_and_confirmations_racing_never_exceed_capacity():
             passed_over = joined[waiting.pk] < joined[person.pk]
             assert not (passed_over and waiting.address_confirmed_at < person.updated_at)
     assert [w.waiting_list_position() for w in in_line] == list(range(1, len(in_line) + 1))
+
+
+def test_one_address_registering_and_confirming_in_parallel_holds_no_more_than_its_share():
+    """20 registrations at once from one client address, each with a lunch of 2 places: 3 hold
+    a seat (REGISTRATION_MAX_HOLDS_PER_CLIENT), the others wait; then all 20 confirm at once:
+    the seats and the lunch's places are given under the lock, never past their capacity."""
+    workshop = make_open_workshop(capacity=10, confirm_addresses=True)
+    lunch = Option.objects.create(workshop=workshop, label="Lunch", capacity=2)
+
+    registered = _in_parallel(
+        20,
+        lambda index: services.register(
+            workshop,
+            options=[lunch],
+            client_address="198.51.100.7",
+            **_answers(f"racer-{index}@example.org"),
+        ),
+    )
+    confirmed = _in_parallel(20, lambda index: services.confirm_address(registered[index]))
+
+    assert [r for r in registered + confirmed if not isinstance(r, Registration)] == []
+    assert sorted(r.status for r in registered) == ["held"] * 3 + ["waitlisted"] * 17
+    assert workshop.registrations.taking_seats(timezone.now()).count() == 10
+    assert lunch.registrations.filter(holds_option_place()).count() == 2
+    assert sum(len(r.dropped_options) for r in confirmed) == 18

@@ -67,6 +67,14 @@ class WorkshopAdmin(program_admin.WorkshopAdmin):
             return None
         return queryset.get()
 
+    def get_readonly_fields(self, request, obj=None):
+        # The capacity decides who has a seat: raising it promotes the waiting list (emails go
+        # out). That is the registrations' business, not a program editor's.
+        readonly = super().get_readonly_fields(request, obj)
+        if request.user.has_perm("registration.change_registration"):
+            return readonly
+        return [*readonly, "capacity"]
+
     def edition_started(self, source, edition):
         services.copy_options(source, edition)
 

@@ -62,6 +62,20 @@ def test_program_editor_edits_the_program_but_not_editions_registrations_or_emai
     assert "program.change_speaker" in every_program_permission
 
 
+def test_program_editor_sees_the_capacity_but_cannot_change_it(
+    client, open_workshop, django_user_model
+):
+    editor = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    editor.groups.add(Group.objects.get(name="program editor"))
+    client.force_login(editor)
+
+    page = client.get(reverse("admin:program_workshop_change", args=[open_workshop.pk]))
+
+    assert page.status_code == 200
+    assert 'name="name"' in page.content.decode()
+    assert 'name="capacity"' not in page.content.decode()
+
+
 def test_registration_desk_uses_the_desk_and_sees_registrations_only():
     assert _permissions("registration desk") == {
         "registration.use_desk",

@@ -214,3 +214,21 @@ def test_custom_admin_page_refused_without_its_permission(
     assert [response.status_code for response in responses] == [403, 403]
     assert _snapshot() == before
     assert mail.outbox == []
+
+
+def test_announcement_send_buttons_refused_without_change_permission(
+    refused_client, content, django_capture_on_commit_callbacks
+):
+    announcement = Announcement.objects.get()
+    url = reverse("admin:registration_announcement_change", args=[announcement.pk])
+    before = _snapshot()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        responses = [
+            refused_client.post(url, {"subject": "Coffee", "body": "Hello", button: "1"})
+            for button in ("_test", "_send")
+        ]
+
+    assert [response.status_code for response in responses] == [403, 403]
+    assert _snapshot() == before
+    assert mail.outbox == []

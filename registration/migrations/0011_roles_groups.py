@@ -21,9 +21,11 @@ GROUPS = ["organizer", "program editor", "registration desk", "reviewer"]
 def create_roles(apps, schema_editor):
     for app_config in apps.get_app_configs():
         # The historical app registry has no models module; create_permissions skips those.
+        # (tests.registration.conftest.roles runs this with the real registry: restore it.)
+        models_module = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

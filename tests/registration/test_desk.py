@@ -103,7 +103,13 @@ def test_desk_refuses_a_staff_account_without_the_desk_permission(
 
 
 def test_desk_lets_a_volunteer_of_the_registration_desk_group_check_people_in(
-    client, open_workshop, sign_up, desk_day, django_user_model, django_capture_on_commit_callbacks
+    roles,
+    client,
+    open_workshop,
+    sign_up,
+    desk_day,
+    django_user_model,
+    django_capture_on_commit_callbacks,
 ):
     andre = sign_up(open_workshop, first_name="André", last_name="Lefèvre", enforce_deadline=False)
     volunteer = django_user_model.objects.create_user("volunteer", password="x", is_staff=True)

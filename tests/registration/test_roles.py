@@ -15,7 +15,7 @@ from program.models import Workshop
 from registration.models import Announcement
 from tests.factories import OrganizerFactory, PosterFactory, SessionFactory, SpeakerFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
 
 OUR_APPS = ["program", "registration", "mail"]
 

@@ -4,7 +4,7 @@ hook here keeps calendars or cached pages in step."""
 import datetime as dt
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
@@ -147,7 +147,7 @@ class WorkshopAdmin(admin.ModelAdmin):
     actions = ["start_next_edition", "publish", "unpublish"]
     change_form_template = "admin/program/workshop/change_form.html"
 
-    @admin.action(description=_("Publish the selected editions"))
+    @admin.action(description=_("Publish the selected editions"), permissions=["change"])
     def publish(self, request, queryset):
         count = queryset.update(published=True)
         self.message_user(
@@ -157,7 +157,10 @@ class WorkshopAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Make the selected editions drafts again (hidden from the public)"))
+    @admin.action(
+        description=_("Make the selected editions drafts again (hidden from the public)"),
+        permissions=["change"],
+    )
     def unpublish(self, request, queryset):
         count = queryset.update(published=False)
         self.message_user(
@@ -167,7 +170,10 @@ class WorkshopAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Start the next edition from the selected one"))
+    # Starting an edition adds one: the same permission as its form (next_edition_view).
+    @admin.action(
+        description=_("Start the next edition from the selected one"), permissions=["add"]
+    )
     def start_next_edition(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(
@@ -182,9 +188,9 @@ class WorkshopAdmin(admin.ModelAdmin):
 
     def next_edition_view(self, request, pk):
         """Ask for the new name, acronym, address and first day; copy the rest (a draft)."""
-        source = get_object_or_404(Workshop, pk=pk)
         if not self.has_add_permission(request):
-            return redirect("admin:program_workshop_change", pk)
+            raise PermissionDenied
+        source = get_object_or_404(Workshop, pk=pk)
         initial = {
             "name": source.name,
             "acronym": services.suggest_next(source.acronym),
@@ -349,11 +355,14 @@ class SpeakerAdmin(admin.ModelAdmin):
             return gettext("Save the speaker first.")
         return format_html("<code>{}</code>", speaker_link(speaker))
 
-    @admin.action(description=_("Send their personal link"))
+    @admin.action(description=_("Send their personal link"), permissions=["change"])
     def send_link(self, request, queryset):
         report_links(self, request, *services.send_speaker_links(queryset))
 
-    @admin.action(description=_("Revoke and send a new link (the old one stops working)"))
+    @admin.action(
+        description=_("Revoke and send a new link (the old one stops working)"),
+        permissions=["change"],
+    )
     def revoke_and_send_link(self, request, queryset):
         report_links(self, request, *services.revoke_speaker_links(queryset))
 
@@ -382,7 +391,10 @@ class TalkAdmin(admin.ModelAdmin):
         session = getattr(obj, "session", None)
         return ", ".join(slot_day_and_time(session)) if session else gettext("to be announced")
 
-    @admin.action(description=_("Lock text: speakers can no longer change title and abstract"))
+    @admin.action(
+        description=_("Lock text: speakers can no longer change title and abstract"),
+        permissions=["change"],
+    )
     def lock_text(self, request, queryset):
         count = queryset.update(text_locked=True)
         self.message_user(
@@ -396,7 +408,10 @@ class TalkAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Unlock text: speakers can change title and abstract again"))
+    @admin.action(
+        description=_("Unlock text: speakers can change title and abstract again"),
+        permissions=["change"],
+    )
     def unlock_text(self, request, queryset):
         count = queryset.update(text_locked=False)
         self.message_user(
@@ -406,7 +421,13 @@ class TalkAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Send their speakers their personal links"))
+    def has_speaker_links_permission(self, request):
+        """The speakers' links are the speakers' (SpeakerAdmin's actions need the same)."""
+        return request.user.has_perm("program.change_speaker")
+
+    @admin.action(
+        description=_("Send their speakers their personal links"), permissions=["speaker_links"]
+    )
     def send_speaker_links(self, request, queryset):
         speakers = Speaker.objects.filter(talks__in=queryset).distinct()
         report_links(self, request, *services.send_speaker_links(speakers))

@@ -228,6 +228,13 @@ class Registration(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["workshop", "status"])]
+        # Two things the model's own add/change/view do not say: working at the check-in desk
+        # (search, tick in, add walk-ins) without the admin, and taking everyone's personal data
+        # away in a file (the CSV, the badges, the sign-in sheets).
+        permissions = [
+            ("use_desk", "Can use the check-in desk and add walk-ins"),
+            ("export_registration", "Can download registrations (CSV, badges, sign-in sheets)"),
+        ]
 
     def __str__(self):
         return f"{self.full_name} <{self.email}>"

@@ -7,7 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -315,14 +315,18 @@ class ParticipantListView(WorkshopMixin, ListView):
         )
 
 
-# The check-in desk: organizers only (staff accounts), on a phone at the entrance.
+# The check-in desk: staff accounts allowed to use it (the "registration desk" group, organizers),
+# on a phone at the entrance.
 
 
 class DeskMixin(PersonalPageMixin, WorkshopMixin):
-    """A desk page of the request's edition; anyone but staff goes to the admin's login."""
+    """A desk page of the request's edition; anyone but staff goes to the admin's login, and a
+    staff account without registration.use_desk is refused (403)."""
 
     @method_decorator(staff_member_required)
     def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("registration.use_desk"):
+            raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def default_day(self) -> dt.date:

@@ -275,7 +275,8 @@ class AnnouncementAdmin(admin.ModelAdmin):
         )
 
 
-@admin.action(description=_("Write an announcement to the selected"))
+# RegistrationAdmin.has_announce_permission: may add an announcement.
+@admin.action(description=_("Write an announcement to the selected"), permissions=["announce"])
 def write_announcement(modeladmin, request, queryset):
     """RegistrationAdmin's action: the announcement form, addressed to those selected."""
     workshops = set(queryset.values_list("workshop_id", flat=True))

@@ -11,7 +11,7 @@ from program import admin as program_admin
 from program.models import Workshop
 
 from .. import documents, services
-from .registrations import OptionInline
+from .registrations import OptionInline, may_export
 
 admin.site.unregister(Workshop)
 
@@ -24,7 +24,12 @@ class WorkshopAdmin(program_admin.WorkshopAdmin):
     inlines = [*program_admin.WorkshopAdmin.inlines, OptionInline]
     actions = [*program_admin.WorkshopAdmin.actions, "badges", "sign_in_sheets"]
 
-    @admin.action(description=_("Name badges of the confirmed participants (PDF)"))
+    def has_export_permission(self, request):
+        return may_export(request)
+
+    @admin.action(
+        description=_("Name badges of the confirmed participants (PDF)"), permissions=["export"]
+    )
     def badges(self, request, queryset):
         workshop = self._one(request, queryset)
         if workshop is None:
@@ -36,7 +41,7 @@ class WorkshopAdmin(program_admin.WorkshopAdmin):
         pdf = documents.badges_pdf(edition=workshop.acronym, people=people)
         return _pdf_response(pdf, f"{workshop.slug}-badges.pdf")
 
-    @admin.action(description=_("Sign-in sheets, one per day (PDF)"))
+    @admin.action(description=_("Sign-in sheets, one per day (PDF)"), permissions=["export"])
     def sign_in_sheets(self, request, queryset):
         workshop = self._one(request, queryset)
         if workshop is None:
@@ -61,6 +66,14 @@ class WorkshopAdmin(program_admin.WorkshopAdmin):
             self.message_user(request, gettext("Select one edition."), messages.WARNING)
             return None
         return queryset.get()
+
+    def get_readonly_fields(self, request, obj=None):
+        # The capacity decides who has a seat: raising it promotes the waiting list (emails go
+        # out). That is the registrations' business, not a program editor's.
+        readonly = super().get_readonly_fields(request, obj)
+        if request.user.has_perm("registration.change_registration"):
+            return readonly
+        return [*readonly, "capacity"]
 
     def edition_started(self, source, edition):
         services.copy_options(source, edition)

@@ -256,6 +256,15 @@ class OptionInline(admin.TabularInline):
         return formset
 
 
+def may_export(request) -> bool:
+    """Everyone's personal data in a file that leaves the site (the CSV, the badges, the sign-in
+    sheets): seeing them in the admin is not enough, it takes registration.export_registration,
+    which only the organizers have."""
+    return request.user.has_perms(
+        ["registration.view_registration", "registration.export_registration"]
+    )
+
+
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
     form = RegistrationAdminForm
@@ -489,7 +498,14 @@ class RegistrationAdmin(admin.ModelAdmin):
         """Every email sent to the person, newest first, with its state; the list of them."""
         return emails_of(obj)
 
-    @admin.action(description=_("Export selected registrations as CSV"))
+    def has_export_permission(self, request):
+        return may_export(request)
+
+    def has_announce_permission(self, request):
+        """Writing to those selected is writing an announcement."""
+        return request.user.has_perm("registration.add_announcement")
+
+    @admin.action(description=_("Export selected registrations as CSV"), permissions=["export"])
     def export_csv(self, request, queryset):
         registrations = list(queryset.select_related("workshop").order_by("created_at", "pk"))
         workshops = sorted({r.workshop for r in registrations}, key=lambda w: w.starts_on)
@@ -540,7 +556,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             writer.writerow([_defuse_formula(value) for value in row])
         return response
 
-    @admin.action(description=_("Resend the email of their current state"))
+    @admin.action(description=_("Resend the email of their current state"), permissions=["change"])
     def resend_email(self, request, queryset):
         kinds = {
             Registration.Status.CONFIRMED: EmailKind.CONFIRMED,
@@ -560,7 +576,9 @@ class RegistrationAdmin(admin.ModelAdmin):
             request, gettext("%(count)s email(s) queued.") % {"count": count}, messages.SUCCESS
         )
 
-    @admin.action(description=_("Cancel selected registrations (frees their seats)"))
+    @admin.action(
+        description=_("Cancel selected registrations (frees their seats)"), permissions=["change"]
+    )
     def cancel_registrations(self, request, queryset):
         selected = list(queryset)
         cancelled = 0
@@ -583,7 +601,10 @@ class RegistrationAdmin(admin.ModelAdmin):
             }
         self.message_user(request, message, messages.SUCCESS)
 
-    @admin.action(description=_("Promote selected from the waiting list (if seats are free)"))
+    @admin.action(
+        description=_("Promote selected from the waiting list (if seats are free)"),
+        permissions=["change"],
+    )
     def promote_registrations(self, request, queryset):
         for registration in queryset:
             try:
@@ -597,7 +618,10 @@ class RegistrationAdmin(admin.ModelAdmin):
                     messages.SUCCESS,
                 )
 
-    @admin.action(description=_("Confirm the address of selected (the person could not click)"))
+    @admin.action(
+        description=_("Confirm the address of selected (the person could not click)"),
+        permissions=["change"],
+    )
     def confirm_addresses(self, request, queryset):
         confirmed = []
         for registration in queryset:

@@ -6,17 +6,22 @@ registrations fill it.
 """
 
 import datetime as dt
+import importlib
 import itertools
 import signal
 import socket
 import zoneinfo
+from pathlib import Path
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
 
 from program.models import Session, Workshop
+from registration import migrations as registration_migrations
 from registration import services
 from registration.models import Option, Registration
 
@@ -209,3 +214,15 @@ def run_db_worker():
                 signal.signal(sig, handler)
 
     return run
+
+
+@pytest.fixture
+def roles(db):
+    """The groups of the roles, as the migration made them. A transactional test (a real server,
+    parallel connections) empties every table when it ends, migrations' rows too: then they are
+    made again, by the migration's own function."""
+    if Group.objects.filter(name="organizer").exists():
+        return
+    [path] = Path(registration_migrations.__path__[0]).glob("*_roles_groups.py")
+    migration = importlib.import_module(f"registration.migrations.{path.stem}")
+    migration.create_roles(django_apps, schema_editor=None)

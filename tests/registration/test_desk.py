@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 
@@ -65,6 +66,67 @@ def test_desk_for_a_participant_account_without_staff_status_redirects_to_login(
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
     assert not CheckIn.objects.exists()
+
+
+WALK_IN = {
+    "first_name": "Zoë",
+    "last_name": "Walker",
+    "email": "zoe@example.org",
+    "affiliation": "INRIA Bordeaux",
+    "position": "postdoc",
+    "day": "2024-11-26",
+    "privacy_consent": "on",
+}
+
+
+def test_desk_refuses_a_staff_account_without_the_desk_permission(
+    client, people, desk_day, django_user_model, django_capture_on_commit_callbacks
+):
+    staff = django_user_model.objects.create_user("helper", password="x", is_staff=True)
+    client.force_login(staff)
+    tick = {"registration": people["andre"].pk, "day": "2024-11-26"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        responses = [
+            client.get("/desk/", {"q": "lef"}),
+            client.post("/desk/check-in/", tick),
+            client.post("/desk/undo/", tick),
+            client.get("/desk/walk-in/"),
+            client.post("/desk/walk-in/", WALK_IN),
+        ]
+
+    assert [response.status_code for response in responses] == [403] * 5
+    assert "Lefèvre" not in responses[0].content.decode()
+    assert not CheckIn.objects.exists()
+    assert not Registration.objects.filter(last_name="Walker").exists()
+    assert mail.outbox == []
+
+
+def test_desk_lets_a_volunteer_of_the_registration_desk_group_check_people_in(
+    roles,
+    client,
+    open_workshop,
+    sign_up,
+    desk_day,
+    django_user_model,
+    django_capture_on_commit_callbacks,
+):
+    andre = sign_up(open_workshop, first_name="André", last_name="Lefèvre", enforce_deadline=False)
+    volunteer = django_user_model.objects.create_user("volunteer", password="x", is_staff=True)
+    volunteer.groups.add(Group.objects.get(name="registration desk"))
+    client.force_login(volunteer)
+
+    search = client.get("/desk/", {"q": "lef", "day": "2024-11-26"})
+    client.post("/desk/check-in/", {"registration": andre.pk, "day": "2024-11-26"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/desk/walk-in/", WALK_IN)
+
+    assert "André Lefèvre" in _html(search)
+    assert set(CheckIn.objects.values_list("registration__last_name", "checked_in_by")) == {
+        ("Lefèvre", volunteer.pk),
+        ("Walker", volunteer.pk),
+    }
+    assert [m.to for m in mail.outbox] == [["zoe@example.org"]]
 
 
 def test_desk_at_the_edition_address_shows_that_edition(admin_client, open_workshop, desk_day):

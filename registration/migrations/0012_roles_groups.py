@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
         ("mail", "0001_initial"),
         ("program", "0012_speakers_emails_in_the_outbox"),
-        ("registration", "0010_deliveries_in_the_outbox"),
+        ("registration", "0011_holds_client_address"),
     ]
 
     operations = [

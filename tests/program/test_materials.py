@@ -52,6 +52,12 @@ def pdf_bytes(title: str = "Low-rank slides") -> bytes:
     ]
     text = b"BT /F1 12 Tf 10 50 Td (" + title.encode("latin-1") + b") Tj ET"
     objects[3] = b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream"
+    return pdf_of(objects)
+
+
+def pdf_of(objects: list[bytes]) -> bytes:
+    """A PDF of these objects (numbered from 1, the first the catalog), with its cross-reference
+    table and offsets."""
     out = b"%PDF-1.4\n"
     offsets = []
     for number, body in enumerate(objects, start=1):

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from program.materials import MaterialForm
 from program.models import Material, Talk
 
-from .test_materials import errors, pdf_bytes, saved_material, upload
+from .test_materials import errors, pdf_bytes, pdf_of, saved_material, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -23,20 +23,7 @@ REFUSED = "This PDF contains JavaScript or an action that launches a program"
 def classic_pdf(catalog: bytes, *more: bytes) -> bytes:
     """A one-page PDF, object by object, with a cross-reference table: objects 1 (`catalog`),
     2 (pages), 3 (the page), then `more` from 4 on."""
-    objects = [catalog, PAGES, PAGE, *more]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return out
+    return pdf_of([catalog, PAGES, PAGE, *more])
 
 
 def compressed_pdf(catalog: bytes, *more: bytes) -> bytes:

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.apps import apps as django_apps
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from program.models import Session, Workshop
@@ -136,6 +137,21 @@ def register_data() -> dict:
         "dietary_requirements": "Vegetarian",
         "listed_publicly": False,
     }
+
+
+@pytest.fixture
+def andre(open_workshop, register_data) -> Registration:
+    """André registered (register_data) for the open workshop."""
+    return services.register(open_workshop, **register_data)
+
+
+@pytest.fixture
+def organizer_client(db) -> Client:
+    """A client logged in as a superuser: the organizer of every admin page."""
+    organizer = User.objects.create_superuser("orga", "orga@example.org", "not-used")
+    client = Client()
+    client.force_login(organizer)
+    return client
 
 
 @pytest.fixture

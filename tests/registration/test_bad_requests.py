@@ -26,19 +26,6 @@ pytestmark = pytest.mark.django_db
 BAD_REQUEST = "That request could not be understood"
 
 
-@pytest.fixture
-def andre(open_workshop, register_data) -> Registration:
-    return services.register(open_workshop, **register_data)
-
-
-@pytest.fixture
-def organizer_client(db) -> Client:
-    organizer = User.objects.create_superuser("orga", "orga@example.org", "not-used")
-    client = Client()
-    client.force_login(organizer)
-    return client
-
-
 def _assert_bad_request(response):
     assert response.status_code == 400
     assert f"<h1>{BAD_REQUEST}</h1>" in response.content.decode()

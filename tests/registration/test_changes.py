@@ -9,7 +9,6 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from registration import services
-from registration.models import Registration
 
 from ..factories import OptionFactory
 from .conftest import PARIS
@@ -48,11 +47,6 @@ def _post_data(registration, **changed) -> dict:
     if answers["listed_publicly"]:
         data["listed_publicly"] = "on"
     return data
-
-
-@pytest.fixture
-def andre(open_workshop, register_data) -> Registration:
-    return services.register(open_workshop, **register_data)
 
 
 # The service.

@@ -388,18 +388,7 @@ def test_walk_in_with_a_free_seat_is_confirmed_checked_in_and_emailed(
 
 
 def test_walk_in_when_full_is_refused_and_keeps_the_answers(admin_client, people, desk_day):
-    response = admin_client.post(
-        "/desk/walk-in/",
-        {
-            "first_name": "Zoë",
-            "last_name": "Walker",
-            "email": "zoe@example.org",
-            "affiliation": "INRIA Bordeaux",
-            "position": "postdoc",
-            "day": "2024-11-26",
-            "privacy_consent": "on",
-        },
-    )
+    response = admin_client.post("/desk/walk-in/", WALK_IN)
 
     html = _html(response)
     assert response.status_code == 200

@@ -5,11 +5,8 @@ on it where PostgreSQL finds nothing; every such number is refused before it rea
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import User
-from django.test import Client
 from django.utils.html import escape
 
-from registration import services
 from registration.models import Announcement, Registration
 
 from ..factories import paris_time
@@ -18,19 +15,6 @@ pytestmark = pytest.mark.django_db
 
 HUGE = "99999999999999999999"
 NOT_AN_OPTION = f"Select a valid choice. {HUGE} is not one of the available choices."
-
-
-@pytest.fixture
-def andre(open_workshop, register_data) -> Registration:
-    return services.register(open_workshop, **register_data)
-
-
-@pytest.fixture
-def organizer_client(db) -> Client:
-    organizer = User.objects.create_superuser("orga", "orga@example.org", "not-used")
-    client = Client()
-    client.force_login(organizer)
-    return client
 
 
 @pytest.mark.parametrize("value", [HUGE, f"-{HUGE}", str(2**63)])

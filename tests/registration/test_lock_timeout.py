@@ -10,6 +10,7 @@ its busy timeout: that test shows the page and that nothing is written, the Post
 bounded wait itself.
 """
 
+import contextlib
 import sqlite3
 import threading
 import time
@@ -45,6 +46,18 @@ def _form(workshop: Workshop, email: str = "andre@example.org") -> dict:
     """The answers as the public form posts them."""
     days = [day.isoformat() for day in workshop.days]
     return _answers(email) | {"days": days, "privacy_consent": "on", "website": ""}
+
+
+@contextlib.contextmanager
+def _write_lock_held_elsewhere():
+    """Another connection to the SQLite test database holds its write lock meanwhile."""
+    other = sqlite3.connect(connection.settings_dict["NAME"], uri=True, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
 
 
 def _assert_busy_page(response, *, retry_after: str, language: str = "en") -> None:
@@ -105,9 +118,7 @@ def test_a_change_while_another_connection_holds_the_write_lock_gets_the_busy_pa
     settings.REGISTRATION_LOCK_TIMEOUT_SECONDS = 2.5
     workshop = make_open_workshop(capacity=10)
     andre = services.register(workshop, **_answers())
-    other = sqlite3.connect(connection.settings_dict["NAME"], uri=True, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
-    try:
+    with _write_lock_held_elsewhere():
         if page == "register":
             response = client.post(
                 "/register/", _form(workshop, "kim@example.org"), HTTP_ACCEPT_LANGUAGE=language
@@ -116,9 +127,6 @@ def test_a_change_while_another_connection_holds_the_write_lock_gets_the_busy_pa
             response = client.post(
                 f"/registration/{andre.token}/cancel/", HTTP_ACCEPT_LANGUAGE=language
             )
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
 
     _assert_busy_page(response, retry_after="3", language=language)
     andre.refresh_from_db()
@@ -137,16 +145,11 @@ def test_a_write_outside_the_registration_lock_that_waits_as_long_gets_the_busy_
     settings.REGISTRATION_LOCK_TIMEOUT_SECONDS = 0.5
     workshop = make_open_workshop(capacity=10)
     andre = services.register(workshop, **_answers())
-    other = sqlite3.connect(connection.settings_dict["NAME"], uri=True, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
-    try:
+    with _write_lock_held_elsewhere():
         response = admin_client.post(
             "/desk/check-in/",
             {"registration": andre.pk, "day": workshop.starts_on.isoformat()},
         )
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
 
     _assert_busy_page(response, retry_after="1")
     assert not andre.check_ins.exists()

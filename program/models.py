@@ -121,8 +121,9 @@ class Workshop(models.Model):
     """One edition of the workshop: the single source of truth for every public page."""
 
     # The parts of the Info page (/info/): its admin fieldset, and whether the menu links it.
+    # The venue's name and address are not among them: every page shows those (the header, the
+    # program, calendars), so they do not make an Info page by themselves.
     PRACTICAL_INFORMATION_FIELDS = (
-        "venue_street_address",
         "venue_room",
         "info_getting_there",
         "info_transport",
@@ -168,7 +169,16 @@ class Workshop(models.Model):
         help_text=_("Times on the site and in calendars are shown in this zone."),
     )
     venue_name = models.CharField(max_length=200)
-    venue_address = models.CharField(max_length=300)
+    # One address, wherever the venue is shown: every page's footer, the Info page, calendars'
+    # LOCATION, emails, the exports (a second one for the Info page disagreed with it).
+    venue_address = models.CharField(
+        _("venue address"),
+        max_length=300,
+        help_text=_(
+            "As people should type it into a map, shown after the venue's name on every page, "
+            "in calendars and emails, e.g. 13 rue Michel Ney, 54000 Nancy, France."
+        ),
+    )
     venue_directions_url = models.URLField(_("directions link"), max_length=500, blank=True)
     capacity = models.PositiveIntegerField(help_text=_("How many people can attend."))
     registration_opens_at = models.DateTimeField(
@@ -224,12 +234,6 @@ class Workshop(models.Model):
         help_text=_("How to reach the organizers, shown as written (it may be a pattern)."),
     )
     # The practical information page (/<edition>/info/): Markdown, rendered to safe HTML.
-    venue_street_address = models.CharField(
-        _("street address"),
-        max_length=300,
-        blank=True,
-        help_text=_("E.g. 13 rue Michel Ney, Nancy."),
-    )
     venue_room = models.CharField(_("room"), max_length=200, blank=True)
     info_getting_there = models.TextField(_("how to get there"), blank=True)
     info_transport = models.TextField(_("transport"), blank=True)

@@ -457,7 +457,7 @@ class SessionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("what"))
     def what(self, session):
-        return session.display_title
+        return session.plain_title
 
     def get_changeform_initial_data(self, request):
         """A slot added from an edition's timetable belongs to that edition."""

@@ -25,6 +25,8 @@ from django.utils.timezone import now
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .text import plain_text
+
 # White space but the no-break spaces that French puts before : ; ? ! (a title keeps them).
 BREAKABLE_SPACE = re.compile(r"(?:(?![\u00a0\u202f])\s)+")
 
@@ -499,7 +501,7 @@ class Talk(models.Model):
         ]
 
     def __str__(self):
-        return self.display_title
+        return self.plain_title
 
     def get_absolute_url(self):
         return reverse(
@@ -512,7 +514,13 @@ class Talk(models.Model):
 
     @property
     def display_title(self) -> str:
+        """The title as written, `$…$` math and all: for pages that typeset it (KaTeX)."""
         return self.title or gettext("Title to be announced")
+
+    @property
+    def plain_title(self) -> str:
+        """The title wherever no math is typeset (text.plain_text)."""
+        return plain_text(self.display_title)
 
 
 class SessionQuerySet(models.QuerySet):
@@ -570,7 +578,7 @@ class Session(models.Model):
 
     def __str__(self):
         starts = timezone.localtime(self.starts_at, self.workshop.tzinfo)
-        return f"{self.display_title} ({starts:%a %d %b %H:%M})"
+        return f"{self.plain_title} ({starts:%a %d %b %H:%M})"
 
     def get_absolute_url(self):
         if self.talk_id:
@@ -646,7 +654,7 @@ class Session(models.Model):
                 messages.append(
                     gettext("This slot overlaps “%(title)s” (%(day)s, %(starts)s–%(ends)s).")
                     % {
-                        "title": other.display_title,
+                        "title": other.plain_title,
                         "day": dateformat.format(starts, "l j F"),
                         "starts": f"{starts:%H:%M}",
                         "ends": f"{ends:%H:%M}",
@@ -659,6 +667,10 @@ class Session(models.Model):
         if self.talk_id:
             return self.talk.display_title
         return self.title or self.get_kind_display()
+
+    @property
+    def plain_title(self) -> str:
+        return plain_text(self.display_title)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -693,7 +705,7 @@ class Poster(models.Model):
         ]
 
     def __str__(self):
-        return self.title or gettext("Poster %(number)s") % {"number": self.number}
+        return self.plain_title or gettext("Poster %(number)s") % {"number": self.number}
 
     def get_absolute_url(self):
         posters = reverse("program:poster-list", kwargs={"edition": self.workshop.slug})
@@ -701,6 +713,11 @@ class Poster(models.Model):
 
     def clean(self):
         self.title = one_line(self.title)  # as a talk's
+
+    @property
+    def plain_title(self) -> str:
+        """The title (blank while to be announced) wherever no math is typeset."""
+        return plain_text(self.title)
 
 
 def material_upload_to(material: "Material", filename: str) -> str:

@@ -137,7 +137,7 @@ class TextLocked(Exception):
             "The organizers have locked the title and abstract of “%(title)s”, so your change "
             "to them was not saved, nor anything else on this page. To change them, write to "
             "the organizers."
-        ) % {"title": talk.display_title}
+        ) % {"title": talk.plain_title}
 
 
 class NotYourMaterial(Exception):

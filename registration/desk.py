@@ -149,7 +149,7 @@ def desk_closed_because(workshop: Workshop, *, now: dt.datetime | None = None) -
             % values
         )
     return (
-        gettext("Today (%(today)s) is not a day of %(acronym)s: check-in closed on %(last_day)s.")
+        gettext("Today (%(today)s) is not a day of %(acronym)s: its last day was %(last_day)s.")
         % values
     )
 

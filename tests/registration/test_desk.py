@@ -505,12 +505,12 @@ def test_export_csv_before_the_workshop_has_no_arrival_columns(admin_client, peo
         (
             # Still 27 November in UTC, already 28 November in Paris.
             dt.datetime(2024, 11, 28, 0, 30, tzinfo=PARIS),
-            "Today (28 November) is not a day of LoRAINNe'24: check-in closed on "
+            "Today (28 November) is not a day of LoRAINNe'24: its last day was "
             "Wednesday 27 November 2024.",
         ),
         (
             dt.datetime(2024, 12, 4, 10, 0, tzinfo=PARIS),
-            "Today (4 December) is not a day of LoRAINNe'24: check-in closed on "
+            "Today (4 December) is not a day of LoRAINNe'24: its last day was "
             "Wednesday 27 November 2024.",
         ),
     ],

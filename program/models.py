@@ -25,6 +25,8 @@ from django.utils.timezone import now
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .placeholders import BRACES_HELP, fill_placeholders
+
 # White space but the no-break spaces that French puts before : ; ? ! (a title keeps them).
 BREAKABLE_SPACE = re.compile(r"(?:(?![\u00a0\u202f])\s)+")
 
@@ -85,9 +87,9 @@ def validate_edition_slug(value: str) -> None:
         )
 
 
-# Texts that mention a date name it by a placeholder, filled from the edition's row when shown:
-# a text copied into the next edition cannot keep last year's dates.
-DATE_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# Texts that mention a date name it by a placeholder, filled from the edition's row when shown
+# (placeholders.fill_placeholders): a text copied into the next edition cannot keep last year's
+# dates.
 DATE_PLACEHOLDERS = {
     "first_day": _("the first day, e.g. 26 November"),
     "last_day": _("the last day, e.g. 27 November"),
@@ -95,12 +97,13 @@ DATE_PLACEHOLDERS = {
     "dates": _("the dates, e.g. 26–27 November 2024"),
 }
 DATE_TEXT_HELP = format_lazy(
-    "{intro} {placeholders}",
+    "{intro} {placeholders}. {braces}",
     intro=_("Write dates as placeholders, filled from this edition:"),
     placeholders=format_lazy(
         ", ".join(f"{{{{{name}}}}} ({{{name}}})" for name in DATE_PLACEHOLDERS),
         **DATE_PLACEHOLDERS,
     ),
+    braces=BRACES_HELP,
 )
 
 
@@ -154,7 +157,7 @@ class Workshop(models.Model):
     schedule_note = models.TextField(
         blank=True,
         help_text=format_lazy(
-            "{} {}.",
+            "{} {}",
             _("A word on the timetable shown above it, e.g. when it starts and ends."),
             DATE_TEXT_HELP,
         ),
@@ -180,7 +183,7 @@ class Workshop(models.Model):
             "time zone."
         )
     )
-    registration_terms = models.TextField(help_text=format_lazy("{}.", DATE_TEXT_HELP))
+    registration_terms = models.TextField(help_text=DATE_TEXT_HELP)
     changes_deadline = models.DateField(
         null=True,
         blank=True,
@@ -258,13 +261,10 @@ class Workshop(models.Model):
     def clean(self):
         errors = {}
         for field in ("schedule_note", "registration_terms"):
-            unknown = sorted(
-                set(DATE_PLACEHOLDER.findall(getattr(self, field))) - set(DATE_PLACEHOLDERS)
-            )
-            if unknown:
+            if unknown := fill_placeholders(getattr(self, field), DATE_PLACEHOLDERS).unknown:
                 errors[field] = ValidationError(
-                    format_lazy("{} {}.", _("Unknown placeholder %(unknown)s."), DATE_TEXT_HELP),
-                    params={"unknown": ", ".join(f"{{{name}}}" for name in unknown)},
+                    format_lazy("{} {}", _("Unknown placeholder %(unknown)s."), DATE_TEXT_HELP),
+                    params={"unknown": ", ".join(unknown)},
                 )
         if errors:
             raise ValidationError(errors)
@@ -293,7 +293,7 @@ class Workshop(models.Model):
                 "deadline": dateformat.format(self.registration_deadline, "j F"),
                 "dates": self.date_range,
             }
-        return DATE_PLACEHOLDER.sub(lambda match: values.get(match[1], match[0]), text)
+        return fill_placeholders(text, values).text
 
     @property
     def schedule_note_text(self) -> str:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from program.models import Poster, Session, Speaker, Talk, Workshop
@@ -17,7 +18,14 @@ from registration.forms import day_label
 from registration.models import CheckIn, Registration
 
 from ..factories import paris_time
-from .conftest import JEREMY, PHONE, fill_registration_form, personal_link, skip_or_fail
+from .conftest import (
+    JEREMY,
+    PHONE,
+    fill_registration_form,
+    move_workshop,
+    personal_link,
+    skip_or_fail,
+)
 
 COHEN_TALK = "Implicit Regularization in Regularized (Nonnegative) Low-Rank Approximations"
 # The seed's talk abstracts have no math (only poster 3's has): the journey adds two formulas.
@@ -459,6 +467,9 @@ def log_in(page) -> None:
 def test_organizer_sends_an_announcement_then_ticks_two_people_in_on_a_phone(
     page, phone, open_workshop, organizer, browser_errors
 ):
+    # The first morning of the workshop: the desk ticks people in only on a day of the edition.
+    today = timezone.localdate(timezone=open_workshop.tzinfo)
+    move_workshop(open_workshop, today, deadline=today)
     people = [
         services.register(
             open_workshop,
@@ -485,6 +496,10 @@ def test_organizer_sends_an_announcement_then_ticks_two_people_in_on_a_phone(
     page.locator("#id_body").fill("Dear {name},\n\nwe meet in room 120. Your registration: {link}")
     page.locator("input[name=_continue]").click()
     expect(page.locator(".announcement-preview")).to_contain_text("Dear Jérémy,")
+    recipients = page.locator(".announcement-recipients li")
+    expect(recipients).to_have_text(
+        [f"{p.full_name} <{p.email}>" for p in people]  # who gets it, in registration order
+    )
     page.get_by_role("button", name="Send to 3 people").click()
     expect(page.locator(".messagelist .success")).to_be_visible()
     assert sorted(message.to[0] for message in mail.outbox) == sorted(p.email for p in people)

@@ -161,7 +161,9 @@ class NextEditionForm(forms.Form):
     slug = forms.SlugField(
         label=_("Slug"),
         validators=[validate_edition_slug],
-        help_text=_("The edition's address on the site, /<slug>/: for example 2025 or lorainne25."),
+        help_text=_(
+            "The last part of the edition's address on the site: lorainne25 for /lorainne25/."
+        ),
     )
     starts_on = forms.DateField(label=_("First day"), widget=AdminDateWidget)
     copy_speakers = forms.BooleanField(

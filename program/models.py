@@ -137,8 +137,8 @@ class Workshop(models.Model):
         unique=True,
         validators=[validate_edition_slug],
         help_text=_(
-            "The edition's address on the site: /<slug>/, e.g. 2025. Never change it once "
-            "published: links and calendars point to it."
+            "The last part of the edition's address on the site: 2025 for /2025/. Never "
+            "change it once published: links and calendars point to it."
         ),
     )
     published = models.BooleanField(

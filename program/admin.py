@@ -65,7 +65,8 @@ class SessionInline(admin.TabularInline):
 
 class MaterialInline(admin.TabularInline):
     """A talk's or a poster's PDFs and links, checked and named as on the speakers' own page
-    (program/materials.py). To replace a PDF, delete its line and add the new one."""
+    (program/materials.py). A PDF is replaced on its own line: the same material, so the same
+    address (a line deleted and added again would give the new file another one)."""
 
     model = Material
     form = MaterialForm

@@ -146,7 +146,7 @@ class TextLocked(Exception):
 
 class NotYourMaterial(Exception):
     message = gettext_lazy(
-        "That file or link is not one of your talk's or poster's: nothing was removed."
+        "That file or link is not one of your talk's or poster's: nothing was changed."
     )
 
 
@@ -230,6 +230,17 @@ def remove_material(speaker: Speaker, material_id: int) -> Material:
         material.delete()
         Speaker.objects.filter(pk=speaker.pk).update(answered_at=timezone.now())
     return material
+
+
+def replace_material_file(speaker: Speaker, material: Material) -> None:
+    """Save the new PDF of a file of the speaker's own talk or poster (ReplacePDFForm checked
+    and named it; raises NotYourMaterial for any other): the same material, so the same address.
+    The old file leaves the storage once this commits (models.delete_replaced_material_file)."""
+    with transaction.atomic():
+        if not speaker_materials(speaker).exclude(file="").filter(pk=material.pk).exists():
+            raise NotYourMaterial
+        material.save()
+        Speaker.objects.filter(pk=speaker.pk).update(answered_at=timezone.now())
 
 
 def send_speaker_links(speakers: Iterable[Speaker]) -> tuple[list[Speaker], list[Speaker]]:

@@ -23,6 +23,7 @@ from django.core.validators import URLValidator
 from django.http import FileResponse, Http404
 from django.utils.csp import CSP, build_policy
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
@@ -213,6 +214,9 @@ class MaterialForm(forms.ModelForm):
             _("Slides or a poster, as PDF; at most {megabytes} MB."),
             megabytes=settings.MATERIAL_MAX_MB,
         )
+        if self.instance.file:  # the admin's line of a stored PDF: a file chosen replaces it
+            replace = gettext("Choose a PDF to put in place of “%(name)s”, at the same address.")
+            self.fields["file"].widget.attrs["title"] = replace % {"name": self.instance}
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")

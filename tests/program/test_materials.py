@@ -475,6 +475,10 @@ def test_pdf_replaced_on_its_line_in_the_admin_keeps_its_address(
     old_address = old.get_absolute_url()
     data = admin_form(admin_client, talk)
     line = next(n for n in range(2) if data[f"materials-{n}-id"] == str(old.pk))
+    page = parse(admin_client.get(change_url(talk)).content)
+    assert page.find("input", name=f"materials-{line}-file").attrs["title"] == (
+        "Choose a PDF to put in place of “slides.pdf”, at the same address."
+    )
     new_pdf = pdf_bytes("Slides, corrected")
     data[f"materials-{line}-file"] = SimpleUploadedFile("slides v2.pdf", new_pdf)
 

@@ -4,6 +4,7 @@ hook here keeps calendars or cached pages in step."""
 import datetime as dt
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import QueryDict
@@ -64,7 +65,8 @@ class SessionInline(admin.TabularInline):
 
 class MaterialInline(admin.TabularInline):
     """A talk's or a poster's PDFs and links, checked and named as on the speakers' own page
-    (program/materials.py). To replace a PDF, delete its line and add the new one."""
+    (program/materials.py). A PDF is replaced on its own line: the same material, so the same
+    address (a line deleted and added again would give the new file another one)."""
 
     model = Material
     form = MaterialForm
@@ -187,7 +189,8 @@ class WorkshopAdmin(admin.ModelAdmin):
         return [path("<int:pk>/next/", view, name="program_workshop_next"), *super().get_urls()]
 
     def next_edition_view(self, request, pk):
-        """Ask for the new name, acronym, address and first day; copy the rest (a draft)."""
+        """Ask for the new name, acronym, address and first day, and whether it confirms
+        addresses; copy the rest (a draft)."""
         if not self.has_add_permission(request):
             raise PermissionDenied
         source = get_object_or_404(Workshop, pk=pk)
@@ -200,6 +203,8 @@ class WorkshopAdmin(admin.ModelAdmin):
             else source.starts_on + dt.timedelta(days=365),
         }
         form = NextEditionForm(request.POST or None, initial=initial)
+        # The admin's own markup, widgets and scripts, as on any change form.
+        adminform = helpers.AdminForm(form, form.fieldsets, {}, model_admin=self)
         if form.is_valid():
             try:
                 edition = services.start_next_edition(source, **form.cleaned_data)
@@ -223,8 +228,9 @@ class WorkshopAdmin(admin.ModelAdmin):
             % {"acronym": source.acronym},
             "source": source,
             "form": form,
+            "adminform": adminform,
             "opts": self.model._meta,
-            "media": self.media + form.media,
+            "media": self.media + adminform.media,
         }
         return TemplateResponse(request, "admin/program/workshop/next_edition.html", context)
 

@@ -154,6 +154,13 @@ class TimetableFormSet(forms.BaseInlineFormSet):
 class NextEditionForm(forms.Form):
     """What the next edition does not take from this one."""
 
+    # Its sections in the admin's own markup (admin.helpers.AdminForm), as a ModelAdmin's.
+    fieldsets = [
+        (None, {"fields": ["name", "acronym", "slug", "starts_on"]}),
+        (_("What to copy"), {"fields": ["copy_speakers", "copy_timetable"]}),
+        (_("Registration"), {"fields": ["confirm_addresses"]}),
+    ]
+
     name = forms.CharField(label=_("Name"), max_length=200)
     acronym = forms.CharField(
         label=_("Acronym"), max_length=50, help_text=_("For example LoRAINNe'25.")
@@ -161,7 +168,9 @@ class NextEditionForm(forms.Form):
     slug = forms.SlugField(
         label=_("Slug"),
         validators=[validate_edition_slug],
-        help_text=_("The edition's address on the site, /<slug>/: for example 2025 or lorainne25."),
+        help_text=_(
+            "The last part of the edition's address on the site: lorainne25 for /lorainne25/."
+        ),
     )
     starts_on = forms.DateField(label=_("First day"), widget=AdminDateWidget)
     copy_speakers = forms.BooleanField(
@@ -172,6 +181,16 @@ class NextEditionForm(forms.Form):
         label=_(
             "Copy the shape of the timetable (its slots, moved to the new days; talks to be "
             "filled in)"
+        ),
+    )
+    confirm_addresses = forms.BooleanField(
+        required=False,
+        initial=True,
+        label=_("Confirm addresses before a seat is held"),
+        help_text=_(
+            "A registration holds its seat only once the person has clicked the link sent to "
+            "their address; unconfirmed holds expire by themselves, so nobody can hoard seats. "
+            "Untick it only for an edition where registering in one step is safe."
         ),
     )
 

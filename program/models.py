@@ -14,7 +14,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, pre_save
 from django.dispatch import receiver
 from django.urls import URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern
@@ -140,8 +140,8 @@ class Workshop(models.Model):
         unique=True,
         validators=[validate_edition_slug],
         help_text=_(
-            "The edition's address on the site: /<slug>/, e.g. 2025. Never change it once "
-            "published: links and calendars point to it."
+            "The last part of the edition's address on the site: 2025 for /2025/. Never "
+            "change it once published: links and calendars point to it."
         ),
     )
     published = models.BooleanField(
@@ -776,4 +776,23 @@ def delete_material_file(sender, instance: Material, using, **kwargs) -> None:
     if instance.file:
         transaction.on_commit(
             functools.partial(instance.file.delete, save=False), using=using, robust=True
+        )
+
+
+@receiver(pre_save, sender=Material, dispatch_uid="material_file_replaced")
+def delete_replaced_material_file(
+    sender, instance: Material, using, raw=False, update_fields=None, **kwargs
+) -> None:
+    """A PDF replaced by another leaves the storage too: replacing keeps the material (its row,
+    so its address), stores the new file under a new name, and the old one would stay behind.
+    Once the replacement commits, as for a deletion (delete_material_file)."""
+    if raw or instance.pk is None or (update_fields is not None and "file" not in update_fields):
+        return
+    stored = (
+        sender.objects.using(using).filter(pk=instance.pk).values_list("file", flat=True).first()
+    )
+    # A file not committed yet is an upload, stored under a new name as this row saves.
+    if stored and (not instance.file._committed or instance.file.name != stored):
+        transaction.on_commit(
+            functools.partial(instance.file.storage.delete, stored), using=using, robust=True
         )

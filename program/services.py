@@ -38,16 +38,16 @@ def suggest_next(text: str) -> str:
 NOT_COPIED = frozenset(
     {
         "id",  # a new row
-        "name",  # the next four are asked for (NextEditionForm)
+        "name",  # the next five are asked for (NextEditionForm)
         "acronym",
         "slug",
         "starts_on",
+        "confirm_addresses",  # ticked in the form whatever the source's: seats nobody can hoard
         "ends_on",  # the next four are moved by as many days as the first day
         "registration_opens_at",
         "registration_deadline",
         "changes_deadline",
         "published",  # a new edition is a draft until the organizers publish it
-        "confirm_addresses",  # left to its default: every new edition confirms addresses
         "sequence",  # the next three are kept by the database (triggers.py), from scratch
         "content_version",
         "content_changed_at",
@@ -62,13 +62,16 @@ def start_next_edition(
     acronym: str,
     slug: str,
     starts_on: dt.date,
+    confirm_addresses: bool = True,
     copy_speakers: bool = False,
     copy_timetable: bool = False,
 ) -> Workshop:
     """A new edition, as a draft, from `source`: every field but those of NOT_COPIED (venue,
     time zone, capacity, registration terms, contact, practical information…), its organizing
     committee, and if asked its speakers and the shape of its timetable (the slots, with those
-    of talks left as placeholders), every date moved to `starts_on`. No registration is copied.
+    of talks left as placeholders), every date moved to `starts_on`. It confirms addresses
+    before a seat is held unless `confirm_addresses` is false, whatever `source` did. No
+    registration is copied.
     One transaction; raises ValidationError on bad input (a slug taken, say) with nothing
     created.
     """
@@ -84,6 +87,7 @@ def start_next_edition(
             acronym=acronym,
             slug=slug,
             starts_on=starts_on,
+            confirm_addresses=confirm_addresses,
             ends_on=source.ends_on + days,
             registration_deadline=source.registration_deadline + days,
             changes_deadline=source.changes_deadline + days if source.changes_deadline else None,
@@ -142,7 +146,7 @@ class TextLocked(Exception):
 
 class NotYourMaterial(Exception):
     message = gettext_lazy(
-        "That file or link is not one of your talk's or poster's: nothing was removed."
+        "That file or link is not one of your talk's or poster's: nothing was changed."
     )
 
 
@@ -226,6 +230,17 @@ def remove_material(speaker: Speaker, material_id: int) -> Material:
         material.delete()
         Speaker.objects.filter(pk=speaker.pk).update(answered_at=timezone.now())
     return material
+
+
+def replace_material_file(speaker: Speaker, material: Material) -> None:
+    """Save the new PDF of a file of the speaker's own talk or poster (ReplacePDFForm checked
+    and named it; raises NotYourMaterial for any other): the same material, so the same address.
+    The old file leaves the storage once this commits (models.delete_replaced_material_file)."""
+    with transaction.atomic():
+        if not speaker_materials(speaker).exclude(file="").filter(pk=material.pk).exists():
+            raise NotYourMaterial
+        material.save()
+        Speaker.objects.filter(pk=speaker.pk).update(answered_at=timezone.now())
 
 
 def send_speaker_links(speakers: Iterable[Speaker]) -> tuple[list[Speaker], list[Speaker]]:

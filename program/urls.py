@@ -34,7 +34,12 @@ urlpatterns = [
         name="speaker-material",
     ),
     path(
-        "speaker/<str:token>/remove/",
+        "speaker/<str:token>/materials/<int:pk>/replace/",
+        speakers.ReplaceMaterialView.as_view(),
+        name="speaker-replace-material",
+    ),
+    path(
+        "speaker/<str:token>/materials/<int:pk>/remove/",
         speakers.RemoveMaterialView.as_view(),
         name="speaker-remove-material",
     ),

@@ -200,8 +200,10 @@ class PosterListView(PublicPageMixin, ListView):
 class MaterialView(WorkshopMixin, View):
     """A talk's or a poster's PDF (materials.pdf_response). Not a cached page: the edition's
     drafts stay with organizers, as its other pages (its speakers see theirs through their own
-    page, speakers.SpeakerMaterialView). Under another name than its own, a permanent redirect
-    to that: one address per file, and no /materials/1/whatever.exe."""
+    page, speakers.SpeakerMaterialView). Under another name than its own, a redirect to that:
+    one address per file, and no /materials/1/whatever.exe. Not a permanent one: a replaced PDF
+    takes the name of the new file, and the old name must lead to it (a browser that kept a
+    permanent redirect from a name given back later would go round in a circle)."""
 
     def get(self, request, pk, name, **kwargs):
         material = get_object_or_404(
@@ -213,7 +215,7 @@ class MaterialView(WorkshopMixin, View):
         if name != material.served_name:
             match = request.resolver_match
             kwargs = {**match.kwargs, "name": material.served_name}
-            return redirect(reverse(match.view_name, kwargs=kwargs), permanent=True)
+            return redirect(reverse(match.view_name, kwargs=kwargs))
         return pdf_response(material)
 
 

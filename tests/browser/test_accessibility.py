@@ -11,7 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from program.models import Speaker
+from program.models import Material, Speaker
 from registration import services
 from registration.models import Registration
 
@@ -111,6 +111,28 @@ def speaker_page_locked(page, workshop):
     page.goto(reverse("program:speaker-page", kwargs={"token": speaker.token}))
 
 
+def speaker_material(action: str):
+    """The page that asks a speaker to confirm the removal of their slides, or to choose the
+    PDF that replaces them."""
+
+    def go(page, workshop):
+        speaker = Speaker.objects.get(workshop=workshop, name="Francesco Tudisco")
+        slides = Material.objects.create(
+            talk=speaker.talks.get(),
+            kind=Material.Kind.SLIDES,
+            file="materials/slides.pdf",
+            download_name="slides.pdf",
+        )
+        page.goto(
+            reverse(
+                f"program:speaker-{action}-material",
+                kwargs={"token": speaker.token, "pk": slides.pk},
+            )
+        )
+
+    return go
+
+
 def register_when_full(page, workshop):
     services.register(workshop, **JEREMY, position=Registration.Position.PHD)
     workshop.capacity = 1
@@ -139,6 +161,8 @@ PAGES = {
     "speaker-page": ("Your page as a speaker", speaker_page),
     "speaker-page-locked": ("Your page as a speaker", speaker_page_locked),
     "speaker-link-unknown": ("This speaker link does not work", visit("/speaker/unknown-link/")),
+    "speaker-material-remove": ("Remove “slides.pdf”?", speaker_material("remove")),
+    "speaker-material-replace": ("Replace “slides.pdf”", speaker_material("replace")),
 }
 
 

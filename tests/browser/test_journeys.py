@@ -433,13 +433,23 @@ def test_organizer_starts_the_next_edition_and_publishes_it(
     page.goto(f"{admin}program/workshop/{workshop.pk}/change/")
     page.get_by_role("link", name="Start the next edition from this one").click()
     expect(page.get_by_label("Acronym")).to_have_value("LoRAINNe'25")  # suggested
-    page.get_by_label("First day").fill("2025-11-25")
+    expect(page.get_by_label("First day")).to_have_value("26/11/2025")  # a year on
+    # The admin's own date widget, styled, its calendar opening on the suggested month.
+    icon = page.locator(".field-starts_on .date-icon")
+    assert "icon-calendar.svg" in icon.evaluate("icon => getComputedStyle(icon).backgroundImage")
+    icon.click()
+    calendar = page.locator(".calendarbox")
+    expect(calendar.locator("caption")).to_have_text("November 2025")
+    calendar.locator("td a", has_text=re.compile(r"^25$")).click()
+    expect(page.get_by_label("First day")).to_have_value("25/11/2025")
+    expect(page.get_by_label("Confirm addresses before a seat is held")).to_be_checked()
     page.get_by_label("Copy the speakers").check()
     page.get_by_label("Copy the shape of the timetable").check()
     page.get_by_role("button", name="Start LoRAINNe'25 as a draft").click()
     expect(page.locator(".messagelist .success")).to_contain_text("LoRAINNe'25 is ready as a draft")
     edition = Workshop.objects.get(slug="lorainne25")
     assert (edition.published, edition.sessions.count()) == (False, workshop.sessions.count())
+    assert (edition.starts_on, edition.confirm_addresses) == (dt.date(2025, 11, 25), True)
 
     page.goto(f"{admin}program/workshop/")
     page.locator(f"input[name=_selected_action][value='{edition.pk}']").check()

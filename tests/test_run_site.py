@@ -15,8 +15,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from jobs.management.commands.run_site import environment
-from tests.http_browser import Browser, free_port
-from tests.servers import PYTHON, REPO, wait_for_http
+from tests.http_browser import Browser, answers, free_port
+from tests.servers import PYTHON, REPO
 
 SETUP = """
 from django.contrib.auth.models import User
@@ -120,7 +120,9 @@ def test_run_site_serves_links_to_its_port_sends_with_the_worker_and_stops_whole
             start_new_session=True,
         )
     try:
-        wait_for_http(port)
+        # Failing at once if the command ends instead of serving.
+        _wait_for(lambda: site.poll() is not None or answers(port, timeout=2), "the site")
+        assert site.poll() is None, output.read_text()
         browser = Browser(port)
         browser.origin = f"http://127.0.0.1:{port}"  # no proxy in front of the development server
         _log_in(browser)

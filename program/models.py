@@ -348,6 +348,12 @@ class Workshop(models.Model):
             self.ends_on + dt.timedelta(days=1), dt.time.min, tzinfo=self.tzinfo
         )
 
+    @property
+    def is_over(self) -> bool:
+        """Whether the workshop is over at this instant (a past edition: its pages say so). A
+        cached page keys on it (lorainne/page_cache.py)."""
+        return timezone.now() >= self.ends_at
+
     def read_program(self) -> "Program":
         """The timetable and every talk in four queries, however many there are.
 

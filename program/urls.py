@@ -43,5 +43,7 @@ urlpatterns = [
         speakers.RemoveMaterialView.as_view(),
         name="speaker-remove-material",
     ),
+    # Once for the whole series, not under each edition.
+    path("editions/", views.EditionListView.as_view(), name="edition-list"),
     path("<slug:edition>/", include(edition_pages)),
 ]

@@ -75,18 +75,29 @@ class HomeView(PublicPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         organizers = list(self.workshop.organizers.all())
-        editions = list(Workshop.objects.published())  # one query for both: there are few
         return super().get_context_data(
             now_next=workshop_now_and_next(self.workshop),
             speakers=self.workshop.speakers.filter(talks__isnull=False).distinct(),
             organizers=organizers,
-            past_editions=[e for e in editions if e.starts_on < self.workshop.starts_on],
-            current_edition=editions[0] if editions else None,
+            past_editions=Workshop.objects.published().filter(
+                starts_on__lt=self.workshop.starts_on
+            ),
             structured_data=exports.workshop_event(
                 self.workshop, base_url=site_url(self.request), organizers=organizers
             ),
             **kwargs,
         )
+
+
+class EditionListView(PublicPageMixin, ListView):
+    """Every published edition, the latest first, the current one marked (/editions/): the
+    series on one page. The current edition's menu and footer frame it."""
+
+    template_name = "program/edition_list.html"
+    context_object_name = "editions"
+
+    def get_queryset(self):
+        return Workshop.objects.published()
 
 
 @dataclasses.dataclass(frozen=True)

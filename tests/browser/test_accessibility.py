@@ -163,6 +163,7 @@ PAGES = {
     "speaker-link-unknown": ("This speaker link does not work", visit("/speaker/unknown-link/")),
     "speaker-material-remove": ("Remove “slides.pdf”?", speaker_material("remove")),
     "speaker-material-replace": ("Replace “slides.pdf”", speaker_material("replace")),
+    "editions": ("All editions", visit("/editions/")),
 }
 
 
@@ -178,6 +179,16 @@ def test_page_has_no_wcag_violations(axe_page, open_workshop, name):
 def test_register_page_when_closed_has_no_wcag_violations(axe_page, closed_workshop):
     axe_page.goto("/register/")
     expect(axe_page.get_by_role("main")).to_contain_text("Registration is closed")
+
+    assert_no_violations(axe_page)
+
+
+def test_past_edition_page_has_no_wcag_violations(axe_page, workshop):
+    """LoRAINNe'24 as seeded, over today: its notice, its menu without Register."""
+    axe_page.goto("/lorainne24/program/")
+    expect(axe_page.get_by_role("status")).to_have_text(
+        "LoRAINNe'24 took place on 26–27 November 2024."
+    )
 
     assert_no_violations(axe_page)
 

@@ -166,13 +166,13 @@ class EditionRowForm(forms.ModelForm):
 class TalkForm(EditionRowForm):
     class Meta:
         model = Talk
-        fields = ["workshop", "speakers"]  # the admin adds the others
+        fields = ["workshop", "slug", "title", "abstract", "speakers", "kind", "text_locked"]
 
 
 class PosterForm(EditionRowForm):
     class Meta:
         model = Poster
-        fields = ["workshop", "presenters"]  # the admin adds the others
+        fields = ["workshop", "number", "title", "abstract", "presenters"]
 
 
 class SessionForm(EditionRowForm):

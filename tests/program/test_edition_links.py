@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from program import triggers
+from program.forms import PosterForm, TalkForm
 from program.models import Poster, Session, Speaker, Talk, Workshop
 from registration.models import Option, Registration
 from tests.factories import (
@@ -310,3 +311,15 @@ def test_slot_talk_autocomplete_names_the_edition(admin_client, seeded, lorainne
     )
 
     assert texts == ["Low-rank neural ODEs (LoRAINNe'25)"]
+
+
+@pytest.mark.parametrize("form", [TalkForm, PosterForm])
+def test_edition_row_forms_have_every_editable_field_of_their_model(form):
+    model = form._meta.model
+    editable = {
+        field.name
+        for field in model._meta.get_fields()
+        if field.concrete and field.editable and not field.auto_created
+    }
+
+    assert set(form._meta.fields) == editable

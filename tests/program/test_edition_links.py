@@ -318,8 +318,8 @@ def test_edition_row_forms_have_every_editable_field_of_their_model(form):
     model = form._meta.model
     editable = {
         field.name
-        for field in model._meta.get_fields()
-        if field.concrete and field.editable and not field.auto_created
+        for field in (*model._meta.fields, *model._meta.many_to_many)
+        if field.editable and not field.auto_created
     }
 
     assert set(form._meta.fields) == editable

@@ -107,7 +107,7 @@ def test_poster_presenters_through_rows_refuse_another_edition(seeded, lorainne2
 
 def test_session_update_refuses_a_talk_of_another_edition(seeded, lorainne25):
     slot = SessionFactory(workshop=lorainne25, coffee_break=True)
-    talk_of_2024 = seeded.talks.first()
+    talk_of_2024 = TalkFactory(workshop=seeded, speakers=[])  # no slot yet
 
     refused(lambda: Session.objects.filter(pk=slot.pk).update(talk=talk_of_2024))
 

@@ -1,4 +1,5 @@
-"""Database triggers: the one record of "what changed" in a workshop's content.
+"""Database triggers: the one record of "what changed" in a workshop's content, and the guard
+that keeps editions apart.
 
 Whatever writes (admin, services, `loaddata`, the shell, a bulk `update()`, raw SQL), the database
 keeps, in the same transaction:
@@ -11,6 +12,8 @@ keeps, in the same transaction:
   speaker's name or affiliation), `Workshop.sequence` when every event changes (name, venue, time
   zone). These columns belong to the triggers: a value written by an UPDATE is never taken below
   what the row held (Django's save() writes back what it read, possibly an older value).
+- That the rows a row joins are of one edition (a talk and its speaker, a slot and its talk, a
+  registration and its options): a link between two editions is refused (`edition_links`).
 
 Which tables are content is derived from the models (`content_tables`), never listed by hand: a
 model added to the program with a foreign key to its edition, or to a talk, poster… of one, is

@@ -5,6 +5,8 @@ import datetime as dt
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import QueryDict
@@ -23,7 +25,16 @@ from mail.models import Delivery, with_latest_email
 
 from . import services
 from .emails import SPEAKER_LINK, speaker_link
-from .forms import NextEditionForm, SessionForm, TimetableFormSet, WorkshopAdminForm
+from .forms import (
+    NextEditionForm,
+    PosterForm,
+    SessionForm,
+    TalkForm,
+    TimetableFormSet,
+    WorkshopAdminForm,
+    edition_label,
+    of_an_edition,
+)
 from .materials import MaterialForm
 from .models import Material, Organizer, Poster, Session, Speaker, Talk, Workshop
 
@@ -42,13 +53,86 @@ def timetable_url(workshop: Workshop) -> str:
     return reverse("admin:program_session_changelist") + f"?workshop__id__exact={workshop.pk}"
 
 
+class EditionAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete for rows of an edition (speakers, talks): each result names its
+    edition, and `?edition=<pk>` (set by the widgets below) limits them to that edition."""
+
+    def get_queryset(self):
+        rows = super().get_queryset()
+        if not of_an_edition(rows.model):
+            return rows
+        edition = self.request.GET.get("edition", "")
+        rows = rows.select_related("workshop")
+        return rows.filter(workshop=int(edition)) if edition.isdigit() else rows
+
+    def serialize_result(self, obj, to_field_name):
+        return {**super().serialize_result(obj, to_field_name), "text": edition_label(obj)}
+
+
+class EditionAutocomplete:
+    """An autocomplete widget that asks EditionAutocompleteJsonView, for the rows of `edition`
+    once its form knows it (forms.EditionRowForm), of every edition before."""
+
+    edition: Workshop | None = None
+    url_name = "%s:program_edition_autocomplete"
+
+    def get_url(self):
+        url = super().get_url()
+        return f"{url}?edition={self.edition.pk}" if self.edition and self.edition.pk else url
+
+
+class EditionAutocompleteSelect(EditionAutocomplete, AutocompleteSelect):
+    pass
+
+
+class EditionAutocompleteSelectMultiple(EditionAutocomplete, AutocompleteSelectMultiple):
+    pass
+
+
+class EditionChoicesMixin:
+    """The admin of a row of an edition whose autocompletes choose rows of an edition (a talk's
+    speakers, a slot's talk): they ask for those of the row's edition, each named with its
+    edition. Its form is an EditionRowForm, which says which edition and refuses another's. An
+    add page opened from a list filtered by edition is for that edition."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if self._edition_autocomplete(db_field, request):
+            kwargs.setdefault(
+                "widget",
+                EditionAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if self._edition_autocomplete(db_field, request):
+            kwargs.setdefault(
+                "widget",
+                EditionAutocompleteSelectMultiple(
+                    db_field, self.admin_site, using=kwargs.get("using")
+                ),
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _edition_autocomplete(self, db_field, request) -> bool:
+        return db_field.name in self.get_autocomplete_fields(request) and of_an_edition(
+            db_field.related_model
+        )
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        filters = QueryDict(request.GET.get("_changelist_filters", ""))
+        if "workshop" not in initial and filters.get("workshop__id__exact"):
+            initial["workshop"] = filters["workshop__id__exact"]
+        return initial
+
+
 class OrganizerInline(admin.TabularInline):
     model = Organizer
     extra = 0
     classes = ["collapse"]  # set once per edition: folded, like the timetable
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(EditionChoicesMixin, admin.TabularInline):
     """Every slot at once, folded away so that the edition's page stays short: for moving a
     block of slots together. One slot at a time is easier on the timetable's own page."""
 
@@ -186,7 +270,16 @@ class WorkshopAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.next_edition_view)
-        return [path("<int:pk>/next/", view, name="program_workshop_next"), *super().get_urls()]
+        autocomplete = EditionAutocompleteJsonView.as_view(admin_site=self.admin_site)
+        return [
+            path("<int:pk>/next/", view, name="program_workshop_next"),
+            path(
+                "autocomplete/",
+                self.admin_site.admin_view(autocomplete),
+                name="program_edition_autocomplete",
+            ),
+            *super().get_urls(),
+        ]
 
     def next_edition_view(self, request, pk):
         """Ask for the new name, acronym, address and first day, and whether it confirms
@@ -374,7 +467,8 @@ class SpeakerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Talk)
-class TalkAdmin(admin.ModelAdmin):
+class TalkAdmin(EditionChoicesMixin, admin.ModelAdmin):
+    form = TalkForm
     list_display = ["__str__", "speaker_names", "kind", "slot", "text_locked", "workshop"]
     list_filter = ["workshop", "kind", ("session", admin.EmptyFieldListFilter), "text_locked"]
     actions = ["lock_text", "unlock_text", "send_speaker_links"]
@@ -440,7 +534,7 @@ class TalkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(EditionChoicesMixin, admin.ModelAdmin):
     """The timetable's own page: filtered by edition (the link on the edition's page), by day."""
 
     form = SessionForm
@@ -465,17 +559,10 @@ class SessionAdmin(admin.ModelAdmin):
     def what(self, session):
         return session.display_title
 
-    def get_changeform_initial_data(self, request):
-        """A slot added from an edition's timetable belongs to that edition."""
-        initial = super().get_changeform_initial_data(request)
-        filters = QueryDict(request.GET.get("_changelist_filters", ""))
-        if "workshop" not in initial and filters.get("workshop__id__exact"):
-            initial["workshop"] = filters["workshop__id__exact"]
-        return initial
-
 
 @admin.register(Poster)
-class PosterAdmin(admin.ModelAdmin):
+class PosterAdmin(EditionChoicesMixin, admin.ModelAdmin):
+    form = PosterForm
     list_display = ["number", "__str__", "presenter_names", "workshop"]
     list_filter = ["workshop"]
     search_fields = ["title", "abstract", "presenters__name"]

@@ -17,7 +17,7 @@ from registration import services
 from registration.forms import day_label
 from registration.models import CheckIn, Registration
 
-from ..factories import paris_time
+from ..factories import WorkshopFactory, paris_time
 from .conftest import (
     JEREMY,
     PHONE,
@@ -357,6 +357,17 @@ def organizer(settings):
     )
 
 
+def log_in_to_admin(page) -> None:
+    """Log in as `organizer`, on the admin's login page."""
+    page.goto(f"/{settings.ADMIN_URL}")
+    page.get_by_label("Username").fill("orga")
+    page.get_by_label("Password").fill("a long password for the test")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#site-name")).to_be_visible()
+    # #site-name is on the login page too: only a logged-in page has the user's tools.
+    expect(page.locator("#user-tools")).to_contain_text("orga")
+
+
 def test_organizer_adds_a_talk_puts_it_in_a_session_and_sees_it_on_the_program(
     page, workshop, organizer, browser_errors
 ):
@@ -370,13 +381,7 @@ def test_organizer_adds_a_talk_puts_it_in_a_session_and_sees_it_on_the_program(
     title = "Identifiability of nonnegative matrix factorizations"
     slug = "identifiability-of-nonnegative-matrix-factorizations"
 
-    page.goto(admin)
-    page.get_by_label("Username").fill("orga")
-    page.get_by_label("Password").fill("a long password for the test")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.locator("#site-name")).to_be_visible()
-    # #site-name is on the login page too: only a logged-in page has the user's tools.
-    expect(page.locator("#user-tools")).to_contain_text("orga")
+    log_in_to_admin(page)
     page.goto(f"{admin}program/talk/add/")
     page.locator("#id_workshop").select_option(label="LoRAINNe'24")
     page.locator("#id_title").fill(title)
@@ -384,7 +389,7 @@ def test_organizer_adds_a_talk_puts_it_in_a_session_and_sees_it_on_the_program(
     expect(page.locator("#id_slug")).to_have_value(slug)  # filled in from the title
     page.locator("#id_kind").select_option(label="Invited talk")
     choose_in_autocomplete(page, "speakers", "Gusak", "Julia Gusak")
-    expect(page.locator("#id_speakers option:checked")).to_have_text(["Julia Gusak"])
+    expect(page.locator("#id_speakers option:checked")).to_have_text(["Julia Gusak (LoRAINNe'24)"])
     page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
     talk = Talk.objects.get(slug=slug)
@@ -405,6 +410,34 @@ def test_organizer_adds_a_talk_puts_it_in_a_session_and_sees_it_on_the_program(
     row.get_by_role("link", name=title).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     expect(page.locator(".talk .when time").first).to_have_text("Wednesday 27 November 2024, 15:00")
+    assert browser_errors == []
+
+
+def test_organizer_gives_a_draft_talk_a_speaker_and_the_past_edition_is_unchanged(
+    page, workshop, organizer, browser_errors
+):
+    edition = WorkshopFactory(acronym="LoRAINNe'25", slug="lorainne25", published=False)
+    Speaker.objects.create(workshop=edition, name="Francesco Tudisco", sort_name="Tudisco")
+    talk = Talk.objects.create(workshop=edition, slug="tudisco-25", title="Low-rank neural ODEs")
+    page.goto("/lorainne24/speakers/")
+    before = page.locator("main").inner_text()
+    assert "Francesco Tudisco" in before
+
+    log_in_to_admin(page)
+    page.goto(f"/{settings.ADMIN_URL}program/talk/{talk.pk}/change/")
+    page.locator(".field-speakers .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill("Tudisco")
+    # Only this edition's Francesco Tudisco is offered, and it says so.
+    expect(page.locator(".select2-results__option")).to_have_text(
+        ["Francesco Tudisco (LoRAINNe'25)"]
+    )
+    page.locator(".select2-results__option").click()
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
+    assert [speaker.workshop for speaker in talk.speakers.all()] == [edition]
+
+    page.goto("/lorainne24/speakers/")
+    assert page.locator("main").inner_text() == before
     assert browser_errors == []
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.dispatch import receiver
 from django.utils import dateformat
 from django.utils.translation import gettext
 
@@ -147,6 +148,8 @@ def copy_options(source: Workshop, edition: Workshop) -> list[Option]:
     return Option.objects.bulk_create(options)
 
 
+# Connected when this module loads, at start (the admin's and the URLconf's imports load it).
+@receiver(program_services.edition_moved, sender=Workshop, dispatch_uid="registration_days_moved")
 def move_days(sender, *, edition: Workshop, days: int, **kwargs) -> None:
     """The edition moved by `days` days (program.services.move_edition, whose transaction holds
     the workshop's lock): each person attends the same days of it, and an announcement not sent

@@ -45,6 +45,7 @@ def timetable_url(workshop: Workshop) -> str:
 
 
 MOVE_ANSWER = "_move_edition"  # the organizer's answer on the page that asks: move or back
+FIRST_DAY_ASKED = "_first_day_asked"  # the edition's first day when the page asked
 FIRST_DAY_KEPT = "_first_day_kept"  # a first day the organizer chose to save without moving
 NOT_SAVED = _(
     "Nothing is saved yet, and nothing moved: the form is as you typed it. Save it again to "
@@ -286,6 +287,16 @@ class WorkshopAdmin(admin.ModelAdmin):
         workshop = self.get_object(request, unquote(object_id))
         if workshop is None or not self.has_change_permission(request, workshop):
             return super().changeform_view(request, object_id, form_url, extra_context)
+        answer = request.POST.get(MOVE_ANSWER)
+        if answer and request.POST.get(FIRST_DAY_ASKED) != workshop.starts_on.isoformat():
+            # Sent from a page that asked about the edition as it was: a second click on Move,
+            # say, whose form holds the dates from before the move.
+            self.message_user(
+                request,
+                gettext("The edition's dates changed meanwhile: nothing was saved again."),
+                messages.WARNING,
+            )
+            return redirect("admin:program_workshop_change", workshop.pk)
         form = self._typed_form(request, workshop)
         starts_on = typed_first_day(form)
         if starts_on is None or starts_on == workshop.starts_on:
@@ -293,7 +304,6 @@ class WorkshopAdmin(admin.ModelAdmin):
         if request.POST.get(FIRST_DAY_KEPT) == starts_on.isoformat():
             extra_context = {**(extra_context or {}), "first_day_kept": starts_on}
             return super().changeform_view(request, object_id, form_url, extra_context)
-        answer = request.POST.get(MOVE_ANSWER)
         if answer == "back":
             # The form as typed, not saved; saved again with this first day, nothing moves.
             request.move_cancelled = True
@@ -407,10 +417,11 @@ class WorkshopAdmin(admin.ModelAdmin):
             "typed": [
                 (name, value)
                 for name, values in request.POST.lists()
-                if name not in {"csrfmiddlewaretoken", MOVE_ANSWER}
+                if name not in {"csrfmiddlewaretoken", MOVE_ANSWER, FIRST_DAY_ASKED}
                 for value in values
             ],
             "move_answer": MOVE_ANSWER,
+            "first_day_asked": (FIRST_DAY_ASKED, workshop.starts_on.isoformat()),
         }
         return TemplateResponse(request, "admin/program/workshop/move_edition.html", context)
 

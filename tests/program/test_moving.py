@@ -392,3 +392,24 @@ def test_registration_deadline_after_the_last_day_is_refused_in_the_admin_on_its
     ]
     seeded.refresh_from_db()
     assert seeded.registration_deadline == dt.date(2024, 11, 11)
+
+
+def test_move_sent_twice_moves_once_and_saves_nothing_the_second_time(admin_client, seeded):
+    """A second click on Move sends the dates from before the move again: refused, not saved."""
+    url, data = _edition_form(admin_client, seeded)
+    asked = admin_client.post(url, data | {"starts_on": "2025-01-26", "_save": "Save"})
+    confirmed = form_data(asked.content.decode(), "move_edition_form") | {ANSWER: "move"}
+    admin_client.post(url, confirmed)
+    moved = _timetable(seeded)
+
+    response = admin_client.post(url, confirmed)
+
+    assert response.status_code == 302
+    messages = [str(message) for message in response.wsgi_request._messages]
+    assert messages[-1] == "The edition's dates changed meanwhile: nothing was saved again."
+    seeded.refresh_from_db()
+    assert (seeded.starts_on, seeded.registration_deadline) == (
+        dt.date(2025, 1, 26),
+        dt.date(2025, 1, 11),
+    )
+    assert _timetable(seeded) == moved

@@ -47,9 +47,19 @@ class WorkshopAdminForm(forms.ModelForm):
         },
     )
 
+    # Set by the admin when the organizer went back from the page that asks whether the
+    # edition moves with its first day: the form is shown again as typed, not saved.
+    not_saved = None
+
     class Meta:
         model = Workshop
         fields = ["timezone"]  # the admin adds the others, from its fieldsets
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.not_saved:
+            raise ValidationError(self.not_saved)
+        return cleaned_data
 
 
 class SlotTimeWidget(forms.SplitDateTimeWidget):

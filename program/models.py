@@ -266,8 +266,49 @@ class Workshop(models.Model):
                     format_lazy("{} {}", _("Unknown placeholder %(unknown)s."), DATE_TEXT_HELP),
                     params={"unknown": ", ".join(unknown)},
                 )
+        errors |= self.date_errors()
         if errors:
             raise ValidationError(errors)
+
+    def date_errors(self) -> dict[str, ValidationError]:
+        """Deadlines and opening in the order they happen: registration and changes close no
+        later than the last day (a deadline after it would be shown beside “the workshop is
+        over”), and registration opens before it closes. A date left out or refused by its own
+        field (None) is not compared; its field says why."""
+        errors = {}
+        if not self.ends_on:
+            return errors
+        last_day = dateformat.format(self.ends_on, "j F Y")
+        if self.registration_deadline and self.registration_deadline > self.ends_on:
+            errors["registration_deadline"] = ValidationError(
+                _(
+                    "The registration deadline is after the workshop's last day, %(last_day)s: "
+                    "set it on that day or before."
+                ),
+                params={"last_day": last_day},
+            )
+        if self.changes_deadline and self.changes_deadline > self.ends_on:
+            errors["changes_deadline"] = ValidationError(
+                _(
+                    "The deadline for changes is after the workshop's last day, %(last_day)s: "
+                    "set it on that day or before, or leave it blank."
+                ),
+                params={"last_day": last_day},
+            )
+        if self.registration_opens_at and self.registration_deadline:
+            try:
+                closes_at = self.registration_closes_at
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                return errors  # the time zone's own field says what is wrong with it
+            if self.registration_opens_at >= closes_at:
+                errors["registration_opens_at"] = ValidationError(
+                    _(
+                        "Registration would open after it closes (at the end of the deadline, "
+                        "%(deadline)s): open it earlier, or leave it blank."
+                    ),
+                    params={"deadline": dateformat.format(self.registration_deadline, "j F Y")},
+                )
+        return errors
 
     @property
     def date_range(self) -> str:

@@ -6,9 +6,9 @@ import datetime as dt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -127,6 +127,8 @@ class EditionChoicesMixin:
         if "workshop" not in initial and filters.get("workshop__id__exact"):
             initial["workshop"] = filters["workshop__id__exact"]
         return initial
+
+
 MOVE_ANSWER = "_move_edition"  # the organizer's answer on the page that asks: move or back
 FIRST_DAY_ASKED = "_first_day_asked"  # the edition's first day when the page asked
 FIRST_DAY_KEPT = "_first_day_kept"  # a first day the organizer chose to save without moving

@@ -15,6 +15,8 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 # The French catalogue is compiled with GNU gettext's msgfmt; without it the site runs in English.
+# run_site (jobs/management/commands/run_site.py): the development server and the task worker,
+# links to http://$(HOST):$(PORT) unless SITE_URL or SITE_HOST is set.
 run: $(BIN)/.installed
 	if command -v msgfmt >/dev/null; then $(BIN)/python manage.py compilemessages --ignore '.*' --ignore node_modules -v0; \
 	else echo "msgfmt not found (apt-get install gettext): the site will be in English only"; fi
@@ -24,8 +26,9 @@ run: $(BIN)/.installed
 	@echo "  Site:   http://$(HOST):$(PORT)/   (outgoing email is printed here)"
 	@echo "  Admin:  http://$(HOST):$(PORT)/admin/"
 	@echo "  Create an organizer account with:  $(BIN)/python manage.py createsuperuser"
+	@echo "  The task worker runs beside the server (emails, reminders, expired holds); Ctrl-C stops both."
 	@echo
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py run_site $(HOST):$(PORT)
 
 # Node packages the tests use (ical.js, a second iCalendar parser; axe-core for accessibility).
 node_modules/.installed: package.json package-lock.json

@@ -10,9 +10,9 @@ PublicPageCacheMiddleware runs before sessions, CSRF, authentication, messages a
 hangs the workshop on the request (`request.workshop`, lazy, as `request.user` is), answers public
 pages (views with `public_page = True`) from the cache, and stores what they render. A page's key
 holds the content version, the registration status (seats left, open or closed at this instant),
-during the workshop the latest slot start or end (what is on now and next changes there), the
-visitor's language (the one LocaleMiddleware, further down, will choose), the scheme, host and
-path: a cached page costs that one statement.
+whether the workshop is over (its pages say so), during the workshop the latest slot start or
+end (what is on now and next changes there), the visitor's language (the one LocaleMiddleware,
+further down, will choose), the scheme, host and path: a cached page costs that one statement.
 
 The project, not an app, holds this: it reads both the program and the registrations.
 """
@@ -205,6 +205,15 @@ class RequestEdition:
             self.workshop, seats_taken=self.edition.seats_taken, waiting=self.edition.waiting
         )
 
+    @cached_property
+    def current_workshop(self) -> Workshop | None:
+        """The current edition (the published one that starts last), which a past edition's
+        pages link to: this request's own at a short address, else one more statement (the row
+        from the cache). A change to any edition changes every page's key (site_changed_at)."""
+        if self.slug is None:
+            return self.workshop
+        return workshop_of(read_edition())
+
     def page_key(self, request) -> str | None:
         """The cache key of the public page `request` asks for (None: not a cached page, such as
         a draft's, which only organizers see)."""
@@ -213,6 +222,8 @@ class RequestEdition:
         identity = (
             dataclasses.astuple(self.edition),
             self.registration_status.state,
+            # A page cached before the workshop ended is not served after it: it says it is over.
+            self.workshop.is_over,
             self.timetable_moment(),
             get_language_from_request(request),
             request.scheme,

@@ -3,14 +3,20 @@ hook here keeps calendars or cached pages in step."""
 
 import datetime as dt
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
@@ -22,7 +28,16 @@ from mail.models import Delivery, with_latest_email
 
 from . import services
 from .emails import SPEAKER_LINK, speaker_link
-from .forms import NextEditionForm, SessionForm, TimetableFormSet, WorkshopAdminForm
+from .forms import (
+    NextEditionForm,
+    PosterForm,
+    SessionForm,
+    TalkForm,
+    TimetableFormSet,
+    WorkshopAdminForm,
+    edition_label,
+    of_an_edition,
+)
 from .materials import MaterialForm
 from .models import Material, Organizer, Poster, Session, Speaker, Talk, Workshop
 
@@ -41,13 +56,127 @@ def timetable_url(workshop: Workshop) -> str:
     return reverse("admin:program_session_changelist") + f"?workshop__id__exact={workshop.pk}"
 
 
+class EditionAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete for rows of an edition (speakers, talks): each result names its
+    edition, and `?edition=<pk>` (set by the widgets below) limits them to that edition."""
+
+    def get_queryset(self):
+        rows = super().get_queryset()
+        if not of_an_edition(rows.model):
+            return rows
+        edition = self.request.GET.get("edition", "")
+        rows = rows.select_related("workshop")
+        return rows.filter(workshop=int(edition)) if edition.isdigit() else rows
+
+    def serialize_result(self, obj, to_field_name):
+        return {**super().serialize_result(obj, to_field_name), "text": edition_label(obj)}
+
+
+class EditionAutocomplete:
+    """An autocomplete widget that asks EditionAutocompleteJsonView, for the rows of `edition`
+    once its form knows it (forms.EditionRowForm), of every edition before."""
+
+    edition: Workshop | None = None
+    url_name = "%s:program_edition_autocomplete"
+
+    def get_url(self):
+        url = super().get_url()
+        return f"{url}?edition={self.edition.pk}" if self.edition and self.edition.pk else url
+
+
+class EditionAutocompleteSelect(EditionAutocomplete, AutocompleteSelect):
+    pass
+
+
+class EditionAutocompleteSelectMultiple(EditionAutocomplete, AutocompleteSelectMultiple):
+    pass
+
+
+class EditionChoicesMixin:
+    """The admin of a row of an edition whose autocompletes choose rows of an edition (a talk's
+    speakers, a slot's talk): they ask for those of the row's edition, each named with its
+    edition. Its form is an EditionRowForm, which says which edition and refuses another's. An
+    add page opened from a list filtered by edition is for that edition."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if self._edition_autocomplete(db_field, request):
+            kwargs.setdefault(
+                "widget",
+                EditionAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if self._edition_autocomplete(db_field, request):
+            kwargs.setdefault(
+                "widget",
+                EditionAutocompleteSelectMultiple(
+                    db_field, self.admin_site, using=kwargs.get("using")
+                ),
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _edition_autocomplete(self, db_field, request) -> bool:
+        return db_field.name in self.get_autocomplete_fields(request) and of_an_edition(
+            db_field.related_model
+        )
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        filters = QueryDict(request.GET.get("_changelist_filters", ""))
+        if "workshop" not in initial and filters.get("workshop__id__exact"):
+            initial["workshop"] = filters["workshop__id__exact"]
+        return initial
+
+
+MOVE_ANSWER = "_move_edition"  # the organizer's answer on the page that asks: move or back
+FIRST_DAY_ASKED = "_first_day_asked"  # the edition's first day when the page asked
+FIRST_DAY_KEPT = "_first_day_kept"  # a first day the organizer chose to save without moving
+NOT_SAVED = _(
+    "Nothing is saved yet, and nothing moved: the form is as you typed it. Save it again to "
+    "change the first day alone, leaving the other dates and the timetable where they are."
+)
+DATE_FIELDS = (forms.DateField, forms.DateTimeField, forms.SplitDateTimeField)
+
+
+def typed_first_day(form: forms.ModelForm) -> dt.date | None:
+    """The first day typed on the edition's form, or None when it is not a day (the form says
+    so when it is saved)."""
+    field = form.fields.get("starts_on")
+    if field is None or field.disabled:
+        return None
+    try:
+        return field.clean(form["starts_on"].data)
+    except ValidationError:
+        return None
+
+
+def typed_on_top(typed: QueryDict, shown_before: dict, shown_after: dict) -> QueryDict:
+    """`typed` (a form as the organizer sent it back) with each input they left as it was shown
+    (`shown_before`) set to what the form shows now (`shown_after`)."""
+    data = typed.copy()
+    for name, before in shown_before.items():
+        after = shown_after.get(name, "")
+        if after != before and typed.get(name, "") == before:
+            data[name] = after
+    return data
+
+
+def shown_date(value: dt.date | dt.datetime, zone) -> str:
+    """A date as the page that asks shows it: “Tuesday 25 November 2025”, with the time of an
+    instant in the edition's zone."""
+    if isinstance(value, dt.datetime):
+        return dateformat.format(timezone.localtime(value, zone), "l j F Y, H:i")
+    return dateformat.format(value, "l j F Y")
+
+
 class OrganizerInline(admin.TabularInline):
     model = Organizer
     extra = 0
     classes = ["collapse"]  # set once per edition: folded, like the timetable
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(EditionChoicesMixin, admin.TabularInline):
     """Every slot at once, folded away so that the edition's page stays short: for moving a
     block of slots together. One slot at a time is easier on the timetable's own page."""
 
@@ -64,7 +193,8 @@ class SessionInline(admin.TabularInline):
 
 class MaterialInline(admin.TabularInline):
     """A talk's or a poster's PDFs and links, checked and named as on the speakers' own page
-    (program/materials.py). To replace a PDF, delete its line and add the new one."""
+    (program/materials.py). A PDF is replaced on its own line: the same material, so the same
+    address (a line deleted and added again would give the new file another one)."""
 
     model = Material
     form = MaterialForm
@@ -184,10 +314,20 @@ class WorkshopAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.next_edition_view)
-        return [path("<int:pk>/next/", view, name="program_workshop_next"), *super().get_urls()]
+        autocomplete = EditionAutocompleteJsonView.as_view(admin_site=self.admin_site)
+        return [
+            path("<int:pk>/next/", view, name="program_workshop_next"),
+            path(
+                "autocomplete/",
+                self.admin_site.admin_view(autocomplete),
+                name="program_edition_autocomplete",
+            ),
+            *super().get_urls(),
+        ]
 
     def next_edition_view(self, request, pk):
-        """Ask for the new name, acronym, address and first day; copy the rest (a draft)."""
+        """Ask for the new name, acronym, address and first day, and whether it confirms
+        addresses; copy the rest (a draft)."""
         if not self.has_add_permission(request):
             raise PermissionDenied
         source = get_object_or_404(Workshop, pk=pk)
@@ -200,6 +340,8 @@ class WorkshopAdmin(admin.ModelAdmin):
             else source.starts_on + dt.timedelta(days=365),
         }
         form = NextEditionForm(request.POST or None, initial=initial)
+        # The admin's own markup, widgets and scripts, as on any change form.
+        adminform = helpers.AdminForm(form, form.fieldsets, {}, model_admin=self)
         if form.is_valid():
             try:
                 edition = services.start_next_edition(source, **form.cleaned_data)
@@ -223,13 +365,164 @@ class WorkshopAdmin(admin.ModelAdmin):
             % {"acronym": source.acronym},
             "source": source,
             "form": form,
+            "adminform": adminform,
             "opts": self.model._meta,
-            "media": self.media + form.media,
+            "media": self.media + adminform.media,
         }
         return TemplateResponse(request, "admin/program/workshop/next_edition.html", context)
 
     def edition_started(self, source: Workshop, edition: Workshop) -> None:
         """What else to copy into a new edition (the registration side adds its options)."""
+
+    # Moving an edition ------------------------------------------------------------------------
+    # A new first day saved on the edition's page asks first, on a page of its own, whether the
+    # whole edition moves with it (services.move_edition): its last day, deadlines, opening and
+    # slots. The page carries everything typed in the form, so that nothing is lost: Cancel goes
+    # back to the form as it was typed, and saving it again with that first day moves nothing.
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST" or object_id is None or "_saveasnew" in request.POST:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        workshop = self.get_object(request, unquote(object_id))
+        if workshop is None or not self.has_change_permission(request, workshop):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        answer = request.POST.get(MOVE_ANSWER)
+        if answer and request.POST.get(FIRST_DAY_ASKED) != workshop.starts_on.isoformat():
+            # Sent from a page that asked about the edition as it was: a second click on Move,
+            # say, whose form holds the dates from before the move.
+            self.message_user(
+                request,
+                gettext("The edition's dates changed meanwhile: nothing was saved again."),
+                messages.WARNING,
+            )
+            return redirect("admin:program_workshop_change", workshop.pk)
+        form = self._typed_form(request, workshop)
+        starts_on = typed_first_day(form)
+        if starts_on is None or starts_on == workshop.starts_on:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        if request.POST.get(FIRST_DAY_KEPT) == starts_on.isoformat():
+            extra_context = {**(extra_context or {}), "first_day_kept": starts_on}
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        if answer == "back":
+            # The form as typed, not saved; saved again with this first day, nothing moves.
+            request.move_cancelled = True
+            extra_context = {**(extra_context or {}), "first_day_kept": starts_on}
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        if answer == "move":
+            return self._move(request, workshop, form, starts_on, object_id, form_url)
+        return self._move_confirmation(request, workshop, form, starts_on)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if getattr(request, "move_cancelled", False):
+            return type(form.__name__, (form,), {"not_saved": NOT_SAVED})
+        return form
+
+    def _typed_form(self, request, workshop: Workshop) -> forms.ModelForm:
+        """The edition's form bound to what was typed, not validated."""
+        fields = flatten_fieldsets(self.get_fieldsets(request, workshop))
+        return self.get_form(request, workshop, change=True, fields=fields)(
+            request.POST, request.FILES, instance=workshop
+        )
+
+    def _move(self, request, workshop, form, starts_on, object_id, form_url):
+        """Move the edition, then save what else was typed on its form, in one transaction:
+        nothing is moved unless the whole form saves."""
+        with transaction.atomic():
+            shown_before = self._shown_dates(request, workshop)
+            try:
+                moved = services.move_edition(workshop, starts_on=starts_on)
+            except ValidationError as invalid:
+                return self._move_confirmation(request, workshop, form, starts_on, invalid.messages)
+            # What the organizer typed, on top of the moved edition: each date or time left as
+            # the form showed it takes its moved value; one they changed stays as they typed it.
+            request.POST = typed_on_top(
+                request.POST, shown_before, self._shown_dates(request, moved)
+            )
+            response = super().changeform_view(request, object_id, form_url)
+            if response.status_code != 302:
+                transaction.set_rollback(True)  # the form is shown again with its errors
+                return response
+        count = moved.sessions.count()
+        self.message_user(
+            request,
+            ngettext(
+                "%(edition)s moved to %(dates)s, with its deadlines and its %(count)s slot.",
+                "%(edition)s moved to %(dates)s, with its deadlines and its %(count)s slots.",
+                count,
+            )
+            % {"edition": moved.acronym, "dates": moved.date_range, "count": count},
+            messages.SUCCESS,
+        )
+        return response
+
+    def _shown_dates(self, request, workshop: Workshop) -> dict[str, str]:
+        """What the edition's page shows in its date and time inputs (the edition's and every
+        inline row's), by input name, as the browser sends it back."""
+        fields = flatten_fieldsets(self.get_fieldsets(request, workshop))
+        forms_shown = [
+            self.get_form(request, workshop, change=True, fields=fields)(instance=workshop)
+        ]
+        prefixes = {}
+        for FormSet, inline in self.get_formsets_with_inlines(request, workshop):
+            # Named as ModelAdmin._create_formsets names them.
+            prefix = FormSet.get_default_prefix()
+            prefixes[prefix] = prefixes.get(prefix, 0) + 1
+            if prefixes[prefix] != 1 or not prefix:
+                prefix = f"{prefix}-{prefixes[prefix]}"
+            queryset = inline.get_queryset(request)
+            forms_shown += FormSet(instance=workshop, prefix=prefix, queryset=queryset).forms
+        shown = {}
+        for form in forms_shown:
+            for bound in form:
+                if isinstance(bound.field, DATE_FIELDS):
+                    widget = bound.field.widget.get_context(bound.html_name, bound.value(), {})
+                    for part in widget["widget"].get("subwidgets") or [widget["widget"]]:
+                        shown[part["name"]] = part["value"] or ""
+        return shown
+
+    def _move_confirmation(self, request, workshop, form, starts_on, errors=()):
+        """The page that asks: what moves, from when to when; Confirm or Cancel."""
+        days = (starts_on - workshop.starts_on).days
+        moved = services.moved_dates(workshop, starts_on)
+        zone = workshop.tzinfo
+        dates = []
+        for name in ("starts_on", *services.MOVED_WITH_FIRST_DAY):
+            before, after = getattr(workshop, name), moved[name]
+            if before is None:
+                continue
+            label = Workshop._meta.get_field(name).verbose_name
+            if name != "starts_on" and name in form.changed_data:
+                dates.append((label, shown_date(before, zone), None))  # as typed
+            else:
+                dates.append((label, shown_date(before, zone), shown_date(after, zone)))
+        slots = workshop.sessions.count()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Move %(acronym)s with its first day?")
+            % {"acronym": workshop.acronym},
+            "workshop": workshop,
+            "opts": self.model._meta,
+            "dates": dates,
+            "slots": slots,
+            "zone": workshop.timezone,
+            "shift": (
+                ngettext("%(count)s day later", "%(count)s days later", days)
+                if days > 0
+                else ngettext("%(count)s day earlier", "%(count)s days earlier", -days)
+            )
+            % {"count": abs(days)},
+            "errors": errors,
+            "typed": [
+                (name, value)
+                for name, values in request.POST.lists()
+                if name not in {"csrfmiddlewaretoken", MOVE_ANSWER, FIRST_DAY_ASKED}
+                for value in values
+            ],
+            "move_answer": MOVE_ANSWER,
+            "first_day_asked": (FIRST_DAY_ASKED, workshop.starts_on.isoformat()),
+        }
+        return TemplateResponse(request, "admin/program/workshop/move_edition.html", context)
 
     @admin.display(description=_("timetable"))
     def timetable(self, workshop):
@@ -368,7 +661,8 @@ class SpeakerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Talk)
-class TalkAdmin(admin.ModelAdmin):
+class TalkAdmin(EditionChoicesMixin, admin.ModelAdmin):
+    form = TalkForm
     list_display = ["__str__", "speaker_names", "kind", "slot", "text_locked", "workshop"]
     list_filter = ["workshop", "kind", ("session", admin.EmptyFieldListFilter), "text_locked"]
     actions = ["lock_text", "unlock_text", "send_speaker_links"]
@@ -434,7 +728,7 @@ class TalkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(EditionChoicesMixin, admin.ModelAdmin):
     """The timetable's own page: filtered by edition (the link on the edition's page), by day."""
 
     form = SessionForm
@@ -459,17 +753,10 @@ class SessionAdmin(admin.ModelAdmin):
     def what(self, session):
         return session.plain_title
 
-    def get_changeform_initial_data(self, request):
-        """A slot added from an edition's timetable belongs to that edition."""
-        initial = super().get_changeform_initial_data(request)
-        filters = QueryDict(request.GET.get("_changelist_filters", ""))
-        if "workshop" not in initial and filters.get("workshop__id__exact"):
-            initial["workshop"] = filters["workshop__id__exact"]
-        return initial
-
 
 @admin.register(Poster)
-class PosterAdmin(admin.ModelAdmin):
+class PosterAdmin(EditionChoicesMixin, admin.ModelAdmin):
+    form = PosterForm
     list_display = ["number", "__str__", "presenter_names", "workshop"]
     list_filter = ["workshop"]
     search_fields = ["title", "abstract", "presenters__name"]

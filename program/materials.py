@@ -3,7 +3,7 @@
 A PDF is recognised by its content, never by its name or the type the browser claims; it is
 stored under a random name (Material.file's upload_to) and served under a cleaned copy of the
 name it came with (`safe_download_name`). The organizers' admin and the speakers' own page both
-use `MaterialForm`.
+use `MaterialForm`; replacing a PDF keeps its material, and so its address (`ReplacePDFForm`).
 """
 
 import io
@@ -23,6 +23,7 @@ from django.core.validators import URLValidator
 from django.http import FileResponse, Http404
 from django.utils.csp import CSP, build_policy
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
@@ -213,6 +214,9 @@ class MaterialForm(forms.ModelForm):
             _("Slides or a poster, as PDF; at most {megabytes} MB."),
             megabytes=settings.MATERIAL_MAX_MB,
         )
+        if self.instance.file:  # the admin's line of a stored PDF: a file chosen replaces it
+            replace = gettext("Choose a PDF to put in place of “%(name)s”, at the same address.")
+            self.fields["file"].widget.attrs["title"] = replace % {"name": self.instance}
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -262,6 +266,26 @@ class MaterialForm(forms.ModelForm):
         elif not upload:
             self.instance.download_name = ""
         return super().save(commit=commit)
+
+
+class ReplacePDFForm(MaterialForm):
+    """A new PDF for a material that has one, checked and named as any (MaterialForm). It stays
+    the same material, so its address stays: under the old file's name it redirects to the new
+    one (views.MaterialView), and the old file leaves the storage (models.Material)."""
+
+    class Meta(MaterialForm.Meta):
+        fields = ["file"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["url"]  # declared on MaterialForm: not taken from Meta.fields
+        self.fields["file"].label = _("New PDF")
+
+    def clean_file(self):
+        upload = super().clean_file()
+        if not isinstance(upload, UploadedFile):  # nothing chosen: the stored file comes back
+            raise ValidationError(_("Choose the new PDF."), code="required")
+        return upload
 
 
 class ShortNameTemporaryFileUploadHandler(TemporaryFileUploadHandler):

@@ -14,7 +14,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, pre_save
 from django.dispatch import receiver
 from django.urls import URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern
@@ -25,6 +25,7 @@ from django.utils.timezone import now
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .placeholders import BRACES_HELP, fill_placeholders
 from .text import plain_text
 
 # White space but the no-break spaces that French puts before : ; ? ! (a title keeps them).
@@ -87,9 +88,9 @@ def validate_edition_slug(value: str) -> None:
         )
 
 
-# Texts that mention a date name it by a placeholder, filled from the edition's row when shown:
-# a text copied into the next edition cannot keep last year's dates.
-DATE_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# Texts that mention a date name it by a placeholder, filled from the edition's row when shown
+# (placeholders.fill_placeholders): a text copied into the next edition cannot keep last year's
+# dates.
 DATE_PLACEHOLDERS = {
     "first_day": _("the first day, e.g. 26 November"),
     "last_day": _("the last day, e.g. 27 November"),
@@ -97,12 +98,13 @@ DATE_PLACEHOLDERS = {
     "dates": _("the dates, e.g. 26–27 November 2024"),
 }
 DATE_TEXT_HELP = format_lazy(
-    "{intro} {placeholders}",
+    "{intro} {placeholders}. {braces}",
     intro=_("Write dates as placeholders, filled from this edition:"),
     placeholders=format_lazy(
         ", ".join(f"{{{{{name}}}}} ({{{name}}})" for name in DATE_PLACEHOLDERS),
         **DATE_PLACEHOLDERS,
     ),
+    braces=BRACES_HELP,
 )
 
 
@@ -140,8 +142,8 @@ class Workshop(models.Model):
         unique=True,
         validators=[validate_edition_slug],
         help_text=_(
-            "The edition's address on the site: /<slug>/, e.g. 2025. Never change it once "
-            "published: links and calendars point to it."
+            "The last part of the edition's address on the site: 2025 for /2025/. Never "
+            "change it once published: links and calendars point to it."
         ),
     )
     published = models.BooleanField(
@@ -157,7 +159,7 @@ class Workshop(models.Model):
     schedule_note = models.TextField(
         blank=True,
         help_text=format_lazy(
-            "{} {}.",
+            "{} {}",
             _("A word on the timetable shown above it, e.g. when it starts and ends."),
             DATE_TEXT_HELP,
         ),
@@ -192,7 +194,7 @@ class Workshop(models.Model):
             "time zone."
         )
     )
-    registration_terms = models.TextField(help_text=format_lazy("{}.", DATE_TEXT_HELP))
+    registration_terms = models.TextField(help_text=DATE_TEXT_HELP)
     changes_deadline = models.DateField(
         null=True,
         blank=True,
@@ -264,16 +266,54 @@ class Workshop(models.Model):
     def clean(self):
         errors = {}
         for field in ("schedule_note", "registration_terms"):
-            unknown = sorted(
-                set(DATE_PLACEHOLDER.findall(getattr(self, field))) - set(DATE_PLACEHOLDERS)
-            )
-            if unknown:
+            if unknown := fill_placeholders(getattr(self, field), DATE_PLACEHOLDERS).unknown:
                 errors[field] = ValidationError(
-                    format_lazy("{} {}.", _("Unknown placeholder %(unknown)s."), DATE_TEXT_HELP),
-                    params={"unknown": ", ".join(f"{{{name}}}" for name in unknown)},
+                    format_lazy("{} {}", _("Unknown placeholder %(unknown)s."), DATE_TEXT_HELP),
+                    params={"unknown": ", ".join(unknown)},
                 )
+        errors |= self.date_errors()
         if errors:
             raise ValidationError(errors)
+
+    def date_errors(self) -> dict[str, ValidationError]:
+        """Deadlines and opening in the order they happen: registration and changes close no
+        later than the last day (a deadline after it would be shown beside “the workshop is
+        over”), and registration opens before it closes. A date left out or refused by its own
+        field (None) is not compared; its field says why."""
+        errors = {}
+        if not self.ends_on:
+            return errors
+        last_day = dateformat.format(self.ends_on, "j F Y")
+        if self.registration_deadline and self.registration_deadline > self.ends_on:
+            errors["registration_deadline"] = ValidationError(
+                _(
+                    "The registration deadline is after the workshop's last day, %(last_day)s: "
+                    "set it on that day or before."
+                ),
+                params={"last_day": last_day},
+            )
+        if self.changes_deadline and self.changes_deadline > self.ends_on:
+            errors["changes_deadline"] = ValidationError(
+                _(
+                    "The deadline for changes is after the workshop's last day, %(last_day)s: "
+                    "set it on that day or before, or leave it blank."
+                ),
+                params={"last_day": last_day},
+            )
+        if self.registration_opens_at and self.registration_deadline:
+            try:
+                closes_at = self.registration_closes_at
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                return errors  # the time zone's own field says what is wrong with it
+            if self.registration_opens_at >= closes_at:
+                errors["registration_opens_at"] = ValidationError(
+                    _(
+                        "Registration would open after it closes (at the end of the deadline, "
+                        "%(deadline)s): open it earlier, or leave it blank."
+                    ),
+                    params={"deadline": dateformat.format(self.registration_deadline, "j F Y")},
+                )
+        return errors
 
     @property
     def date_range(self) -> str:
@@ -299,7 +339,7 @@ class Workshop(models.Model):
                 "deadline": dateformat.format(self.registration_deadline, "j F"),
                 "dates": self.date_range,
             }
-        return DATE_PLACEHOLDER.sub(lambda match: values.get(match[1], match[0]), text)
+        return fill_placeholders(text, values).text
 
     @property
     def schedule_note_text(self) -> str:
@@ -353,6 +393,12 @@ class Workshop(models.Model):
         return dt.datetime.combine(
             self.ends_on + dt.timedelta(days=1), dt.time.min, tzinfo=self.tzinfo
         )
+
+    @property
+    def is_over(self) -> bool:
+        """Whether the workshop is over at this instant (a past edition: its pages say so). A
+        cached page keys on it (lorainne/page_cache.py)."""
+        return timezone.now() >= self.ends_at
 
     def read_program(self) -> "Program":
         """The timetable and every talk in four queries, however many there are.
@@ -797,4 +843,23 @@ def delete_material_file(sender, instance: Material, using, **kwargs) -> None:
     if instance.file:
         transaction.on_commit(
             functools.partial(instance.file.delete, save=False), using=using, robust=True
+        )
+
+
+@receiver(pre_save, sender=Material, dispatch_uid="material_file_replaced")
+def delete_replaced_material_file(
+    sender, instance: Material, using, raw=False, update_fields=None, **kwargs
+) -> None:
+    """A PDF replaced by another leaves the storage too: replacing keeps the material (its row,
+    so its address), stores the new file under a new name, and the old one would stay behind.
+    Once the replacement commits, as for a deletion (delete_material_file)."""
+    if raw or instance.pk is None or (update_fields is not None and "file" not in update_fields):
+        return
+    stored = (
+        sender.objects.using(using).filter(pk=instance.pk).values_list("file", flat=True).first()
+    )
+    # A file not committed yet is an upload, stored under a new name as this row saves.
+    if stored and (not instance.file._committed or instance.file.name != stored):
+        transaction.on_commit(
+            functools.partial(instance.file.storage.delete, stored), using=using, robust=True
         )

@@ -5,8 +5,10 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext, gettext_lazy
@@ -14,13 +16,93 @@ from django.utils.translation import gettext, gettext_lazy
 from .emails import queue_speaker_link
 from .models import Material, Organizer, Poster, Session, Speaker, Talk, Workshop, new_token
 
+# Sent by move_edition inside its transaction, after the edition and its timetable have moved by
+# `days` days: each app moves the dates that are its own (registration: the days people attend).
+# Arguments: edition (the Workshop as it now is), days (an int, negative when moved earlier).
+edition_moved = Signal()
+
+
+def later(moment: dt.datetime, days: int, zone: dt.tzinfo) -> dt.datetime:
+    """`moment` `days` days later at the same wall-clock time in `zone` (so 14:15 stays 14:15
+    across a change of summer time)."""
+    local = timezone.localtime(moment, zone)
+    moved = dt.datetime.combine(local.date() + dt.timedelta(days=days), local.time(), tzinfo=zone)
+    # In UTC: Python compares two times of one zone by their wall clocks, which is wrong on the
+    # night the clocks change (02:45 is then later than 03:00).
+    return moved.astimezone(dt.UTC)
+
 
 def shift(moment: dt.datetime, source: Workshop, target: Workshop) -> dt.datetime:
     """`moment` of `source` moved to the same wall-clock time, as many days after `target`'s first
-    day as it was after `source`'s (so 14:15 stays 14:15 across a change of summer time)."""
-    local = timezone.localtime(moment, source.tzinfo)
-    days = dt.timedelta(days=(target.starts_on - source.starts_on).days)
-    return dt.datetime.combine(local.date() + days, local.time(), tzinfo=target.tzinfo)
+    day as it was after `source`'s."""
+    return later(moment, (target.starts_on - source.starts_on).days, source.tzinfo)
+
+
+# The dates of an edition that move with its first day, by as many days, when the edition is
+# copied into the next one or moved (every other field of Workshop is no date).
+MOVED_WITH_FIRST_DAY = (
+    "ends_on",
+    "registration_deadline",
+    "changes_deadline",
+    "registration_opens_at",
+)
+
+
+def moved_dates(workshop: Workshop, starts_on: dt.date) -> dict[str, object]:
+    """The dates of `workshop` once it starts on `starts_on`: the first day and each of
+    MOVED_WITH_FIRST_DAY, as many days later (or earlier), an instant at the same wall-clock
+    time in the edition's zone; a blank one stays blank."""
+    days = (starts_on - workshop.starts_on).days
+    dates: dict[str, object] = {"starts_on": starts_on}
+    for name in MOVED_WITH_FIRST_DAY:
+        value = getattr(workshop, name)
+        if isinstance(value, dt.datetime):
+            value = later(value, days, workshop.tzinfo)
+        elif value is not None:
+            value += dt.timedelta(days=days)
+        dates[name] = value
+    return dates
+
+
+def move_edition(workshop: Workshop, *, starts_on: dt.date) -> Workshop:
+    """Move the edition to start on `starts_on`, and all its dates with it by as many days: the
+    last day, the registration deadline, the changes deadline and opening (moved_dates), and every
+    slot of its timetable at the same wall-clock time. Then `edition_moved` lets the other apps
+    move what is theirs (registration: the days each person attends).
+
+    One transaction that locks the workshop row first (as registrations do), so no registration
+    is taken against half-moved dates. Raises ValidationError, with nothing moved, when the moved
+    edition or a moved slot breaks a rule (a slot that overlaps another once summer time
+    changes, say). Sends nothing. Returns the edition as it now is.
+    """
+    with transaction.atomic():
+        edition = Workshop.objects.select_for_update().get(pk=workshop.pk)
+        days = (starts_on - edition.starts_on).days
+        for name, value in moved_dates(edition, starts_on).items():
+            setattr(edition, name, value)
+        edition.full_clean()
+        edition.save()
+        slots = list(edition.sessions.select_related("talk"))
+        for slot in slots:
+            slot.workshop = edition
+            slot.starts_at = later(slot.starts_at, days, edition.tzinfo)
+            slot.ends_at = later(slot.ends_at, days, edition.tzinfo)
+        errors = []
+        for slot in slots:
+            slot.saved_with = frozenset(other.pk for other in slots)  # all move at once
+            try:
+                slot.full_clean()
+            except ValidationError as invalid:
+                errors += [f"{slot.plain_title}: {message}" for message in invalid.messages]
+            errors += [
+                f"{slot.plain_title}: {message}"
+                for message in slot.overlap_errors([other for other in slots if other.pk < slot.pk])
+            ]
+        if errors:
+            raise ValidationError(errors)
+        Session.objects.bulk_update(slots, ["starts_at", "ends_at"])
+        edition_moved.send(sender=Workshop, edition=edition, days=days)
+    return edition
 
 
 def suggest_next(text: str) -> str:
@@ -38,16 +120,13 @@ def suggest_next(text: str) -> str:
 NOT_COPIED = frozenset(
     {
         "id",  # a new row
-        "name",  # the next four are asked for (NextEditionForm)
+        "name",  # the next five are asked for (NextEditionForm)
         "acronym",
         "slug",
         "starts_on",
-        "ends_on",  # the next four are moved by as many days as the first day
-        "registration_opens_at",
-        "registration_deadline",
-        "changes_deadline",
+        "confirm_addresses",  # ticked in the form whatever the source's: seats nobody can hoard
+        *MOVED_WITH_FIRST_DAY,  # moved by as many days as the first day (moved_dates)
         "published",  # a new edition is a draft until the organizers publish it
-        "confirm_addresses",  # left to its default: every new edition confirms addresses
         "sequence",  # the next three are kept by the database (triggers.py), from scratch
         "content_version",
         "content_changed_at",
@@ -62,17 +141,19 @@ def start_next_edition(
     acronym: str,
     slug: str,
     starts_on: dt.date,
+    confirm_addresses: bool = True,
     copy_speakers: bool = False,
     copy_timetable: bool = False,
 ) -> Workshop:
     """A new edition, as a draft, from `source`: every field but those of NOT_COPIED (venue,
     time zone, capacity, registration terms, contact, practical information…), its organizing
     committee, and if asked its speakers and the shape of its timetable (the slots, with those
-    of talks left as placeholders), every date moved to `starts_on`. No registration is copied.
+    of talks left as placeholders), every date moved to `starts_on`. It confirms addresses
+    before a seat is held unless `confirm_addresses` is false, whatever `source` did. No
+    registration is copied.
     One transaction; raises ValidationError on bad input (a slug taken, say) with nothing
     created.
     """
-    days = dt.timedelta(days=(starts_on - source.starts_on).days)
     with transaction.atomic():
         edition = Workshop(
             **{
@@ -83,13 +164,9 @@ def start_next_edition(
             name=name,
             acronym=acronym,
             slug=slug,
-            starts_on=starts_on,
-            ends_on=source.ends_on + days,
-            registration_deadline=source.registration_deadline + days,
-            changes_deadline=source.changes_deadline + days if source.changes_deadline else None,
+            confirm_addresses=confirm_addresses,
+            **moved_dates(source, starts_on),
         )
-        if source.registration_opens_at:
-            edition.registration_opens_at = shift(source.registration_opens_at, source, edition)
         edition.full_clean()
         edition.save()
         Organizer.objects.bulk_create(
@@ -142,7 +219,7 @@ class TextLocked(Exception):
 
 class NotYourMaterial(Exception):
     message = gettext_lazy(
-        "That file or link is not one of your talk's or poster's: nothing was removed."
+        "That file or link is not one of your talk's or poster's: nothing was changed."
     )
 
 
@@ -226,6 +303,17 @@ def remove_material(speaker: Speaker, material_id: int) -> Material:
         material.delete()
         Speaker.objects.filter(pk=speaker.pk).update(answered_at=timezone.now())
     return material
+
+
+def replace_material_file(speaker: Speaker, material: Material) -> None:
+    """Save the new PDF of a file of the speaker's own talk or poster (ReplacePDFForm checked
+    and named it; raises NotYourMaterial for any other): the same material, so the same address.
+    The old file leaves the storage once this commits (models.delete_replaced_material_file)."""
+    with transaction.atomic():
+        if not speaker_materials(speaker).exclude(file="").filter(pk=material.pk).exists():
+            raise NotYourMaterial
+        material.save()
+        Speaker.objects.filter(pk=speaker.pk).update(answered_at=timezone.now())
 
 
 def send_speaker_links(speakers: Iterable[Speaker]) -> tuple[list[Speaker], list[Speaker]]:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 
 from . import services
-from .materials import MaterialForm, pdf_response
+from .materials import MaterialForm, ReplacePDFForm, pdf_response
 from .models import Material, Poster, Speaker, Talk, one_line
 
 # What new_token() makes (43 characters of the URL-safe alphabet), with room to spare: anything
@@ -278,25 +278,88 @@ class SpeakerMaterialView(SpeakerByTokenMixin, View):
                 token=self.speaker.token,
                 pk=pk,
                 name=material.served_name,
-                permanent=True,
             )
         return pdf_response(material)
 
 
-class RemoveMaterialView(SpeakerByTokenMixin, View):
-    """POST: remove a file or link of one of the speaker's own talks or posters."""
+class OwnMaterialMixin(SpeakerByTokenMixin):
+    """A page about one file or link of the speaker's own talks and posters (services.
+    speaker_materials); any other sends them back to their page, saying so."""
+
+    template_name: str
+
+    def materials(self):
+        return services.speaker_materials(self.speaker)
+
+    def get_material(self) -> Material | None:
+        return (
+            self.materials()
+            .select_related("talk__workshop", "poster__workshop")
+            .filter(pk=self.kwargs["pk"])
+            .first()
+        )
+
+    def not_yours(self):
+        messages.error(self.request, services.NotYourMaterial.message)
+        return redirect("program:speaker-page", token=self.speaker.token)
+
+    def render_page(self, material: Material, **context):
+        context |= {"speaker": self.speaker, "workshop": self.speaker.workshop}
+        return render(self.request, self.template_name, {"material": material, **context})
+
+
+class RemoveMaterialView(OwnMaterialMixin, View):
+    """GET asks for confirmation; POST removes the file or link (services.remove_material)."""
+
+    template_name = "program/speaker_material_remove.html"
 
     def get(self, request, **kwargs):
-        return redirect("program:speaker-page", token=self.speaker.token)
+        material = self.get_material()
+        if material is None:
+            return self.not_yours()
+        return self.render_page(material)
 
     def post(self, request, **kwargs):
         try:
-            material_id = int(request.POST.get("material", ""))
-            if not 0 < material_id < 2**63:  # no database integer
-                raise ValueError(material_id)
-            material = services.remove_material(self.speaker, material_id)
-        except (ValueError, services.NotYourMaterial):
-            messages.error(request, services.NotYourMaterial.message)
-        else:
-            messages.success(request, f"“{material}” is removed from the site.")
+            material = services.remove_material(self.speaker, self.kwargs["pk"])
+        except services.NotYourMaterial:
+            return self.not_yours()
+        messages.success(
+            request, gettext("“%(material)s” is removed from the site.") % {"material": material}
+        )
+        return redirect("program:speaker-page", token=self.speaker.token)
+
+
+class ReplaceMaterialView(OwnMaterialMixin, View):
+    """A new PDF in place of one of the speaker's own (ReplacePDFForm): the same material, so
+    the links to it given out before still lead to it."""
+
+    template_name = "program/speaker_material_replace.html"
+
+    def materials(self):
+        return super().materials().exclude(file="")  # a PDF, not a link
+
+    def get(self, request, **kwargs):
+        material = self.get_material()
+        if material is None:
+            return self.not_yours()
+        return self.render_page(material, form=ReplacePDFForm(instance=material))
+
+    def post(self, request, **kwargs):
+        material = self.get_material()
+        if material is None:
+            return self.not_yours()
+        old_name = str(material)
+        form = ReplacePDFForm(request.POST, request.FILES, instance=material)
+        if not form.is_valid():
+            return self.render_page(material, form=form)
+        try:
+            services.replace_material_file(self.speaker, form.save(commit=False))
+        except services.NotYourMaterial:
+            return self.not_yours()
+        messages.success(
+            request,
+            gettext("“%(new)s” replaces “%(old)s”: its address on the site stays the same.")
+            % {"new": material, "old": old_name},
+        )
         return redirect("program:speaker-page", token=self.speaker.token)

@@ -1,4 +1,5 @@
-"""Database triggers: the one record of "what changed" in a workshop's content.
+"""Database triggers: the one record of "what changed" in a workshop's content, and the guard
+that keeps editions apart.
 
 Whatever writes (admin, services, `loaddata`, the shell, a bulk `update()`, raw SQL), the database
 keeps, in the same transaction:
@@ -11,6 +12,8 @@ keeps, in the same transaction:
   speaker's name or affiliation), `Workshop.sequence` when every event changes (name, venue, time
   zone). These columns belong to the triggers: a value written by an UPDATE is never taken below
   what the row held (Django's save() writes back what it read, possibly an older value).
+- That the rows a row joins are of one edition (a talk and its speaker, a slot and its talk, a
+  registration and its options): a link between two editions is refused (`edition_links`).
 
 Which tables are content is derived from the models (`content_tables`), never listed by hand: a
 model added to the program with a foreign key to its edition, or to a talk, poster… of one, is
@@ -125,38 +128,89 @@ def content_tables(models: Iterable[type[Model]]) -> dict[str, str]:
     return dict(sorted(tables.items()))
 
 
-def _workshop_of(model, workshop, program, seen) -> str | None:
-    """SQL for the workshop id of a `model` row, through its foreign keys: one to the Workshop;
-    else the first required one that leads to a workshop; else the first set of the optional
-    ones (a material's talk or poster). None when no chain of keys leads to a workshop.
-
-    The keys in the order of their columns' names: the order of the fields depends on the
-    migrations that added them, and the SQL must not (the check compares it)."""
-    keys = sorted(
+def _keys(model) -> list:
+    """A model's foreign keys in the order of their columns' names: the order of the fields
+    depends on the migrations that added them, and the SQL must not (the check compares it)."""
+    return sorted(
         (field for field in model._meta.concrete_fields if field.many_to_one or field.one_to_one),
         key=lambda field: field.column,
     )
+
+
+def _workshop_of(model, workshop, candidates, seen) -> str | None:
+    """SQL for the workshop id of a `model` row, through its foreign keys: one to the Workshop;
+    else the first required one that leads to a workshop; else the first set of the optional
+    ones (a material's talk or poster). None when no chain of keys leads to a workshop."""
+    keys = _keys(model)
     for key in keys:
         if key.related_model is workshop:
             return f"{{row}}.{key.column}"
     optional = []
     for key in keys:
-        target = key.related_model
-        if target not in program or target in (*seen, model):
+        if (through := _workshop_by(key, workshop, candidates, (*seen, model))) is None:
             continue
-        if (inner := _workshop_of(target, workshop, program, (*seen, model))) is None:
-            continue
-        table = target._meta.db_table
-        through = (
-            f"(SELECT {inner.replace('{row}', table)} FROM {table} "
-            f"WHERE {table}.{key.target_field.column} = {{row}}.{key.column})"
-        )
         if not key.null:
             return through
         optional.append(through)
     if len(optional) > 1:
         return f"COALESCE({', '.join(optional)})"
     return optional[0] if optional else None
+
+
+def _workshop_by(key, workshop, candidates, seen) -> str | None:
+    """SQL for the workshop id of the row that the foreign key `key` of a row points to (None
+    when it leads to no workshop, or only back through `seen`)."""
+    target = key.related_model
+    if target is workshop:
+        return f"{{row}}.{key.column}"
+    if target not in candidates or target in seen:
+        return None
+    if (inner := _workshop_of(target, workshop, candidates, seen)) is None:
+        return None
+    table = target._meta.db_table
+    return (
+        f"(SELECT {inner.replace('{row}', table)} FROM {table} "
+        f"WHERE {table}.{key.target_field.column} = {{row}}.{key.column})"
+    )
+
+
+def edition_links(models: Iterable[type[Model]]) -> dict[str, list[str]]:
+    """The tables whose rows join rows of editions, each with the SQL of every workshop id its
+    keys lead to (`{row}` for NEW): a talk and its speaker, a poster and its presenter, a slot and
+    its talk, an option and its slot, a registration and its options, an announcement and its
+    option or the registrations it selects. These must be one edition (a key left NULL leads to
+    none, and agrees).
+
+    Derived from the models of every app (auto-created ManyToMany tables included): a model added
+    with two keys that lead to editions is guarded without a word here. What is guarded is the
+    row that links: a row linked that later moves to another edition (a talk's workshop changed)
+    is the forms' to refuse (Talk's, Poster's), as the admin saves the row before its links.
+    """
+    models = list(models)
+    workshop = next((model for model in models if model._meta.label == WORKSHOP_MODEL), None)
+    links = {}
+    for model in models:
+        if model is workshop:
+            continue
+        ways = [
+            way
+            for key in _keys(model)
+            if (way := _workshop_by(key, workshop, models, (model,))) is not None
+        ]
+        if len(ways) > 1:
+            links[model._meta.db_table] = ways
+    return dict(sorted(links.items()))
+
+
+def _mixed_editions(ways: list[str]) -> str:
+    """The SQL condition that a row's keys lead to two editions; NULL (false) when one is NULL."""
+    first, *others = (way.replace("{row}", "NEW") for way in ways)
+    return " OR ".join(f"{first} <> {other}" for other in others)
+
+
+def _refusal(table: str) -> str:
+    # No quote in it: it goes into SQL string literals as it is.
+    return f"{table}: these rows belong to different editions"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -182,9 +236,10 @@ def _raise_version(row: str, workshop_of: str) -> str:
     )
 
 
-def _postgresql(content: dict[str, str]) -> list[Trigger]:
+def _postgresql(content: dict[str, str], links: dict[str, list[str]]) -> list[Trigger]:
     """PL/pgSQL: a BEFORE UPDATE trigger sets the sequences in the row being written; an AFTER
-    trigger per content table raises its workshop's version, and talks' sequences."""
+    trigger per content table raises its workshop's version, and talks' sequences; a BEFORE
+    trigger per table of links refuses a row that joins two editions (an IntegrityError)."""
 
     def changed(columns: list[str]) -> str:  # NULLs compared as values
         return " OR ".join(f"NEW.{column} IS DISTINCT FROM OLD.{column}" for column in columns)
@@ -238,13 +293,27 @@ def _postgresql(content: dict[str, str]) -> list[Trigger]:
         )
         # Trigger names are per table, function names per schema: the hash tells them apart.
         triggers.append(_trigger(table, PREFIX, function, trigger))
+    for table, ways in links.items():
+        function = f"""CREATE FUNCTION {{name}}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF {_mixed_editions(ways)} THEN
+                    RAISE EXCEPTION '{_refusal(table)}' USING ERRCODE = 'check_violation';
+                END IF;
+                RETURN NEW;
+            END $$"""
+        trigger = (
+            f"CREATE TRIGGER {{name}} BEFORE INSERT OR UPDATE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION {name}()"
+        )
+        triggers.append(_trigger(table, f"{PREFIX}_edition", function, trigger))
     return triggers
 
 
-def _sqlite(content: dict[str, str]) -> list[Trigger]:
+def _sqlite(content: dict[str, str], links: dict[str, list[str]]) -> list[Trigger]:
     """SQLite: no procedural code and no assigning to NEW. An AFTER UPDATE trigger writes the row
     again to set its sequences (it does not fire itself again: recursive triggers are off, SQLite's
-    default); a condition becomes the WHERE of the statement it guards; one trigger per event."""
+    default); a condition becomes the WHERE of the statement it guards; one trigger per event.
+    A link between two editions is refused by RAISE(ABORT), an IntegrityError."""
 
     def changed(columns: list[str]) -> str:  # IS NOT compares NULLs as values
         return " OR ".join(f"NEW.{column} IS NOT OLD.{column}" for column in columns)
@@ -278,6 +347,15 @@ def _sqlite(content: dict[str, str]) -> list[Trigger]:
                 f"CREATE TRIGGER {{name}} AFTER {event} ON {table} BEGIN {' '.join(body)} END"
             )
             triggers.append(_trigger(table, f"{PREFIX}_{table}_{event.lower()}", statement))
+    for table, ways in links.items():
+        for event in ("INSERT", "UPDATE"):
+            statement = (
+                f"CREATE TRIGGER {{name}} BEFORE {event} ON {table} "
+                f"WHEN {_mixed_editions(ways)} "
+                f"BEGIN SELECT RAISE(ABORT, '{_refusal(table)}'); END"
+            )
+            base = f"{PREFIX}_edition_{table}_{event.lower()}"
+            triggers.append(_trigger(table, base, statement))
     return triggers
 
 
@@ -293,11 +371,11 @@ def expected(vendor: str, models: Iterable[type[Model]]) -> list[Trigger]:
 def _expected(vendor: str, models: tuple[type[Model], ...]) -> tuple[Trigger, ...]:
     if missing_columns(models):
         return ()
-    content = content_tables(models)
+    content, links = content_tables(models), edition_links(models)
     if vendor == "postgresql":
-        return tuple(_postgresql(content))
+        return tuple(_postgresql(content, links))
     if vendor == "sqlite":
-        return tuple(_sqlite(content))
+        return tuple(_sqlite(content, links))
     raise NotImplementedError(
         f"The content triggers exist for PostgreSQL and SQLite, not for {vendor}: "
         "use one of those (DATABASE_URL)."
@@ -340,11 +418,11 @@ def problems(connection: BaseDatabaseWrapper, models: Iterable[type[Model]]) -> 
         stale = sorted(name for t, name in installed - wanted if t == table)
         if stale:
             found.append(
-                f"{table} has outdated change-tracking triggers ({', '.join(stale)}); "
+                f"{table} has outdated triggers ({', '.join(stale)}); "
                 f"expected: {', '.join(absent) or 'none'}"
             )
         else:
-            found.append(f"{table} misses its change-tracking triggers ({', '.join(absent)})")
+            found.append(f"{table} misses its triggers ({', '.join(absent)})")
     return found
 
 

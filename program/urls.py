@@ -34,9 +34,16 @@ urlpatterns = [
         name="speaker-material",
     ),
     path(
-        "speaker/<str:token>/remove/",
+        "speaker/<str:token>/materials/<int:pk>/replace/",
+        speakers.ReplaceMaterialView.as_view(),
+        name="speaker-replace-material",
+    ),
+    path(
+        "speaker/<str:token>/materials/<int:pk>/remove/",
         speakers.RemoveMaterialView.as_view(),
         name="speaker-remove-material",
     ),
+    # Once for the whole series, not under each edition.
+    path("editions/", views.EditionListView.as_view(), name="edition-list"),
     path("<slug:edition>/", include(edition_pages)),
 ]

@@ -75,18 +75,29 @@ class HomeView(PublicPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         organizers = list(self.workshop.organizers.all())
-        editions = list(Workshop.objects.published())  # one query for both: there are few
         return super().get_context_data(
             now_next=workshop_now_and_next(self.workshop),
             speakers=self.workshop.speakers.filter(talks__isnull=False).distinct(),
             organizers=organizers,
-            past_editions=[e for e in editions if e.starts_on < self.workshop.starts_on],
-            current_edition=editions[0] if editions else None,
+            past_editions=Workshop.objects.published().filter(
+                starts_on__lt=self.workshop.starts_on
+            ),
             structured_data=exports.workshop_event(
                 self.workshop, base_url=site_url(self.request), organizers=organizers
             ),
             **kwargs,
         )
+
+
+class EditionListView(PublicPageMixin, ListView):
+    """Every published edition, the latest first, the current one marked (/editions/): the
+    series on one page. The current edition's menu and footer frame it."""
+
+    template_name = "program/edition_list.html"
+    context_object_name = "editions"
+
+    def get_queryset(self):
+        return Workshop.objects.published()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -200,8 +211,10 @@ class PosterListView(PublicPageMixin, ListView):
 class MaterialView(WorkshopMixin, View):
     """A talk's or a poster's PDF (materials.pdf_response). Not a cached page: the edition's
     drafts stay with organizers, as its other pages (its speakers see theirs through their own
-    page, speakers.SpeakerMaterialView). Under another name than its own, a permanent redirect
-    to that: one address per file, and no /materials/1/whatever.exe."""
+    page, speakers.SpeakerMaterialView). Under another name than its own, a redirect to that:
+    one address per file, and no /materials/1/whatever.exe. Not a permanent one: a replaced PDF
+    takes the name of the new file, and the old name must lead to it (a browser that kept a
+    permanent redirect from a name given back later would go round in a circle)."""
 
     def get(self, request, pk, name, **kwargs):
         material = get_object_or_404(
@@ -213,7 +226,7 @@ class MaterialView(WorkshopMixin, View):
         if name != material.served_name:
             match = request.resolver_match
             kwargs = {**match.kwargs, "name": material.served_name}
-            return redirect(reverse(match.view_name, kwargs=kwargs), permanent=True)
+            return redirect(reverse(match.view_name, kwargs=kwargs))
         return pdf_response(material)
 
 

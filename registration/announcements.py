@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from mail import outbox
 from mail.models import Delivery
 from program.models import Workshop
+from program.placeholders import BRACES_HELP
 
 from .emails import ANNOUNCEMENT, REMINDER, build_announcement_email, unknown_placeholders
 from .models import Announcement, Registration, waits_in_line
@@ -50,6 +51,18 @@ def announcement_audience(announcement: Announcement) -> models.QuerySet:
     return registrations.none()
 
 
+def placeholder_problem(text: str) -> str | None:
+    """What to fix in `text` (a subject or a body) when it has a placeholder that is not filled,
+    else None."""
+    if unknown := unknown_placeholders(text):
+        refusal = gettext(
+            "Unknown placeholder %(unknown)s: only {name} (the person's first name) "
+            "and {link} (their personal link) are filled in."
+        ) % {"unknown": ", ".join(unknown)}
+        return f"{refusal} {BRACES_HELP}"
+    return None
+
+
 def check_announcement(announcement: Announcement) -> None:
     """Raise AnnouncementRefused, with what to fix, for an announcement that cannot go out: an
     empty subject or text, an unknown placeholder, an audience of a day or an option not given
@@ -58,14 +71,8 @@ def check_announcement(announcement: Announcement) -> None:
         raise AnnouncementRefused(gettext("Write a subject."))
     if not announcement.body.strip():
         raise AnnouncementRefused(gettext("Write the text of the announcement."))
-    if unknown := unknown_placeholders(announcement.subject + "\n" + announcement.body):
-        raise AnnouncementRefused(
-            gettext(
-                "Unknown placeholder %(unknown)s: only {name} (the person's first name) "
-                "and {link} (their personal link) are filled in."
-            )
-            % {"unknown": ", ".join(unknown)}
-        )
+    if problem := placeholder_problem(announcement.subject + "\n" + announcement.body):
+        raise AnnouncementRefused(problem)
     workshop = announcement.workshop
     if announcement.audience == Announcement.Audience.DAY and (
         announcement.day not in workshop.days
@@ -81,26 +88,47 @@ def check_announcement(announcement: Announcement) -> None:
         )
 
 
+PREVIEW_LISTED = 10  # the people named at once in the preview; the others one click away
+
+
 @dataclasses.dataclass(frozen=True)
 class AnnouncementPreview:
-    """The announcement as its first recipient will read it, and how many will."""
+    """The announcement as its first recipient will read it, and who gets it (in registration
+    order)."""
 
-    recipients: int
-    registration: Registration | None
+    people: list[Registration]
     subject: str
     text: str
 
+    @property
+    def recipients(self) -> int:
+        return len(self.people)
+
+    @property
+    def registration(self) -> Registration | None:
+        """The person the preview is written for: the first of the audience."""
+        return self.people[0] if self.people else None
+
+    @property
+    def listed(self) -> list[Registration]:
+        """The people the preview names at once."""
+        return self.people[:PREVIEW_LISTED]
+
+    @property
+    def more(self) -> list[Registration]:
+        """The others, shown on request ("and 70 more")."""
+        return self.people[PREVIEW_LISTED:]
+
 
 def preview_announcement(announcement: Announcement) -> AnnouncementPreview:
-    """Render the announcement for the first person of its audience. Two queries, no lock."""
-    audience = announcement_audience(announcement)
-    first = audience.select_related("workshop").order_by("created_at", "pk").first()
-    if first is None:
-        return AnnouncementPreview(recipients=0, registration=None, subject="", text="")
-    message = build_announcement_email(announcement, first)
-    return AnnouncementPreview(
-        recipients=audience.count(), registration=first, subject=message.subject, text=message.body
-    )
+    """Render the announcement for the first person of its audience, and list the audience (its
+    names and addresses). One query, no lock."""
+    audience = announcement_audience(announcement).select_related("workshop")
+    people = list(audience.order_by("created_at", "pk"))
+    if not people:
+        return AnnouncementPreview(people=[], subject="", text="")
+    message = build_announcement_email(announcement, people[0])
+    return AnnouncementPreview(people=people, subject=message.subject, text=message.body)
 
 
 def send_test_announcement(announcement: Announcement, *, to: str) -> Registration:

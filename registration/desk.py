@@ -124,6 +124,43 @@ def desk_counts(workshop: Workshop) -> list[DayCount]:
     ]
 
 
+class DeskClosed(RegistrationError):
+    """Today, in the edition's time zone, is not one of its days: nobody is ticked in."""
+
+
+def desk_closed_because(workshop: Workshop, *, now: dt.datetime | None = None) -> str | None:
+    """Why nobody can be ticked in at `now` (default: the current time), or None on a day of the
+    edition in its time zone. A tick says that someone came in: it is taken on the day they do,
+    and the export's arrival columns are read from the edition's first day on."""
+    today = timezone.localdate(now or timezone.now(), workshop.tzinfo)
+    if today in workshop.days:
+        return None
+    values = {
+        "today": dateformat.format(today, "j F"),
+        "acronym": workshop.acronym,
+        "first_day": dateformat.format(workshop.starts_on, "l j F Y"),
+        "last_day": dateformat.format(workshop.ends_on, "l j F Y"),
+    }
+    if today < workshop.starts_on:
+        return (
+            gettext(
+                "Today (%(today)s) is not a day of %(acronym)s: check-in opens on %(first_day)s."
+            )
+            % values
+        )
+    return (
+        gettext("Today (%(today)s) is not a day of %(acronym)s: its last day was %(last_day)s.")
+        % values
+    )
+
+
+def check_desk_open(workshop: Workshop, *, now: dt.datetime | None = None) -> None:
+    """Raise DeskClosed, saying when check-in opens (or closed), unless today is a day of the
+    edition in its time zone."""
+    if reason := desk_closed_because(workshop, now=now):
+        raise DeskClosed(reason)
+
+
 def _check_day(workshop: Workshop, day: dt.date) -> None:
     if day not in workshop.days:
         raise RegistrationError(
@@ -132,13 +169,17 @@ def _check_day(workshop: Workshop, day: dt.date) -> None:
         )
 
 
-def check_in(registration: Registration, *, day: dt.date, by=None) -> tuple[CheckIn, bool]:
-    """Tick a confirmed person in at the entrance for `day` (a day of their edition); returns
-    the check-in and whether it is new. Ticking twice, even from two phones at the same instant,
-    keeps the first tick: the database's unique constraint decides, get_or_create reads the
-    winner. No lock: a tick takes no seat. Raises RegistrationError for someone without a seat or
-    a day outside the edition. Sends nothing.
+def check_in(
+    registration: Registration, *, day: dt.date, by=None, now: dt.datetime | None = None
+) -> tuple[CheckIn, bool]:
+    """Tick a confirmed person in at the entrance for `day` (a day of their edition), on a day of
+    the edition (`now`, default the current time, in its time zone); returns the check-in and
+    whether it is new. Ticking twice, even from two phones at the same instant, keeps the first
+    tick: the database's unique constraint decides, get_or_create reads the winner. No lock: a
+    tick takes no seat. Raises DeskClosed on a day that is not the edition's, RegistrationError
+    for someone without a seat or a day outside the edition. Sends nothing.
     """
+    check_desk_open(registration.workshop, now=now)
     _check_day(registration.workshop, day)
     if registration.status != Registration.Status.CONFIRMED:
         raise RegistrationError(
@@ -185,13 +226,15 @@ def add_walk_in(
     free: a walk-in never joins the waiting list.
 
     Locks the workshop row (register() takes it again in the same transaction; Busy past the
-    lock timeout). Raises WorkshopOver after the workshop, NoSeatLeft when every seat is taken, AlreadyRegistered for
-    an email registered already, ValidationError on bad input (blank name, a day outside the
-    edition). After commit, sends the confirmation email with the personal link.
+    lock timeout). Raises WorkshopOver after the workshop, DeskClosed before its first day (in
+    its time zone), NoSeatLeft when every seat is taken, AlreadyRegistered for an email
+    registered already, ValidationError on bad input (blank name, a day outside the edition).
+    After commit, sends the confirmation email with the personal link.
     """
     now = now or timezone.now()
     with locked_workshop(workshop) as locked:
         check_not_over(locked, now, "added")
+        check_desk_open(locked, now=now)
         # Someone registered already is searched at the desk, full or not.
         if existing := locked.registrations.with_email(email).first():
             raise AlreadyRegistered(existing)

@@ -2,8 +2,6 @@
 outbox (mail/) writes them when their turn comes: registration emails, announcements and the
 reminder, each a kind of email registered below."""
 
-import re
-
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
@@ -15,7 +13,8 @@ from mail import kinds, outbox
 from mail.models import Delivery
 from program.emails import compose
 from program.ical import build_calendar
-from program.models import Session, Workshop
+from program.models import Session, Workshop, one_line
+from program.placeholders import fill_placeholders
 
 from .models import Announcement, EmailKind, Registration
 
@@ -73,36 +72,39 @@ def _build_email(registration: Registration, kind: EmailKind) -> EmailMultiAlter
 
 # Announcements and reminders ------------------------------------------------------------------
 
-# What an organizer may write in an announcement: {name}, {link}. Anything else between braces is
-# refused before sending, rather than reaching people as “{room}”.
-PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+# What an organizer may write in an announcement: {name}, {link}. Anything else between braces
+# (outside math) is refused before sending, rather than reaching people as “{room}”.
 ANNOUNCEMENT_PLACEHOLDERS = ("name", "link")
 
 
 def unknown_placeholders(text: str) -> list[str]:
     """The placeholders of `text` other than {name} and {link}, as written (“{room}”)."""
-    found = PLACEHOLDER.findall(text)
-    return sorted({f"{{{name}}}" for name in found if name not in ANNOUNCEMENT_PLACEHOLDERS})
+    return fill_placeholders(text, dict.fromkeys(ANNOUNCEMENT_PLACEHOLDERS, "")).unknown
 
 
 def personal_link(registration: Registration) -> str:
     return settings.SITE_URL + registration.get_absolute_url()
 
 
-def fill_placeholders(text: str, registration: Registration) -> str:
+def for_person(text: str, registration: Registration) -> str:
     """`text` with {name} (the first name) and {link} (the personal link) filled."""
     values = {"name": registration.first_name, "link": personal_link(registration)}
-    return PLACEHOLDER.sub(lambda match: values.get(match[1], match[0]), text)
+    return fill_placeholders(text, values).text
 
 
-def announcement_subject(announcement, workshop: Workshop) -> str:
-    """The edition's acronym first, as every email of the edition (unless the subject has it)."""
-    if announcement.subject.startswith(workshop.acronym):
-        return announcement.subject
-    return gettext("%(acronym)s: %(subject)s") % {
-        "acronym": workshop.acronym,
-        "subject": announcement.subject,
-    }
+def _folded(text: str) -> str:
+    """`text` as compared for a name: on one line, either apostrophe, any case."""
+    return one_line(text).replace("’", "'").casefold()
+
+
+def announcement_subject(announcement, registration: Registration) -> str:
+    """The subject, filled for the person, after the edition's acronym as every email of the
+    edition, unless it names the edition already (“Practical details for LoRAINNe'25”)."""
+    workshop = registration.workshop
+    subject = for_person(announcement.subject, registration)
+    if _folded(workshop.acronym) in _folded(subject):
+        return subject
+    return gettext("%(acronym)s: %(subject)s") % {"acronym": workshop.acronym, "subject": subject}
 
 
 def build_announcement_email(
@@ -122,12 +124,12 @@ def _build_announcement_email(
     context = {
         "workshop": workshop,
         "registration": registration,
-        "body": fill_placeholders(announcement.body, registration),
+        "body": for_person(announcement.body, registration),
         "manage_url": personal_link(registration),
     }
     return compose(
         workshop,
-        announcement_subject(announcement, workshop),
+        announcement_subject(announcement, registration),
         "registration/email/announcement",
         context,
         to=to or registration.email,

@@ -10,9 +10,11 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from program.models import Session, Workshop
+from program.placeholders import BRACES_HELP
 
 from .addresses import display_address, normalised_or_as_typed
 
@@ -329,9 +331,13 @@ class Announcement(models.Model):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="announcements")
     subject = models.CharField(max_length=200)
     body = models.TextField(
-        help_text=_(
-            "Plain text. {name} is replaced by the person's first name, {link} by their "
-            "personal link."
+        help_text=format_lazy(
+            "{} {}",
+            _(
+                "Plain text. {name} is replaced by the person's first name, {link} by their "
+                "personal link."
+            ),
+            BRACES_HELP,
         )
     )
     audience = models.CharField(max_length=20, choices=Audience, default=Audience.CONFIRMED)

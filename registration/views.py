@@ -329,6 +329,11 @@ class DeskMixin(PersonalPageMixin, WorkshopMixin):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_context_data(self, **kwargs):
+        # Said on every desk page, before anyone is ticked in and refused.
+        closed_because = desk.desk_closed_because(self.workshop)
+        return super().get_context_data(desk_closed_because=closed_because, **kwargs)
+
     def default_day(self) -> dt.date:
         """Today when the edition is on, else its nearest day."""
         today = timezone.localdate(timezone=self.workshop.tzinfo)

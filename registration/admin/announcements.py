@@ -17,7 +17,6 @@ from mail import outbox
 from mail.models import Delivery
 
 from .. import announcements
-from ..emails import unknown_placeholders
 from ..forms import day_label
 from ..models import Announcement, Registration
 
@@ -39,15 +38,8 @@ class AnnouncementForm(forms.ModelForm):
         cleaned = super().clean()
         workshop, audience = cleaned.get("workshop"), cleaned.get("audience")
         for name in ("subject", "body"):
-            if unknown := unknown_placeholders(cleaned.get(name) or ""):
-                self.add_error(
-                    name,
-                    gettext(
-                        "Unknown placeholder %(unknown)s: only {name} (the person's first name) "
-                        "and {link} (their personal link) are filled in."
-                    )
-                    % {"unknown": ", ".join(unknown)},
-                )
+            if problem := announcements.placeholder_problem(cleaned.get(name) or ""):
+                self.add_error(name, problem)
         if workshop is None:
             return cleaned
         day, option, selected = cleaned.get("day"), cleaned.get("option"), cleaned.get("selected")

@@ -20,7 +20,7 @@ to a crash. Callers use the names below: `services.register(…)`.
 
 from .attendance import Attendance, attendance
 from .changes import ChangesClosed, change_answers, changes_are_open
-from .choices import OptionFull, change_choices, copy_options, full_options
+from .choices import OptionFull, change_choices, copy_options, full_options, move_days
 from .confirmation import HoldExpired, confirm_address
 from .locks import Busy, locked_workshop
 from .purge import forget, purge_personal_data
@@ -79,6 +79,7 @@ __all__ = [
     "forget",
     "full_options",
     "locked_workshop",
+    "move_days",
     "promote",
     "purge_personal_data",
     "register",

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.dispatch import receiver
 from django.utils import dateformat
 from django.utils.translation import gettext
 
@@ -145,3 +146,22 @@ def copy_options(source: Workshop, edition: Workshop) -> list[Option]:
             )
         )
     return Option.objects.bulk_create(options)
+
+
+# Connected when this module loads, at start (the admin's and the URLconf's imports load it).
+@receiver(program_services.edition_moved, sender=Workshop, dispatch_uid="registration_days_moved")
+def move_days(sender, *, edition: Workshop, days: int, **kwargs) -> None:
+    """The edition moved by `days` days (program.services.move_edition, whose transaction holds
+    the workshop's lock): each person attends the same days of it, and an announcement not sent
+    yet to those attending a day is for the same day of it. Check-ins stay as they happened."""
+    attended = list(AttendedDay.objects.filter(registration__workshop=edition))
+    # Deleted and created again: moving each row in place could meet the next day's row of the
+    # same person (one day per person is unique).
+    AttendedDay.objects.filter(pk__in=[row.pk for row in attended]).delete()
+    AttendedDay.objects.bulk_create(
+        AttendedDay(registration_id=row.registration_id, day=row.day + dt.timedelta(days=days))
+        for row in attended
+    )
+    for announcement in edition.announcements.filter(sent_at__isnull=True, day__isnull=False):
+        announcement.day += dt.timedelta(days=days)
+        announcement.save(update_fields=["day"])

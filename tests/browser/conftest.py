@@ -22,11 +22,11 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import pytest
 from django.core.servers.basehttp import ThreadedWSGIServer
-from django.db.models import F
 from django.test.testcases import LiveServerThread
 from django.utils import timezone
 
-from program.models import Session, Workshop
+from program import services
+from program.models import Workshop
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/lib/chromium/chromium")
@@ -170,19 +170,13 @@ def workshop(live_server, seeded) -> Workshop:
 
 
 def move_workshop(workshop: Workshop, starts_on: dt.date, *, deadline: dt.date) -> Workshop:
-    """Move the workshop and its timetable to `starts_on`, with this registration deadline.
+    """Move the workshop and its timetable to `starts_on` as an organizer does
+    (services.move_edition), with this registration deadline.
 
     The live server reads the real clock, so the dates are set relative to the real today.
     """
-    days = dt.timedelta(days=(starts_on - workshop.starts_on).days)
-    Session.objects.filter(workshop=workshop).update(
-        starts_at=F("starts_at") + days, ends_at=F("ends_at") + days
-    )
-    Workshop.objects.filter(pk=workshop.pk).update(
-        starts_on=starts_on,
-        ends_on=workshop.ends_on + days,
-        registration_deadline=deadline,
-    )
+    services.move_edition(workshop, starts_on=starts_on)
+    Workshop.objects.filter(pk=workshop.pk).update(registration_deadline=deadline)
     workshop.refresh_from_db()
     return workshop
 

@@ -11,7 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from program.models import Speaker
+from program.models import Material, Speaker
 from registration import services
 from registration.models import Registration
 
@@ -111,6 +111,28 @@ def speaker_page_locked(page, workshop):
     page.goto(reverse("program:speaker-page", kwargs={"token": speaker.token}))
 
 
+def speaker_material(action: str):
+    """The page that asks a speaker to confirm the removal of their slides, or to choose the
+    PDF that replaces them."""
+
+    def go(page, workshop):
+        speaker = Speaker.objects.get(workshop=workshop, name="Francesco Tudisco")
+        slides = Material.objects.create(
+            talk=speaker.talks.get(),
+            kind=Material.Kind.SLIDES,
+            file="materials/slides.pdf",
+            download_name="slides.pdf",
+        )
+        page.goto(
+            reverse(
+                f"program:speaker-{action}-material",
+                kwargs={"token": speaker.token, "pk": slides.pk},
+            )
+        )
+
+    return go
+
+
 def register_when_full(page, workshop):
     services.register(workshop, **JEREMY, position=Registration.Position.PHD)
     workshop.capacity = 1
@@ -139,6 +161,9 @@ PAGES = {
     "speaker-page": ("Your page as a speaker", speaker_page),
     "speaker-page-locked": ("Your page as a speaker", speaker_page_locked),
     "speaker-link-unknown": ("This speaker link does not work", visit("/speaker/unknown-link/")),
+    "speaker-material-remove": ("Remove “slides.pdf”?", speaker_material("remove")),
+    "speaker-material-replace": ("Replace “slides.pdf”", speaker_material("replace")),
+    "editions": ("All editions", visit("/editions/")),
 }
 
 
@@ -154,6 +179,16 @@ def test_page_has_no_wcag_violations(axe_page, open_workshop, name):
 def test_register_page_when_closed_has_no_wcag_violations(axe_page, closed_workshop):
     axe_page.goto("/register/")
     expect(axe_page.get_by_role("main")).to_contain_text("Registration is closed")
+
+    assert_no_violations(axe_page)
+
+
+def test_past_edition_page_has_no_wcag_violations(axe_page, workshop):
+    """LoRAINNe'24 as seeded, over today: its notice, its menu without Register."""
+    axe_page.goto("/lorainne24/program/")
+    expect(axe_page.get_by_role("status")).to_have_text(
+        "LoRAINNe'24 took place on 26–27 November 2024."
+    )
 
     assert_no_violations(axe_page)
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -18,8 +19,15 @@ from registration import services
 from registration.forms import day_label
 from registration.models import CheckIn, Registration
 
-from ..factories import paris_time
-from .conftest import JEREMY, PHONE, fill_registration_form, personal_link, skip_or_fail
+from ..factories import WorkshopFactory, paris_time
+from .conftest import (
+    JEREMY,
+    PHONE,
+    fill_registration_form,
+    move_workshop,
+    personal_link,
+    skip_or_fail,
+)
 
 COHEN_TALK = "Implicit Regularization in Regularized (Nonnegative) Low-Rank Approximations"
 # The seed's talk abstracts have no math (only poster 3's has): the journey adds two formulas.
@@ -367,6 +375,17 @@ def organizer(settings):
     )
 
 
+def log_in_to_admin(page) -> None:
+    """Log in as `organizer`, on the admin's login page."""
+    page.goto(f"/{settings.ADMIN_URL}")
+    page.get_by_label("Username").fill("orga")
+    page.get_by_label("Password").fill("a long password for the test")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#site-name")).to_be_visible()
+    # #site-name is on the login page too: only a logged-in page has the user's tools.
+    expect(page.locator("#user-tools")).to_contain_text("orga")
+
+
 def test_organizer_adds_a_talk_puts_it_in_a_session_and_sees_it_on_the_program(
     page, workshop, organizer, browser_errors
 ):
@@ -380,13 +399,7 @@ def test_organizer_adds_a_talk_puts_it_in_a_session_and_sees_it_on_the_program(
     title = "Identifiability of nonnegative matrix factorizations"
     slug = "identifiability-of-nonnegative-matrix-factorizations"
 
-    page.goto(admin)
-    page.get_by_label("Username").fill("orga")
-    page.get_by_label("Password").fill("a long password for the test")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.locator("#site-name")).to_be_visible()
-    # #site-name is on the login page too: only a logged-in page has the user's tools.
-    expect(page.locator("#user-tools")).to_contain_text("orga")
+    log_in_to_admin(page)
     page.goto(f"{admin}program/talk/add/")
     page.locator("#id_workshop").select_option(label="LoRAINNe'24")
     page.locator("#id_title").fill(title)
@@ -394,7 +407,7 @@ def test_organizer_adds_a_talk_puts_it_in_a_session_and_sees_it_on_the_program(
     expect(page.locator("#id_slug")).to_have_value(slug)  # filled in from the title
     page.locator("#id_kind").select_option(label="Invited talk")
     choose_in_autocomplete(page, "speakers", "Gusak", "Julia Gusak")
-    expect(page.locator("#id_speakers option:checked")).to_have_text(["Julia Gusak"])
+    expect(page.locator("#id_speakers option:checked")).to_have_text(["Julia Gusak (LoRAINNe'24)"])
     page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
     talk = Talk.objects.get(slug=slug)
@@ -415,6 +428,34 @@ def test_organizer_adds_a_talk_puts_it_in_a_session_and_sees_it_on_the_program(
     row.get_by_role("link", name=title).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     expect(page.locator(".talk .when time").first).to_have_text("Wednesday 27 November 2024, 15:00")
+    assert browser_errors == []
+
+
+def test_organizer_gives_a_draft_talk_a_speaker_and_the_past_edition_is_unchanged(
+    page, workshop, organizer, browser_errors
+):
+    edition = WorkshopFactory(acronym="LoRAINNe'25", slug="lorainne25", published=False)
+    Speaker.objects.create(workshop=edition, name="Francesco Tudisco", sort_name="Tudisco")
+    talk = Talk.objects.create(workshop=edition, slug="tudisco-25", title="Low-rank neural ODEs")
+    page.goto("/lorainne24/speakers/")
+    before = page.locator("main").inner_text()
+    assert "Francesco Tudisco" in before
+
+    log_in_to_admin(page)
+    page.goto(f"/{settings.ADMIN_URL}program/talk/{talk.pk}/change/")
+    page.locator(".field-speakers .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill("Tudisco")
+    # Only this edition's Francesco Tudisco is offered, and it says so.
+    expect(page.locator(".select2-results__option")).to_have_text(
+        ["Francesco Tudisco (LoRAINNe'25)"]
+    )
+    page.locator(".select2-results__option").click()
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
+    assert [speaker.workshop for speaker in talk.speakers.all()] == [edition]
+
+    page.goto("/lorainne24/speakers/")
+    assert page.locator("main").inner_text() == before
     assert browser_errors == []
 
 
@@ -443,13 +484,23 @@ def test_organizer_starts_the_next_edition_and_publishes_it(
     page.goto(f"{admin}program/workshop/{workshop.pk}/change/")
     page.get_by_role("link", name="Start the next edition from this one").click()
     expect(page.get_by_label("Acronym")).to_have_value("LoRAINNe'25")  # suggested
-    page.get_by_label("First day").fill("2025-11-25")
+    expect(page.get_by_label("First day")).to_have_value("26/11/2025")  # a year on
+    # The admin's own date widget, styled, its calendar opening on the suggested month.
+    icon = page.locator(".field-starts_on .date-icon")
+    assert "icon-calendar.svg" in icon.evaluate("icon => getComputedStyle(icon).backgroundImage")
+    icon.click()
+    calendar = page.locator(".calendarbox")
+    expect(calendar.locator("caption")).to_have_text("November 2025")
+    calendar.locator("td a", has_text=re.compile(r"^25$")).click()
+    expect(page.get_by_label("First day")).to_have_value("25/11/2025")
+    expect(page.get_by_label("Confirm addresses before a seat is held")).to_be_checked()
     page.get_by_label("Copy the speakers").check()
     page.get_by_label("Copy the shape of the timetable").check()
     page.get_by_role("button", name="Start LoRAINNe'25 as a draft").click()
     expect(page.locator(".messagelist .success")).to_contain_text("LoRAINNe'25 is ready as a draft")
     edition = Workshop.objects.get(slug="lorainne25")
     assert (edition.published, edition.sessions.count()) == (False, workshop.sessions.count())
+    assert (edition.starts_on, edition.confirm_addresses) == (dt.date(2025, 11, 25), True)
 
     page.goto(f"{admin}program/workshop/")
     page.locator(f"input[name=_selected_action][value='{edition.pk}']").check()
@@ -477,6 +528,9 @@ def log_in(page) -> None:
 def test_organizer_sends_an_announcement_then_ticks_two_people_in_on_a_phone(
     page, phone, open_workshop, organizer, browser_errors
 ):
+    # The first morning of the workshop: the desk ticks people in only on a day of the edition.
+    today = timezone.localdate(timezone=open_workshop.tzinfo)
+    move_workshop(open_workshop, today, deadline=today)
     people = [
         services.register(
             open_workshop,
@@ -503,6 +557,10 @@ def test_organizer_sends_an_announcement_then_ticks_two_people_in_on_a_phone(
     page.locator("#id_body").fill("Dear {name},\n\nwe meet in room 120. Your registration: {link}")
     page.locator("input[name=_continue]").click()
     expect(page.locator(".announcement-preview")).to_contain_text("Dear Jérémy,")
+    recipients = page.locator(".announcement-recipients li")
+    expect(recipients).to_have_text(
+        [f"{p.full_name} <{p.email}>" for p in people]  # who gets it, in registration order
+    )
     page.get_by_role("button", name="Send to 3 people").click()
     expect(page.locator(".messagelist .success")).to_be_visible()
     assert sorted(message.to[0] for message in mail.outbox) == sorted(p.email for p in people)

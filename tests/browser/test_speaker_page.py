@@ -69,3 +69,39 @@ def test_speaker_sets_a_title_with_math_and_uploads_slides_on_a_phone(phone, ope
     assert download.status == 200
     assert download.body() == PDF
     assert errors == []
+
+
+def test_speaker_replaces_their_slides_then_removes_them_once_asked_on_a_phone(
+    phone, open_workshop, media
+):
+    talk = Talk.objects.get(slug="tudisco-talk")
+    speaker = Speaker.objects.get(name="Francesco Tudisco")
+    page = reverse("program:speaker-page", kwargs={"token": speaker.token})
+    phone.goto(page)
+    phone.get_by_label("PDF").set_input_files(
+        files=[{"name": "slides.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    phone.get_by_role("button", name="Save").tap()
+    expect(phone.locator(".materials")).to_contain_text("slides.pdf")
+    address = talk.materials.get().get_absolute_url()
+    new_pdf = PDF.replace(b"%PDF-1.4", b"%PDF-1.7")
+
+    phone.get_by_role("link", name="Replace slides.pdf").tap()
+    phone.get_by_label("New PDF").set_input_files(
+        files=[{"name": "slides v2.pdf", "mimeType": "application/pdf", "buffer": new_pdf}]
+    )
+    phone.get_by_role("button", name="Replace").tap()
+    expect(phone.get_by_role("status")).to_have_text(
+        "“slides v2.pdf” replaces “slides.pdf”: its address on the site stays the same."
+    )
+    assert phone.request.get(address).body() == new_pdf  # the old link, followed
+
+    phone.get_by_role("link", name="Remove slides v2.pdf").tap()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Remove “slides v2.pdf”?")
+    phone.get_by_role("link", name="No, keep it").tap()
+    expect(phone.locator(".materials")).to_contain_text("slides v2.pdf")
+    phone.get_by_role("link", name="Remove slides v2.pdf").tap()
+    phone.get_by_role("button", name="Yes, remove it").tap()
+    expect(phone.get_by_role("status")).to_have_text("“slides v2.pdf” is removed from the site.")
+    assert not talk.materials.exists()
+    assert phone.request.get(address).status == 404

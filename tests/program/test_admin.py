@@ -127,12 +127,16 @@ def test_talk_change_page_has_speaker_autocomplete(admin_client, seeded):
 
     select = page.find("select", name="speakers")
     assert "admin-autocomplete" in select.attrs["class"].split()
-    assert select.attrs["data-ajax--url"] == reverse("admin:autocomplete")
+    assert select.attrs["data-ajax--url"] == (
+        reverse("admin:program_edition_autocomplete") + f"?edition={seeded.pk}"
+    )
     assert (select.attrs["data-model-name"], select.attrs["data-field-name"]) == (
         "talk",
         "speakers",
     )
-    assert [option.text for option in select.find_all("option", selected=True)] == ["Jérémy Cohen"]
+    assert [option.text for option in select.find_all("option", selected=True)] == [
+        "Jérémy Cohen (LoRAINNe'24)"
+    ]
 
 
 def test_speaker_autocomplete_finds_speakers_by_name(admin_client, seeded):

@@ -23,7 +23,8 @@ from tests.factories import (
     TalkFactory,
     WorkshopFactory,
 )
-from tests.pages import get_page
+from tests.pages import get_page, normalise
+from tests.registration.html_forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -69,17 +70,24 @@ def _uids(body: bytes) -> list[str]:
     return sorted(str(event["UID"]) for event in icalendar.Calendar.from_ical(body).walk("VEVENT"))
 
 
-def _start_2025(admin_client, seeded, **options) -> Workshop:
-    response = admin_client.post(
-        f"/admin/program/workshop/{seeded.pk}/next/",
-        {
-            "name": seeded.name,
-            "acronym": "LoRAINNe'25",
-            "slug": "lorainne25",
-            "starts_on": "2025-11-25",
-            **options,
-        },
-    )
+def _next_edition_url(workshop: Workshop) -> str:
+    return f"/admin/program/workshop/{workshop.pk}/next/"
+
+
+def _start_2025(admin_client, seeded, *, unticked: tuple[str, ...] = (), **options) -> Workshop:
+    """Post the next edition's form as a browser would: what it suggests and ticks, `options`
+    typed or ticked over it, the boxes named in `unticked` unticked."""
+    page = admin_client.get(_next_edition_url(seeded)).content.decode()
+    data = form_data(page, "next_edition_form") | {
+        "name": seeded.name,
+        "acronym": "LoRAINNe'25",
+        "slug": "lorainne25",
+        "starts_on": "2025-11-25",
+        **options,
+    }
+    for box in unticked:
+        del data[box]
+    response = admin_client.post(_next_edition_url(seeded), data)
     assert response.status_code == 302, response.context["form"].errors
     return Workshop.objects.get(slug="lorainne25")
 
@@ -201,10 +209,59 @@ def test_next_edition_without_speakers_or_timetable_copies_neither(admin_client,
     assert edition.organizers.count() == seeded.organizers.count()
 
 
+def test_next_edition_form_is_an_admin_form_with_its_styles_and_calendar(admin_client, seeded):
+    page = get_page(admin_client, _next_edition_url(seeded))
+
+    styles = {link.attrs["href"] for link in page.find_all("link", rel="stylesheet")}
+    scripts = {script.attrs.get("src") for script in page.find_all("script")}
+    assert {"/static/admin/css/forms.css", "/static/admin/css/widgets.css"} <= styles
+    assert {
+        "/admin/jsi18n/",
+        "/static/admin/js/core.js",
+        "/static/admin/js/calendar.js",
+        "/static/admin/js/admin/DateTimeShortcuts.js",
+    } <= scripts
+    form = page.find("form", id="next_edition_form")
+    assert [normalise(h.text) for h in form.find_all("h2", class_="fieldset-heading")] == [
+        "What to copy",
+        "Registration",
+    ]
+    assert len(form.find_all("fieldset", class_="module")) == 3
+    first_day = form.find("div", class_="field-starts_on")
+    assert first_day.find("input").attrs["class"] == "vDateField"  # DateTimeShortcuts' calendar
+    assert normalise(form.find(id="id_slug_helptext").text) == (
+        "The last part of the edition's address on the site: lorainne25 for /lorainne25/."
+    )
+
+
+def test_next_edition_form_asks_to_confirm_addresses_ticked_by_default(admin_client, seeded):
+    Workshop.objects.filter(pk=seeded.pk).update(confirm_addresses=False)
+
+    page = get_page(admin_client, _next_edition_url(seeded))
+
+    row = page.find("div", class_="field-confirm_addresses")
+    box = row.find("input", name="confirm_addresses")
+    assert (box.attrs["type"], "checked" in box.attrs) == ("checkbox", True)
+    assert normalise(row.find("label").text) == "Confirm addresses before a seat is held"
+    assert normalise(row.find(id="id_confirm_addresses_helptext").text).startswith(
+        "A registration holds its seat only once the person has clicked the link sent to "
+        "their address"
+    )
+
+
+@pytest.mark.parametrize("confirm", [True, False])
+def test_next_edition_confirms_addresses_as_its_form_says(admin_client, seeded, confirm):
+    Workshop.objects.filter(pk=seeded.pk).update(confirm_addresses=not confirm)
+
+    edition = _start_2025(admin_client, seeded, unticked=() if confirm else ("confirm_addresses",))
+
+    assert edition.confirm_addresses is confirm
+
+
 def test_next_edition_form_suggests_the_next_names_and_refuses_a_taken_address(
     admin_client, seeded
 ):
-    page = admin_client.get(f"/admin/program/workshop/{seeded.pk}/next/").content.decode()
+    page = admin_client.get(_next_edition_url(seeded)).content.decode()
     assert 'value="LoRAINNe&#x27;25"' in page
     assert 'value="lorainne25"' in page
 
@@ -406,12 +463,15 @@ def test_cached_page_of_a_past_edition_follows_the_next_one_being_published(
 ):
     """A page shows other editions too (the next one, past editions): publishing another edition
     changes the key of every cached page, not only of the edition published."""
-    assert "This is a past edition" not in client.get(EDITION).content.decode()  # now cached
+    before = get_page(client, EDITION).find("p", class_="notice")  # now cached
+    assert before.text == "LoRAINNe'24 took place on 26–27 November 2024."
 
     _publish(admin_client, _start_2025(admin_client, seeded))
 
     notice = get_page(client, EDITION).find("p", class_="notice")
-    assert notice.text == "This is a past edition. The next one is LoRAINNe'25."
+    assert notice.text == (
+        "LoRAINNe'24 took place on 26–27 November 2024. The current edition is LoRAINNe'25."
+    )
     assert notice.links() == ["/lorainne25/"]
 
 

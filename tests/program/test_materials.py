@@ -21,7 +21,7 @@ from django.test.client import encode_multipart
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
-from program.materials import MaterialForm, safe_download_name
+from program.materials import MaterialForm, ReplacePDFForm, safe_download_name
 from program.models import Material, Talk, Workshop
 from tests.factories import (
     PosterFactory,
@@ -444,7 +444,7 @@ def test_material_under_another_name_redirects_to_its_own(client, talk):
         (f"/materials/{material.pk}/slides.pdf", f"/materials/{material.pk}/Low-rank%20slides.pdf"),
     ]:
         response = client.get(other)
-        assert (response.status_code, response["Location"]) == (301, expected), other
+        assert (response.status_code, response["Location"]) == (302, expected), other
     assert download(client, own)[0] == 200
 
 
@@ -466,6 +466,70 @@ def test_pdf_of_a_material_line_deleted_in_the_admin_leaves_the_storage(
     assert response.status_code == 302, errors(response)
     assert list(talk.materials.all()) == [kept]
     assert stored_files(media_root) == [Path(media_root) / kept.file.name]
+
+
+def test_pdf_replaced_on_its_line_in_the_admin_keeps_its_address(
+    admin_client, client, talk, media_root, django_capture_on_commit_callbacks
+):
+    old = saved_material(talk, "slides.pdf")
+    old_address = old.get_absolute_url()
+    data = admin_form(admin_client, talk)
+    line = next(n for n in range(2) if data[f"materials-{n}-id"] == str(old.pk))
+    page = parse(admin_client.get(change_url(talk)).content)
+    assert page.find("input", name=f"materials-{line}-file").attrs["title"] == (
+        "Choose a PDF to put in place of “slides.pdf”, at the same address."
+    )
+    new_pdf = pdf_bytes("Slides, corrected")
+    data[f"materials-{line}-file"] = SimpleUploadedFile("slides v2.pdf", new_pdf)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(change_url(talk), data)
+
+    assert response.status_code == 302, errors(response)
+    (material,) = talk.materials.all()
+    assert (material.pk, material.download_name) == (old.pk, "slides v2.pdf")
+    moved = client.get(old_address)  # the link given out before
+    assert (moved.status_code, moved["Location"]) == (302, material.get_absolute_url())
+    assert download(client, moved["Location"]) == (200, new_pdf)
+    assert stored_files(media_root) == [Path(media_root) / material.file.name]  # not the old
+
+
+def test_pdf_replaced_by_one_of_the_same_name_is_served_new_at_the_same_address(
+    client, talk, media_root, django_capture_on_commit_callbacks
+):
+    old = saved_material(talk, "slides.pdf")
+    address = old.get_absolute_url()
+    form = ReplacePDFForm(
+        {}, {"file": SimpleUploadedFile("slides.pdf", pdf_bytes("v2"))}, instance=old
+    )
+    assert form.is_valid(), form.errors
+
+    with django_capture_on_commit_callbacks(execute=True):
+        material = form.save()
+
+    assert (material.pk, material.get_absolute_url()) == (old.pk, address)
+    assert download(client, address) == (200, pdf_bytes("v2"))
+    assert stored_files(media_root) == [Path(media_root) / material.file.name]
+
+
+def test_pdf_stays_when_its_replacement_is_rolled_back(
+    talk, media_root, django_capture_on_commit_callbacks
+):
+    old = saved_material(talk, "slides.pdf")
+    stored = old.file.name
+    form = ReplacePDFForm({}, {"file": SimpleUploadedFile("v2.pdf", pdf_bytes("v2"))}, instance=old)
+    assert form.is_valid(), form.errors
+
+    def replace_then_fail():
+        with transaction.atomic():
+            form.save()
+            raise RuntimeError("something later in the same change fails")
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        replace_then_fail()
+
+    assert Material.objects.get(pk=old.pk).file.name == stored
+    assert Path(media_root, stored).read_bytes() == pdf_bytes()
 
 
 @pytest.mark.parametrize("deleted", ["talk", "poster", "edition"])

@@ -10,7 +10,7 @@ from program.models import Workshop
 
 from ..factories import WorkshopFactory
 
-BEFORE_ONE_ADDRESS = ("program", "0012_speakers_emails_in_the_outbox")
+BEFORE_ONE_ADDRESS = ("program", "0014_workshop_slug_help_text")
 
 
 def _migrate(*target: str):
@@ -23,7 +23,7 @@ def _migrate(*target: str):
 
 @pytest.fixture
 def before_one_address(db):
-    """The tables before `0013_one_venue_address` (two addresses), the newest ones after."""
+    """The tables before `0015_one_venue_address` (two addresses), the newest ones after."""
     old_apps = _migrate(*BEFORE_ONE_ADDRESS)
     try:
         yield old_apps

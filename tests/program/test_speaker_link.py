@@ -289,21 +289,110 @@ def test_form_ids_of_another_talk_are_ignored(client, tudisco):
     assert own.title == "Mine"
 
 
-def test_a_material_of_another_talk_cannot_be_removed(client, tudisco):
+@pytest.mark.parametrize("action", ["remove", "replace"])
+def test_a_material_of_another_talk_cannot_be_removed_or_replaced(client, tudisco, media, action):
     cohen = Talk.objects.get(slug=COHEN)
+    slides = Material.objects.create(talk=cohen, kind=Material.Kind.SLIDES, file="materials/c.pdf")
     video = Material.objects.create(
         talk=cohen, kind=Material.Kind.VIDEO, url="https://videos.example.org/cohen"
     )
-    remove = reverse("program:speaker-remove-material", kwargs={"token": tudisco.token})
+    pdf = SimpleUploadedFile("mine.pdf", PDF, content_type="application/pdf")
 
-    for value in (str(video.pk), "not a number", "99999999999999999999999"):
-        response = client.post(remove, {"material": value}, follow=True)
+    for pk in (slides.pk, video.pk, 99999999999999999999):
+        address = f"{page_url(tudisco)}materials/{pk}/{action}/"
+        for response in (
+            client.get(address, follow=True),
+            client.post(address, {"file": pdf} if action == "replace" else {}, follow=True),
+        ):
+            assert response.redirect_chain == [(page_url(tudisco), 302)], pk
+            assert parse(response.content).find(class_="messages").text == (
+                "That file or link is not one of your talk's or poster's: nothing was changed."
+            )
+    assert list(cohen.materials.values_list("pk", "file")) == [
+        (slides.pk, "materials/c.pdf"),
+        (video.pk, ""),
+    ]
 
-        assert response.status_code == 200
-        assert parse(response.content).find(class_="messages").text == (
-            "That file or link is not one of your talk's or poster's: nothing was removed."
+
+def upload_slides(client, speaker: Speaker, talk: Talk, name: str, content: bytes) -> Material:
+    upload = SimpleUploadedFile(name, content, content_type="application/pdf")
+    assert submit(client, speaker, {}, {f"talk-{talk.pk}-material-file": upload}).status_code == 302
+    return talk.materials.get()
+
+
+def test_speaker_replaces_their_slides_at_the_same_address(
+    client, tudisco, media, django_capture_on_commit_callbacks
+):
+    talk = Talk.objects.get(slug=TUDISCO)
+    old = upload_slides(client, tudisco, talk, "slides.pdf", PDF)
+    old_address, old_file = old.get_absolute_url(), media / old.file.name
+    Speaker.objects.filter(pk=tudisco.pk).update(answered_at=None)
+    page = get_page(client, page_url(tudisco))
+    [replace] = page.find("ul", class_="materials").find_all("a", class_="button")[:1]
+    assert normalise(replace.text) == "Replace slides.pdf"
+    new_pdf = PDF.replace(b"%PDF-1.4", b"%PDF-1.7")
+
+    form = get_page(client, replace.attrs["href"])
+    assert normalise(form.find("h1").text) == "Replace “slides.pdf”"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            replace.attrs["href"],
+            {"file": SimpleUploadedFile("slides v2.pdf", new_pdf, content_type="application/pdf")},
+            follow=True,
         )
-    assert Material.objects.filter(pk=video.pk).exists()
+
+    assert parse(response.content).find(class_="messages").text == (
+        "“slides v2.pdf” replaces “slides.pdf”: its address on the site stays the same."
+    )
+    (material,) = talk.materials.all()
+    assert (material.pk, material.download_name) == (old.pk, "slides v2.pdf")
+    assert material.get_absolute_url() in get_page(client, talk.get_absolute_url()).links()
+    moved = client.get(old_address)  # the link given out before
+    assert (moved.status_code, moved["Location"]) == (302, material.get_absolute_url())
+    assert b"".join(client.get(moved["Location"]).streaming_content) == new_pdf
+    assert not old_file.exists()  # the old file left the storage
+    assert [path.name for path in media.rglob("*.pdf")] == [material.file.name.split("/")[-1]]
+    tudisco.refresh_from_db()
+    assert tudisco.answered_at is not None
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({}, "Choose the new PDF."),
+        ({"file": SimpleUploadedFile("v2.pdf", b"PK\x03\x04 a zip")}, "This file is not a PDF"),
+    ],
+)
+def test_replacement_that_is_no_pdf_is_refused_and_the_old_one_kept(
+    client, tudisco, media, files, message
+):
+    talk = Talk.objects.get(slug=TUDISCO)
+    old = upload_slides(client, tudisco, talk, "slides.pdf", PDF)
+
+    response = client.post(f"{page_url(tudisco)}materials/{old.pk}/replace/", files)
+
+    assert response.status_code == 200
+    assert message in parse(response.content).find(class_="errorlist").text
+    (material,) = talk.materials.all()
+    assert (material.file.name, material.download_name) == (old.file.name, "slides.pdf")
+    assert (media / old.file.name).read_bytes() == PDF
+
+
+def test_a_link_has_no_replace_page(client, tudisco):
+    talk = Talk.objects.get(slug=TUDISCO)
+    video = Material.objects.create(
+        talk=talk, kind=Material.Kind.VIDEO, url="https://videos.example.org/tudisco"
+    )
+
+    links = get_page(client, page_url(tudisco)).find("ul", class_="materials").find_all("a")
+    response = client.get(f"{page_url(tudisco)}materials/{video.pk}/replace/")
+
+    assert [normalise(link.text) for link in links] == [
+        "https://videos.example.org/tudisco",
+        "Remove https://videos.example.org/tudisco",
+    ]
+    assert response.status_code == 302
+    assert Material.objects.filter(pk=video.pk, url="https://videos.example.org/tudisco").exists()
 
 
 # --- Tokens -------------------------------------------------------------------------------------
@@ -505,26 +594,31 @@ def test_file_that_is_not_a_pdf_is_refused_and_the_text_kept(client, tudisco, me
     assert list(media.rglob("*.pdf")) == []
 
 
-def test_speaker_removes_a_material_of_their_talk(
+def test_speaker_removes_a_material_of_their_talk_once_they_confirm(
     client, tudisco, media, django_capture_on_commit_callbacks
 ):
     talk = Talk.objects.get(slug=TUDISCO)
-    upload = SimpleUploadedFile("slides.pdf", PDF, content_type="application/pdf")
-    submit(client, tudisco, {}, {f"talk-{talk.pk}-material-file": upload})
-    material = talk.materials.get()
+    material = upload_slides(client, tudisco, talk, "slides.pdf", PDF)
     stored = media / material.file.name
     assert stored.read_bytes() == PDF
+    Speaker.objects.filter(pk=tudisco.pk).update(answered_at=None)
 
     page = get_page(client, page_url(tudisco))
-    button = page.find("button", value=str(material.pk))
-    assert button.attrs["form"] == "remove-material"
-    Speaker.objects.filter(pk=tudisco.pk).update(answered_at=None)
+    remove = page.find("ul", class_="materials").find_all("a", class_="button")[-1]
+    assert normalise(remove.text) == "Remove slides.pdf"
+    confirmation = get_page(client, remove.attrs["href"])  # asking, nothing removed yet
+
+    assert normalise(confirmation.find("h1").text) == "Remove “slides.pdf”?"
+    assert talk.materials.get() == material
+    assert stored.exists()
+    form = confirmation.find("form", action=remove.attrs["href"])
+    assert normalise(form.find("button").text) == "Yes, remove it"
+    assert [normalise(link.text) for link in form.find_all("a")] == [
+        "Replace it instead",
+        "No, keep it",
+    ]
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("program:speaker-remove-material", kwargs={"token": tudisco.token}),
-            {"material": material.pk},
-            follow=True,
-        )
+        response = client.post(form.attrs["action"], {}, follow=True)
 
     assert (
         parse(response.content).find(class_="messages").text
@@ -547,7 +641,9 @@ def test_speaker_of_a_draft_edition_opens_their_own_pdf(client, tudisco, seeded)
     submit(client, tudisco, {}, {f"talk-{talk.pk}-material-file": upload})
     material = talk.materials.get()
 
-    [link] = get_page(client, page_url(tudisco)).find("ul", class_="materials").find_all("a")
+    [link, _replace, _remove] = (
+        get_page(client, page_url(tudisco)).find("ul", class_="materials").find_all("a")
+    )
     response = client.get(link.attrs["href"])
 
     assert link.attrs["href"] == f"{page_url(tudisco)}materials/{material.pk}/Tudisco%20slides.pdf"
@@ -556,7 +652,7 @@ def test_speaker_of_a_draft_edition_opens_their_own_pdf(client, tudisco, seeded)
     assert "no-store" in response["Cache-Control"]
     assert client.get(material.get_absolute_url()).status_code == 404  # the public address
     wrong_name = client.get(f"{page_url(tudisco)}materials/{material.pk}/x.exe")
-    assert (wrong_name.status_code, wrong_name["Location"]) == (301, link.attrs["href"])
+    assert (wrong_name.status_code, wrong_name["Location"]) == (302, link.attrs["href"])
     cohen = Talk.objects.get(slug=COHEN).speakers.get()
     assert (
         client.get(f"{page_url(cohen)}materials/{material.pk}/Tudisco%20slides.pdf").status_code

@@ -335,9 +335,13 @@ def test_edition_timetable_gives_a_deleted_slot_time_to_its_neighbour(admin_clie
 
 
 def test_edition_shortened_away_from_its_slots_is_refused_on_those_rows(admin_client, seeded):
+    """A new first day asks first whether the whole edition moves (test_moving.py); declined,
+    the form as typed is shown, with each slot it leaves out of the edition's days refused."""
     url, data = _edition_form(admin_client, seeded)
+    asked = admin_client.post(url, data | {"starts_on": "27/11/2024"})
+    declined = form_data(asked.content.decode(), "move_edition_form") | {"_move_edition": "back"}
 
-    response = admin_client.post(url, data | {"starts_on": "27/11/2024"})
+    response = admin_client.post(url, declined)
 
     assert response.status_code == 200
     formset = _timetable_formset(response)

@@ -187,6 +187,16 @@ def sign_up(register_data):
 
 
 @pytest.fixture
+def seed_people(seeded, sign_up, clock) -> list[Registration]:
+    """Twelve people registered for LoRAINNe'24 as seeded (80 seats, addresses to confirm),
+    confirmed: Person 1 Seed 01 <person-1@example.org>, …, Person 12 Seed 12."""
+    return [
+        sign_up(seeded, first_name=f"Person {n}", last_name=f"Seed {n:02}", address_confirmed=True)
+        for n in range(1, 13)
+    ]
+
+
+@pytest.fixture
 def full_workshop(open_workshop, sign_up) -> Workshop:
     """The open workshop with its 3 seats taken and 2 people waiting (person-4, then person-5)."""
     for _ in range(5):

@@ -261,6 +261,22 @@ def test_next_edition_confirms_addresses_whatever_its_source(db):
     assert (edition.confirm_addresses, edition.hold_hours) == (True, 48)
 
 
+def test_next_edition_without_address_confirmation_when_asked(db):
+    source = WorkshopFactory(confirm_addresses=True)
+
+    edition = start_next_edition(
+        source,
+        name=source.name,
+        acronym="LoRAINNe'99",
+        slug="lorainne99",
+        starts_on=source.starts_on + dt.timedelta(days=365),
+        confirm_addresses=False,
+    )
+
+    edition.refresh_from_db()
+    assert edition.confirm_addresses is False
+
+
 # The home page with the real clock: its cache counts seats by the database's clock.
 
 

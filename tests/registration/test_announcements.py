@@ -164,7 +164,8 @@ def test_send_announcement_twice_sends_each_person_once(
         (
             {"body": "Dear {name}, meet in {room}."},
             "Unknown placeholder {room}: only {name} (the person's first name) and {link} "
-            "(their personal link) are filled in.",
+            "(their personal link) are filled in. Math ($…$, $$…$$, \\(…\\), \\[…\\]) is left "
+            "as written; elsewhere, write {{ or }} for a brace.",
         ),
         (
             {"audience": "day", "day": dt.date(2024, 11, 28)},
@@ -406,10 +407,8 @@ def test_admin_flow_select_compose_preview_send_once(
     announcement = Announcement.objects.get()
     assert saved.redirect_chain == [(_change_url(announcement), 302)]
     page = saved.content.decode()
-    assert (
-        "To <strong>2 people</strong>. As the first of them, Person 1 Test &lt;person-1@example.org&gt;"
-        in page
-    )
+    assert "To <strong>2 people</strong>:" in page
+    assert "As the first of them, Person 1 Test, will read it (saved text):" in page
     assert "Hello Person 1, bring your poster." in page
     assert 'value="Send to 2 people"' in page
 
@@ -528,3 +527,105 @@ def test_admin_announcement_list_queries_do_not_grow_with_rows(
 
     counts = {a.subject: a.sent_count for a in response.context["cl"].result_list}
     assert counts == {f"News {number}": 3 for number in range(count)}
+
+
+# A mathematician's text, the subject, the list of who gets it: on the seed's edition.
+
+
+MATH_BODY = (
+    r"Dear {name}, the session on $\mathbb{R}^{n}$ and \(\mathcal{O}(n^{2})\) moves to B012; "
+    "bring {{your poster}}."
+)
+
+
+def test_announcement_with_math_and_doubled_braces_is_sent_as_written(
+    seeded, seed_people, django_capture_on_commit_callbacks
+):
+    announcement = _announce(seeded, subject=r"Low rank in $\mathbb{R}^{n}$", body=MATH_BODY)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = announcements.send_announcement(announcement)
+
+    assert queued == 12
+    first = next(m for m in mail.outbox if m.to == [seed_people[0].email])
+    assert first.subject == r"LoRAINNe'24: Low rank in $\mathbb{R}^{n}$"
+    assert first.body.startswith(
+        r"Dear Person 1, the session on $\mathbb{R}^{n}$ and \(\mathcal{O}(n^{2})\) moves to "
+        "B012; bring {your poster}.\n"
+    )
+
+
+def test_announcement_with_an_unknown_placeholder_outside_math_is_refused_naming_only_it(
+    seeded, seed_people
+):
+    announcement = _announce(seeded, body=r"We meet on $\mathbb{R}^{n}$ in {room}.")
+
+    with pytest.raises(announcements.AnnouncementRefused) as refused:
+        announcements.send_announcement(announcement)
+
+    assert refused.value.message.startswith(
+        "Unknown placeholder {room}: only {name} (the person's first name) and {link} "
+        "(their personal link) are filled in. Math ($…$, $$…$$, \\(…\\), \\[…\\]) is left "
+        "as written; elsewhere, write {{ or }} for a brace."
+    )
+    assert not Delivery.objects.filter(kind="announcement").exists()
+
+
+def test_admin_form_accepts_math_and_doubled_braces(seeded, seed_people, admin_client):
+    page = admin_client.get(f"{ADD}?workshop={seeded.pk}").content.decode()
+    data = form_data(page, "announcement_form") | {"subject": "Room change", "body": MATH_BODY}
+
+    response = admin_client.post(ADD, data, follow=True)
+
+    announcement = Announcement.objects.get()
+    assert response.redirect_chain == [(_change_url(announcement), 302)]
+    assert "Dear Person 1, the session on $\\mathbb{R}^{n}$" in response.content.decode()
+    assert "bring {your poster}." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("subject", "sent_as"),
+    [
+        ("Practical details for LoRAINNe'24", "Practical details for LoRAINNe'24"),
+        ("Practical details for LoRAINNe’24", "Practical details for LoRAINNe’24"),
+        ("LORAINNE'24 practical details", "LORAINNE'24 practical details"),
+        ("Practical details", "LoRAINNe'24: Practical details"),
+        ("{name}, your poster", "LoRAINNe'24: Person 1, your poster"),
+    ],
+)
+def test_announcement_subject_has_the_edition_prefix_once(seeded, seed_people, subject, sent_as):
+    announcement = _announce(seeded, subject=subject)
+
+    assert announcements.preview_announcement(announcement).subject == sent_as
+
+
+def test_admin_preview_lists_everyone_it_goes_to(seeded, seed_people, admin_client):
+    announcement = _announce(seeded)
+
+    page = admin_client.get(_change_url(announcement)).content.decode()
+
+    preview = page[page.index('class="module aligned announcement-preview"') :]
+    assert "To <strong>12 people</strong>:" in preview
+    listed = [
+        f"<li>Person {n} Seed {n:02} &lt;person-{n}@example.org&gt;</li>" for n in range(1, 13)
+    ]
+    assert all(person in preview for person in listed)
+    assert preview.index(listed[9]) < preview.index("and 2 more people") < preview.index(listed[10])
+    assert "As the first of them, Person 1 Seed 01, will read it (saved text):" in preview
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_admin_preview_reads_its_audience_in_one_query(
+    seeded, sign_up, clock, admin_client, count, django_assert_num_queries
+):
+    for n in range(count):
+        sign_up(seeded, address_confirmed=True, email=f"reader-{n}@example.org")
+    announcement = _announce(seeded)
+    admin_client.get(_change_url(announcement))  # the session and the user, read once
+
+    # The session, the user, the announcement, the form's fields (editions, options, those
+    # selected), its edition, and the preview's audience: the same for one person or twelve.
+    with django_assert_num_queries(8):
+        response = admin_client.get(_change_url(announcement))
+
+    assert response.context["preview"].recipients == count

@@ -13,6 +13,7 @@ from django.urls import reverse
 from registration import desk, services
 from registration.models import CheckIn, Registration
 
+from ..pages import parse
 from .conftest import PARIS
 
 pytestmark = pytest.mark.django_db
@@ -488,3 +489,90 @@ def test_export_csv_before_the_workshop_has_no_arrival_columns(admin_client, peo
 
     header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert not [column for column in header if column.startswith("Arrived")]
+
+
+# Only on a day of the edition, in its time zone: on the seed's edition.
+
+
+@pytest.mark.parametrize(
+    ("moment", "message"),
+    [
+        (
+            dt.datetime(2024, 11, 25, 23, 30, tzinfo=PARIS),
+            "Today (25 November) is not a day of LoRAINNe'24: check-in opens on "
+            "Tuesday 26 November 2024.",
+        ),
+        (
+            # Still 27 November in UTC, already 28 November in Paris.
+            dt.datetime(2024, 11, 28, 0, 30, tzinfo=PARIS),
+            "Today (28 November) is not a day of LoRAINNe'24: its last day was "
+            "Wednesday 27 November 2024.",
+        ),
+        (
+            dt.datetime(2024, 12, 4, 10, 0, tzinfo=PARIS),
+            "Today (4 December) is not a day of LoRAINNe'24: its last day was "
+            "Wednesday 27 November 2024.",
+        ),
+    ],
+)
+def test_check_in_on_a_day_that_is_not_the_editions_is_refused(
+    seeded, seed_people, clock, moment, message
+):
+    clock.move_to(moment)
+
+    with pytest.raises(desk.DeskClosed) as refused:
+        desk.check_in(seed_people[0], day=TUESDAY)
+
+    assert refused.value.message == message
+    assert not CheckIn.objects.exists()
+
+
+def test_check_in_just_after_midnight_in_the_editions_time_zone_is_taken(
+    seeded, seed_people, clock
+):
+    clock.move_to(dt.datetime(2024, 11, 26, 0, 30, tzinfo=PARIS))  # 25 November in UTC
+
+    check_in, new = desk.check_in(seed_people[0], day=TUESDAY)
+
+    assert (check_in.day, new) == (TUESDAY, True)
+
+
+def test_desk_on_a_day_that_is_not_the_editions_says_when_check_in_opens(
+    admin_client, seeded, seed_people, clock
+):
+    clock.move_to(dt.datetime(2024, 11, 20, 9, 0, tzinfo=PARIS))
+    notice = (
+        "Today (20 November) is not a day of LoRAINNe'24: check-in opens on Tuesday 26 November "
+        "2024."
+    )
+
+    page = admin_client.get("/lorainne24/desk/", {"q": "seed"})
+    tick = admin_client.post(
+        "/lorainne24/desk/check-in/",
+        {"registration": seed_people[0].pk, "day": "2024-11-26", "q": "seed"},
+        follow=True,
+    )
+
+    text = parse(page.content).text
+    assert notice in text
+    assert "Seed 01, Person 1" in text  # still found
+    assert "Check in Person 1 Seed 01" not in text  # no button that would be refused
+    assert notice in [str(message) for message in tick.context["messages"]]
+    assert not CheckIn.objects.exists()
+
+
+def test_walk_in_on_a_day_that_is_not_the_editions_is_refused_and_keeps_the_answers(
+    admin_client, seeded, seed_people, clock
+):
+    clock.move_to(dt.datetime(2024, 11, 20, 9, 0, tzinfo=PARIS))
+
+    response = admin_client.post("/lorainne24/desk/walk-in/", WALK_IN)
+
+    text = parse(response.content).text
+    assert response.status_code == 200
+    assert (
+        "Today (20 November) is not a day of LoRAINNe'24: check-in opens on Tuesday 26 November "
+        "2024."
+    ) in text
+    assert 'value="INRIA Bordeaux"' in _html(response)
+    assert not Registration.objects.filter(last_name="Walker").exists()

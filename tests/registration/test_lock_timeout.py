@@ -11,12 +11,14 @@ bounded wait itself.
 """
 
 import contextlib
+import datetime as dt
 import sqlite3
 import threading
 import time
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
 from mail.models import Delivery
 from program.models import Workshop
@@ -143,7 +145,13 @@ def test_a_write_outside_the_registration_lock_that_waits_as_long_gets_the_busy_
     """A check-in at the desk takes no edition lock, but on SQLite it waits for the database's
     write lock like any write: past the same bound, the same page, not a 500."""
     settings.REGISTRATION_LOCK_TIMEOUT_SECONDS = 0.5
-    workshop = make_open_workshop(capacity=10)
+    today = timezone.localdate()  # the desk ticks people in on a day of the edition
+    workshop = make_open_workshop(
+        capacity=10,
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=1),
+        registration_deadline=today,
+    )
     andre = services.register(workshop, **_answers())
     with _write_lock_held_elsewhere():
         response = admin_client.post(

@@ -102,15 +102,21 @@ def _every_action() -> list[tuple[str, str, str]]:
     )
 
 
+# Pages that show and change nothing, for whoever may view what they list (as Django's own
+# autocomplete): each has a test of its own below.
+READ_ONLY_URLS = {"program_edition_autocomplete"}
+
+
 def _custom_admin_urls() -> list[tuple[str, str]]:
-    """(model label, URL name) of each admin URL a ModelAdmin adds to the standard ones."""
+    """(model label, URL name) of each admin URL a ModelAdmin adds to the standard ones, but
+    the read-only ones."""
     custom = []
     for model, model_admin in admin.site._registry.items():
         standard = {pattern.name for pattern in admin.ModelAdmin.get_urls(model_admin)}
         custom += [
             (model._meta.label, pattern.name)
             for pattern in model_admin.get_urls()
-            if pattern.name not in standard
+            if pattern.name not in standard | READ_ONLY_URLS
         ]
     return sorted(custom)
 
@@ -214,6 +220,22 @@ def test_custom_admin_page_refused_without_its_permission(
     assert [response.status_code for response in responses] == [403, 403]
     assert _snapshot() == before
     assert mail.outbox == []
+
+
+def test_edition_autocomplete_answers_only_who_may_view_the_speakers(refused_client, open_workshop):
+    SpeakerFactory(workshop=open_workshop, name="Nicolas Gillis")
+    response = refused_client.get(
+        reverse("admin:program_edition_autocomplete"),
+        {"app_label": "program", "model_name": "talk", "field_name": "speakers", "term": "Gillis"},
+    )
+
+    user = response.wsgi_request.user
+    if user.has_perm("program.view_speaker"):
+        assert [r["text"] for r in response.json()["results"]] == [
+            f"Nicolas Gillis ({open_workshop.acronym})"
+        ]
+    else:
+        assert response.status_code == 403
 
 
 def test_announcement_send_buttons_refused_without_change_permission(

@@ -51,7 +51,7 @@ def merge_the_addresses(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("program", "0012_speakers_emails_in_the_outbox"),
+        ("program", "0014_workshop_slug_help_text"),
     ]
 
     operations = [

@@ -751,7 +751,7 @@ class SessionAdmin(EditionChoicesMixin, admin.ModelAdmin):
 
     @admin.display(description=_("what"))
     def what(self, session):
-        return session.display_title
+        return session.plain_title
 
 
 @admin.register(Poster)

@@ -59,7 +59,7 @@ def talk_event(talk: Talk, workshop: Workshop, *, base_url: str) -> dict:
     event = {
         "@context": "https://schema.org",
         "@type": "Event",
-        "name": talk.display_title,
+        "name": talk.plain_title,
         "url": base_url + talk.get_absolute_url(),
         "location": _place(workshop),
         "performer": [_person(speaker) for speaker in talk.speakers.all()],
@@ -133,7 +133,7 @@ def program_document(
                 "start": session.starts_at.astimezone(tz).isoformat(),
                 "end": session.ends_at.astimezone(tz).isoformat(),
                 "kind": session.kind,
-                "title": session.display_title,
+                "title": session.plain_title,
                 "talk": session.talk.slug if session.talk_id else None,
             }
             for session in sessions

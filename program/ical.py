@@ -38,7 +38,7 @@ def session_event(session: Session, workshop: Workshop, *, base_url: str) -> ica
     owner = _event_owner(session)
     tz = workshop.tzinfo
     talk = session.talk
-    summary = session.display_title
+    summary = session.plain_title
     if talk is not None:
         names = ", ".join(speaker.name for speaker in talk.speakers.all())
         if names:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .placeholders import BRACES_HELP, fill_placeholders
+from .text import plain_text
 
 # White space but the no-break spaces that French puts before : ; ? ! (a title keeps them).
 BREAKABLE_SPACE = re.compile(r"(?:(?![\u00a0\u202f])\s)+")
@@ -124,8 +125,9 @@ class Workshop(models.Model):
     """One edition of the workshop: the single source of truth for every public page."""
 
     # The parts of the Info page (/info/): its admin fieldset, and whether the menu links it.
+    # The venue's name and address are not among them: every page shows those (the header, the
+    # program, calendars), so they do not make an Info page by themselves.
     PRACTICAL_INFORMATION_FIELDS = (
-        "venue_street_address",
         "venue_room",
         "info_getting_there",
         "info_transport",
@@ -171,7 +173,16 @@ class Workshop(models.Model):
         help_text=_("Times on the site and in calendars are shown in this zone."),
     )
     venue_name = models.CharField(max_length=200)
-    venue_address = models.CharField(max_length=300)
+    # One address, wherever the venue is shown: every page's footer, the Info page, calendars'
+    # LOCATION, emails, the exports (a second one for the Info page disagreed with it).
+    venue_address = models.CharField(
+        _("venue address"),
+        max_length=300,
+        help_text=_(
+            "As people should type it into a map, shown after the venue's name on every page, "
+            "in calendars and emails, e.g. 13 rue Michel Ney, 54000 Nancy, France."
+        ),
+    )
     venue_directions_url = models.URLField(_("directions link"), max_length=500, blank=True)
     capacity = models.PositiveIntegerField(help_text=_("How many people can attend."))
     registration_opens_at = models.DateTimeField(
@@ -227,12 +238,6 @@ class Workshop(models.Model):
         help_text=_("How to reach the organizers, shown as written (it may be a pattern)."),
     )
     # The practical information page (/<edition>/info/): Markdown, rendered to safe HTML.
-    venue_street_address = models.CharField(
-        _("street address"),
-        max_length=300,
-        blank=True,
-        help_text=_("E.g. 13 rue Michel Ney, Nancy."),
-    )
     venue_room = models.CharField(_("room"), max_length=200, blank=True)
     info_getting_there = models.TextField(_("how to get there"), blank=True)
     info_transport = models.TextField(_("transport"), blank=True)
@@ -542,7 +547,7 @@ class Talk(models.Model):
         ]
 
     def __str__(self):
-        return self.display_title
+        return self.plain_title
 
     def get_absolute_url(self):
         return reverse(
@@ -555,7 +560,13 @@ class Talk(models.Model):
 
     @property
     def display_title(self) -> str:
+        """The title as written, `$…$` math and all: for pages that typeset it (KaTeX)."""
         return self.title or gettext("Title to be announced")
+
+    @property
+    def plain_title(self) -> str:
+        """The title wherever no math is typeset (text.plain_text)."""
+        return plain_text(self.display_title)
 
 
 class SessionQuerySet(models.QuerySet):
@@ -613,7 +624,7 @@ class Session(models.Model):
 
     def __str__(self):
         starts = timezone.localtime(self.starts_at, self.workshop.tzinfo)
-        return f"{self.display_title} ({starts:%a %d %b %H:%M})"
+        return f"{self.plain_title} ({starts:%a %d %b %H:%M})"
 
     def get_absolute_url(self):
         if self.talk_id:
@@ -689,7 +700,7 @@ class Session(models.Model):
                 messages.append(
                     gettext("This slot overlaps “%(title)s” (%(day)s, %(starts)s–%(ends)s).")
                     % {
-                        "title": other.display_title,
+                        "title": other.plain_title,
                         "day": dateformat.format(starts, "l j F"),
                         "starts": f"{starts:%H:%M}",
                         "ends": f"{ends:%H:%M}",
@@ -702,6 +713,10 @@ class Session(models.Model):
         if self.talk_id:
             return self.talk.display_title
         return self.title or self.get_kind_display()
+
+    @property
+    def plain_title(self) -> str:
+        return plain_text(self.display_title)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -736,7 +751,7 @@ class Poster(models.Model):
         ]
 
     def __str__(self):
-        return self.title or gettext("Poster %(number)s") % {"number": self.number}
+        return self.plain_title or gettext("Poster %(number)s") % {"number": self.number}
 
     def get_absolute_url(self):
         posters = reverse("program:poster-list", kwargs={"edition": self.workshop.slug})
@@ -744,6 +759,11 @@ class Poster(models.Model):
 
     def clean(self):
         self.title = one_line(self.title)  # as a talk's
+
+    @property
+    def plain_title(self) -> str:
+        """The title (blank while to be announced) wherever no math is typeset."""
+        return plain_text(self.title)
 
 
 def material_upload_to(material: "Material", filename: str) -> str:

@@ -93,9 +93,9 @@ def move_edition(workshop: Workshop, *, starts_on: dt.date) -> Workshop:
             try:
                 slot.full_clean()
             except ValidationError as invalid:
-                errors += [f"{slot.display_title}: {message}" for message in invalid.messages]
+                errors += [f"{slot.plain_title}: {message}" for message in invalid.messages]
             errors += [
-                f"{slot.display_title}: {message}"
+                f"{slot.plain_title}: {message}"
                 for message in slot.overlap_errors([other for other in slots if other.pk < slot.pk])
             ]
         if errors:
@@ -214,7 +214,7 @@ class TextLocked(Exception):
             "The organizers have locked the title and abstract of “%(title)s”, so your change "
             "to them was not saved, nor anything else on this page. To change them, write to "
             "the organizers."
-        ) % {"title": talk.display_title}
+        ) % {"title": talk.plain_title}
 
 
 class NotYourMaterial(Exception):

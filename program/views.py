@@ -286,7 +286,7 @@ class TalkCalendarView(FromPastEditionsMixin, PublicPageMixin, View):
                 workshop,
                 [session],
                 base_url=site_url(request),
-                name=f"{workshop.acronym}: {session.display_title}",
+                name=f"{workshop.acronym}: {session.plain_title}",
             ),
             filename=f"{workshop.slug}-{slug}.ics",
         )

@@ -37,6 +37,9 @@ SHEET_MARGIN_MM = (
     (A4_MM[0] - COLUMNS * BADGE_MM[0]) / 2,
     (A4_MM[1] - ROWS * BADGE_MM[1]) / 2,
 )
+# Empty lines at the end of each day's sheet, for those who come without having registered
+# (the desk adds them as walk-ins): about half a page.
+WALK_IN_ROWS = 10
 CUT_MARK_MM = 8  # length of a cut mark, in the sheet's margin
 CUT_MARK_GAP_MM = 2  # between a mark and the badge corner it points at
 
@@ -268,7 +271,8 @@ def badges_pdf(*, edition: str, people: Sequence[Person]) -> bytes:
 def sign_in_sheet_pdf(*, edition: str, days: Sequence[tuple[str, Sequence[Person]]]) -> bytes:
     """A sign-in sheet per day (label, e.g. "Tuesday 26 November 2024", and the people expected
     that day), each starting on a new A4 page: name, affiliation and an empty box to sign, in
-    alphabetical order of last name. Long lists run on to further pages under the same title.
+    alphabetical order of last name, then WALK_IN_ROWS empty lines for walk-ins. Long lists run
+    on to further pages under the same title.
     """
     return _pdf(
         "sign_in_sheet.html",
@@ -287,6 +291,7 @@ def sign_in_sheet_pdf(*, edition: str, days: Sequence[tuple[str, Sequence[Person
                         }
                         for person in alphabetical(people)
                     ],
+                    "walk_in_rows": range(WALK_IN_ROWS),
                 }
                 for label, people in days
             ],

@@ -35,7 +35,7 @@ def slot_text(session: Session, workshop: Workshop) -> str:
     starts = timezone.localtime(session.starts_at, workshop.tzinfo)
     ends = timezone.localtime(session.ends_at, workshop.tzinfo)
     when = f"{dateformat.format(starts, 'l j F, H:i')}–{dateformat.format(ends, 'H:i')}"
-    return gettext("%(slot)s: %(when)s") % {"slot": session.display_title, "when": when}
+    return gettext("%(slot)s: %(when)s") % {"slot": session.plain_title, "when": when}
 
 
 class DescribedCheckboxes(forms.CheckboxSelectMultiple):

@@ -1,6 +1,7 @@
 """A visitor's and an organizer's journeys through the site, in Chromium."""
 
 import datetime as dt
+import io
 import re
 
 import icalendar
@@ -11,6 +12,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from program.models import Poster, Session, Speaker, Talk, Workshop
 from registration import services
@@ -106,6 +108,22 @@ def test_posters_page_typesets_the_math_of_the_abstracts(page, workshop, browser
     assert "\\boldsymbol" not in shown
     assert "Nyström++ estimators" in shown
     assert browser_errors == []
+
+
+def test_printed_program_starts_with_the_workshop_its_dates_and_venue(page, workshop):
+    page.goto("/lorainne24/program/")
+    title = page.locator(".print-title")
+    expect(title).to_be_hidden()  # on screen, the site's header says it
+
+    page.emulate_media(media="print")
+    expect(title).to_be_visible()
+    expect(page.locator(".site-header")).to_be_hidden()
+    pdf = page.pdf(format="A4")
+
+    lines = PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines()
+    top = " ".join(lines[: lines.index("Program")])
+    assert "LoRAINNe'24: Workshop on LOw-Rank Approximations and their Interactions" in top
+    assert "26–27 November 2024 · IDMC (Institut des Sciences du Digital), Nancy, France" in top
 
 
 # 2. Registration while open → email → personal page → cancellation.

@@ -211,6 +211,21 @@ def test_workshop_change_page_has_capacity_and_deadline_in_its_first_two_fieldse
     assert {"capacity", "registration_deadline"} <= set(first_two)
 
 
+def test_workshop_change_page_has_one_address_for_the_venue(admin_client, seeded):
+    page = parse(admin_client.get(f"/admin/program/workshop/{seeded.pk}/change/").content)
+
+    fields = page.find("form", id="workshop_form").find_all("input", name=True)
+    venue_addresses = [
+        field.attrs["name"]
+        for field in fields
+        if field.attrs["name"].startswith("venue_") and "address" in field.attrs["name"]
+    ]
+
+    assert venue_addresses == ["venue_address"]
+    help_text = page.find(id="id_venue_address_helptext").text
+    assert "on every page, in calendars and emails" in help_text
+
+
 def test_workshop_change_page_folds_every_slot_row_away(admin_client, seeded):
     page = parse(admin_client.get(f"/admin/program/workshop/{seeded.pk}/change/").content)
 

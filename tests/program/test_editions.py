@@ -159,7 +159,7 @@ def _source_with_practical_information(seeded: Workshop) -> Workshop:
     """LoRAINNe'24 with its Info page filled in, and options away from their defaults."""
     for field in Workshop.PRACTICAL_INFORMATION_FIELDS:
         setattr(seeded, field, f"The {field} of 2024.")
-    seeded.venue_street_address = "13 rue Michel Ney, Nancy"
+    seeded.venue_address = "13 rue Michel Ney, 54000 Nancy, France"
     seeded.venue_room = "Amphithéâtre Gilles Kahn"
     seeded.hold_hours, seeded.reminder_days_before = 48, 5
     seeded.save()
@@ -184,7 +184,7 @@ def test_next_edition_copies_every_field_but_those_it_names_as_not_copied(seeded
     assert lost == set()
 
 
-def test_next_edition_keeps_the_street_address_room_and_practical_information(seeded):
+def test_next_edition_keeps_the_address_room_and_practical_information(seeded):
     source = _source_with_practical_information(seeded)
 
     edition = services.start_next_edition(
@@ -192,8 +192,8 @@ def test_next_edition_keeps_the_street_address_room_and_practical_information(se
     )
 
     edition.refresh_from_db()
-    assert (edition.venue_street_address, edition.venue_room) == (
-        "13 rue Michel Ney, Nancy",
+    assert (edition.venue_address, edition.venue_room) == (
+        "13 rue Michel Ney, 54000 Nancy, France",
         "Amphithéâtre Gilles Kahn",
     )
     assert {field: getattr(edition, field) for field in Workshop.PRACTICAL_INFORMATION_FIELDS} == {

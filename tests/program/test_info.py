@@ -1,6 +1,7 @@
 """The practical information page (/info/, /<edition>/info/), its Markdown, the contact address
 as a mailto: link, and math in titles left for KaTeX."""
 
+import icalendar
 import pytest
 
 from program.markdown import render
@@ -20,7 +21,7 @@ TRANSPORT = (
 @pytest.fixture
 def informed(seeded):
     """LoRAINNe'24 with its practical information written, wifi and accommodation left empty."""
-    seeded.venue_street_address = "Pôle Herbert Simon, 13 rue Michel Ney, 54000 Nancy"
+    seeded.venue_address = "Pôle Herbert Simon, 13 rue Michel Ney, 54000 Nancy, France"
     seeded.venue_room = "Amphithéâtre A001"
     seeded.info_getting_there = "Ten minutes on foot from **Nancy-Ville** station."
     seeded.info_transport = TRANSPORT
@@ -183,3 +184,17 @@ def test_talk_title_keeps_math_for_katex_on_talk_program_and_posters(client, see
     for page in (talk_page, program, posters):
         scripts = [s.attrs["src"] for s in page.find_all("script", src=True)]
         assert any(src.endswith("js/math.js") for src in scripts)
+
+
+def test_venue_address_is_one_and_the_same_on_every_page_and_in_the_exports(client, informed):
+    where = f"{informed.venue_name}, {informed.venue_address}"
+    info = get_page(client, "/lorainne24/info/")
+    program = get_page(client, "/lorainne24/program/")
+    calendar = icalendar.Calendar.from_ical(client.get("/lorainne24/program/calendar.ics").content)
+    exported = client.get("/lorainne24/program.json").json()["workshop"]["venue"]
+
+    assert informed.venue_address in info.find("main").section("Venue").text
+    assert where in info.find("footer").text
+    assert where in program.find("main").text  # "All times are … at IDMC …, <address>."
+    assert {str(event["LOCATION"]) for event in calendar.walk("VEVENT")} == {where}
+    assert exported["address"] == informed.venue_address

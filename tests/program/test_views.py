@@ -217,6 +217,24 @@ def test_internal_links_and_assets_all_exist(client, seeded):
     assert len(talk_pages) == 11
 
 
+# --- The printed program ---------------------------------------------------------------------------
+
+
+def test_program_has_a_title_block_for_paper_with_the_workshop_dates_and_venue(client, seeded):
+    main = get_page(client, "/lorainne24/program/").find("main")
+
+    title = main.find(class_="print-title")
+
+    assert "print-only" in title.attrs["class"].split()  # hidden on screen (site.css)
+    assert title.text == (
+        "LoRAINNe'24: Workshop on LOw-Rank Approximations and their Interactions with Neural "
+        f"NEtworks 26{EN_DASH}27 November 2024 · IDMC (Institut des Sciences du Digital), "
+        "Nancy, France"
+    )
+    elements = list(main.iter())
+    assert elements.index(title) < elements.index(main.find("h1"))  # on top of the first sheet
+
+
 # --- Time zones ----------------------------------------------------------------------------------
 
 

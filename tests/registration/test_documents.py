@@ -25,6 +25,7 @@ from registration.documents import (
     MM,
     NAME_BOX_MM,
     SHEET_MARGIN_MM,
+    WALK_IN_ROWS,
     Person,
     alphabetical,
     badges_pdf,
@@ -356,6 +357,30 @@ def test_sign_in_sheet_of_a_day_without_anybody_says_so():
     pdf = sign_in_sheet_pdf(edition=EDITION, days=[(DAYS[0], [])])
 
     assert "No participant is expected this day." in _pages_text(pdf)[0]
+
+
+def _signature_boxes(pdf: bytes) -> list[int]:
+    """How many boxes to sign each page draws: a box is the one cell with borders at its sides."""
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        return [
+            sum(1 for line in page.lines if line["x0"] == line["x1"]) // 2
+            for page in document.pages
+        ]
+
+
+@renders_pdf
+def test_sign_in_sheet_ends_each_day_with_empty_lines_for_walk_ins():
+    pdf = sign_in_sheet_pdf(edition=EDITION, days=[(DAYS[0], PARTICIPANTS[:3]), (DAYS[1], [])])
+
+    pages = _pages_text(pdf)
+    assert WALK_IN_ROWS == 10
+    assert _signature_boxes(pdf) == [3 + 10, 10]
+    assert all(
+        _squeezed("Not on the list? Write your name on an empty line at the end, and sign.")
+        in _squeezed(page)
+        for page in pages
+    )
+    assert "No participant is expected this day." in pages[1]
 
 
 # Names whose first letter Unicode does not decompose (Ł, Ø), beside plain ones: sorted as the

@@ -1,0 +1,157 @@
+"""Titles with math as plain text (program.text.plain_text) wherever no math is typeset: the
+browser tab, screen readers' link text, calendars, schema.org data, program.json's slots, emails
+and the admin. Pages keep the TeX for KaTeX where they show the title."""
+
+from pathlib import Path
+
+import icalendar
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+
+from program.models import Material, Poster, Session, Talk
+from program.text import plain_text
+from tests.pages import get_page, parse
+
+from .test_exports import _json_ld
+
+pytestmark = pytest.mark.django_db
+
+MATH_TITLE = r"Low-rank factors of $X \in \mathbb{R}^{m \times n}$ with $\|X\|_F \leq 1$"
+PLAIN_TITLE = "Low-rank factors of X ∈ ℝ^(m × n) with ‖X‖_F ≤ 1"
+
+
+@pytest.fixture
+def cohen(seeded) -> Talk:
+    """Jérémy Cohen's talk (Wednesday 10:30), titled with math, with a video link."""
+    talk = Talk.objects.get(slug="cohen-implicit-regularization")
+    talk.title = MATH_TITLE
+    talk.save(update_fields=["title"])
+    Material.objects.create(talk=talk, kind=Material.Kind.VIDEO, url="https://video.example.org/")
+    return talk
+
+
+# The function.
+
+
+def test_plain_text_writes_the_seed_posters_math_as_unicode(seeded):
+    abstract = Poster.objects.get(workshop=seeded, number=3).abstract
+
+    plain = plain_text(abstract)
+
+    assert abstract.count("$") == 10
+    assert "$" not in plain
+    assert "\\" not in plain
+    assert "t ∈ [a, b]" in plain
+    assert "B(t)" in plain
+    assert "t_1, t_2, …" in plain
+
+
+@pytest.mark.parametrize(
+    ("tex", "plain"),
+    [
+        (r"$\mathbb{R}^{n}$", "ℝ^n"),
+        (r"$\mathbb{R}^{m \times n}$", "ℝ^(m × n)"),
+        (r"$A_{k}^{(t+1)} \approx U V^\top$", "A_k^(t+1) ≈ U V^⊤"),
+        (r"$$\sum_{i=1}^{n} \sigma_i$$", "∑_(i=1)^n σ_i"),
+        (r"50% of the rank, not $\$5$", "50% of the rank, not $5"),
+    ],
+)
+def test_plain_text_reads_formulas_and_leaves_the_text_around_them(tex, plain):
+    assert plain_text(tex) == plain
+
+
+def test_plain_text_leaves_a_formula_it_cannot_read_as_written():
+    assert plain_text(r"Broken $\mathbb{R$ formula") == r"Broken $\mathbb{R$ formula"
+
+
+def test_plain_text_is_the_only_place_that_converts_tex():
+    """One place to change when math outside the page changes (a later issue)."""
+    sources = [
+        path
+        for package in ("program", "registration", "mail", "jobs", "lorainne")
+        for path in (Path(settings.BASE_DIR) / package).rglob("*.py")
+        if "pylatexenc" in path.read_text()
+    ]
+
+    assert [str(path.relative_to(settings.BASE_DIR)) for path in sources] == ["program/text.py"]
+
+
+# Where titles go.
+
+
+def test_talk_page_title_is_plain_and_its_heading_keeps_the_tex_for_katex(client, cohen):
+    page = get_page(client, cohen.get_absolute_url())
+
+    title = page.find("title").text
+    assert title == f"{PLAIN_TITLE} · LoRAINNe'24"
+    assert "$" not in title
+    assert "\\" not in title
+    assert page.find("h1").text == MATH_TITLE
+    assert "tex" in page.find("h1").attrs["class"].split()
+    # What screen readers read after "Add to calendar" and "Video".
+    hidden = [span.text for span in page.find("main").find_all("span", class_="visually-hidden")]
+    assert f": {PLAIN_TITLE}" in hidden
+    assert hidden.count(f": {PLAIN_TITLE}") == 2
+
+
+@pytest.mark.parametrize("url", ["/lorainne24/program/", "/lorainne24/speakers/"])
+def test_links_to_a_talk_say_its_title_as_plain_text_to_screen_readers(client, cohen, url):
+    main = get_page(client, url).find("main")
+
+    (link,) = [a for a in main.find_all("a") if a.attrs.get("href") == cohen.get_absolute_url()]
+
+    assert link.attrs["aria-label"] == PLAIN_TITLE
+    assert link.text == MATH_TITLE  # typeset by KaTeX on the page
+    assert "tex" in link.attrs["class"].split()
+
+
+def test_calendars_json_ld_and_program_json_hold_the_plain_title(client, cohen):
+    feed = icalendar.Calendar.from_ical(client.get("/lorainne24/program/calendar.ics").content)
+    own = icalendar.Calendar.from_ical(
+        client.get(f"/lorainne24/program/talks/{cohen.slug}/calendar.ics").content
+    )
+    data = _json_ld(get_page(client, cohen.get_absolute_url()))
+    program = client.get("/lorainne24/program.json").json()
+
+    summaries = [str(event["SUMMARY"]) for event in feed.walk("VEVENT")]
+    assert f"{PLAIN_TITLE} (Jérémy Cohen)" in summaries
+    assert str(own["X-WR-CALNAME"]) == f"LoRAINNe'24: {PLAIN_TITLE}"
+    assert data["name"] == PLAIN_TITLE
+    (slot,) = [s for s in program["sessions"] if s["talk"] == cohen.slug]
+    assert slot["title"] == PLAIN_TITLE
+    # The talk's own entry keeps the title as written, beside its abstract: both are TeX.
+    (talk,) = [t for t in program["talks"] if t["slug"] == cohen.slug]
+    assert talk["title"] == MATH_TITLE
+
+
+def test_admin_names_a_talk_and_its_slot_by_the_plain_title(admin_client, cohen):
+    talks = parse(admin_client.get(reverse("admin:program_talk_changelist")).content)
+    slots = parse(admin_client.get(reverse("admin:program_session_changelist")).content)
+
+    assert str(cohen) == PLAIN_TITLE
+    assert str(Session.objects.get(talk=cohen)) == f"{PLAIN_TITLE} (Wed 27 Nov 10:30)"
+    assert PLAIN_TITLE in talks.find("table", id="result_list").text
+    assert PLAIN_TITLE in slots.find("table", id="result_list").text
+    assert "mathbb" not in talks.find("table", id="result_list").text
+
+
+def test_speaker_link_email_names_the_talk_by_its_plain_title(
+    admin_client, cohen, django_capture_on_commit_callbacks
+):
+    speaker = cohen.speakers.get()
+    speaker.email = "jeremy.cohen@example.org"
+    speaker.save(update_fields=["email"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:program_speaker_changelist"),
+            {"action": "send_link", "_selected_action": [speaker.pk]},
+        )
+
+    (message,) = mail.outbox
+    html = message.alternatives[0].content
+    assert f"Talk: {PLAIN_TITLE}" in message.body
+    assert f"Talk: {PLAIN_TITLE}" in parse(html).text
+    assert "mathbb" not in message.body + html

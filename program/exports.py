@@ -133,7 +133,7 @@ def program_document(
                 "start": session.starts_at.astimezone(tz).isoformat(),
                 "end": session.ends_at.astimezone(tz).isoformat(),
                 "kind": session.kind,
-                "title": session.plain_title,
+                "title": session.display_title,
                 "talk": session.talk.slug if session.talk_id else None,
             }
             for session in sessions

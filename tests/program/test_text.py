@@ -1,5 +1,5 @@
 """Titles with math as plain text (program.text.plain_text) wherever no math is typeset: the
-browser tab, screen readers' link text, calendars, schema.org data, program.json's slots, emails
+browser tab, screen readers' link text, calendars, schema.org data, emails
 and the admin. Pages keep the TeX for KaTeX where they show the title."""
 
 from pathlib import Path
@@ -107,7 +107,7 @@ def test_links_to_a_talk_say_its_title_as_plain_text_to_screen_readers(client, c
     assert "tex" in link.attrs["class"].split()
 
 
-def test_calendars_json_ld_and_program_json_hold_the_plain_title(client, cohen):
+def test_calendars_and_json_ld_hold_the_plain_title_and_program_json_the_tex(client, cohen):
     feed = icalendar.Calendar.from_ical(client.get("/lorainne24/program/calendar.ics").content)
     own = icalendar.Calendar.from_ical(
         client.get(f"/lorainne24/program/talks/{cohen.slug}/calendar.ics").content
@@ -119,11 +119,11 @@ def test_calendars_json_ld_and_program_json_hold_the_plain_title(client, cohen):
     assert f"{PLAIN_TITLE} (Jérémy Cohen)" in summaries
     assert str(own["X-WR-CALNAME"]) == f"LoRAINNe'24: {PLAIN_TITLE}"
     assert data["name"] == PLAIN_TITLE
+    # program.json is data: its titles stay as written, TeX beside a TeX abstract, for whoever
+    # reads it to typeset (its version 1 said so before titles had a plain form).
     (slot,) = [s for s in program["sessions"] if s["talk"] == cohen.slug]
-    assert slot["title"] == PLAIN_TITLE
-    # The talk's own entry keeps the title as written, beside its abstract: both are TeX.
     (talk,) = [t for t in program["talks"] if t["slug"] == cohen.slug]
-    assert talk["title"] == MATH_TITLE
+    assert slot["title"] == talk["title"] == MATH_TITLE
 
 
 def test_admin_names_a_talk_and_its_slot_by_the_plain_title(admin_client, cohen):

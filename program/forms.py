@@ -115,7 +115,7 @@ class EditionRowForm(forms.ModelForm):
     """The form of a row of an edition (a talk, a poster, a slot) that chooses rows of an edition
     (its speakers, its presenters, its talk). Each choice names its edition; the admin's
     autocomplete offers only those of the row's edition once it is known (`widget.edition`,
-    program.admin.EditionAutocompleteJsonView); one of another edition is refused by name. A key
+    program.admin.choices.EditionAutocompleteJsonView); one of another edition is refused by name. A key
     (a slot's talk) is its model's to check (Session.clean); whatever writes, the database refuses
     a link between two editions (program/triggers.py)."""
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "mail",
     "program",
     "registration",
+    "contributions",
 ]
 
 MIDDLEWARE = [

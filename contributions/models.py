@@ -1,0 +1,272 @@
+"""The call for contributions of an edition: what it accepts and when, the posters and talks
+submitted to it, the committee's reviews and the organizers' decisions.
+
+A submission is the authors' text, kept apart from the program: an accepted one becomes a
+Poster or a Talk of its edition (services), and the program never reads this app."""
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from program.models import DATE_TEXT_HELP, Poster, Talk, Workshop, one_line
+
+
+def new_token() -> str:
+    """256 random bits, URL-safe: the key to a submission's personal page."""
+    return secrets.token_urlsafe(32)
+
+
+class Kind(models.TextChoices):
+    POSTER = "poster", _("Poster")
+    TALK = "talk", _("Contributed talk")
+
+
+class Call(models.Model):
+    """An edition's call for contributions. Its instants are exact, as the registration
+    deadline's: a submission is accepted from `opens_at` (included) until `closes_at`
+    (excluded), both stored in UTC and shown in the edition's time zone."""
+
+    workshop = models.OneToOneField(Workshop, on_delete=models.CASCADE, related_name="call")
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(
+        _("closes at"), help_text=_("Submissions sent from this instant on are refused.")
+    )
+    accepts_posters = models.BooleanField(_("posters"), default=True)
+    accepts_talks = models.BooleanField(_("contributed talks"), default=True)
+    text = models.TextField(
+        _("text of the call"),
+        blank=True,
+        help_text=DATE_TEXT_HELP,
+    )
+    abstract_max_words = models.PositiveIntegerField(
+        _("longest abstract, in words"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Blank: no limit."),
+    )
+    reviewers_see_all = models.BooleanField(
+        _("reviewers see every submission"),
+        default=True,
+        help_text=_("Untick to show each reviewer only the submissions assigned to them."),
+    )
+    double_blind = models.BooleanField(
+        _("authors hidden from reviewers"),
+        default=False,
+        help_text=_("Reviewers see neither the authors' names nor their affiliations."),
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")),
+                name="call_closes_after_it_opens",
+                violation_error_message=_("The call must close after it opens."),
+            )
+        ]
+
+    def __str__(self):
+        return str(self.workshop)
+
+    def get_absolute_url(self):
+        return reverse("contributions:call", kwargs={"edition": self.workshop.slug})
+
+    def is_open(self, now: dt.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.opens_at <= now < self.closes_at
+
+    @property
+    def kinds(self) -> list[Kind]:
+        """The kinds this call accepts, posters first."""
+        accepted = {Kind.POSTER: self.accepts_posters, Kind.TALK: self.accepts_talks}
+        return [kind for kind, on in accepted.items() if on]
+
+    @property
+    def text_with_dates(self) -> str:
+        return self.workshop.with_dates(self.text)
+
+
+class Criterion(models.Model):
+    """What a submission is scored on, from `lowest` to `highest` (default: 1–5)."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveSmallIntegerField(default=0)
+    lowest = models.PositiveSmallIntegerField(default=1)
+    highest = models.PositiveSmallIntegerField(default=5)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name_plural = _("criteria")
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "name"], name="criterion_name_unique"),
+            models.CheckConstraint(
+                condition=Q(highest__gt=F("lowest")),
+                name="criterion_highest_above_lowest",
+                violation_error_message=_("The highest score must be above the lowest."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+# The criteria an edition's call starts with.
+DEFAULT_CRITERIA = (_("Relevance"), _("Quality"))
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def confirmed(self):
+        """Submissions whose presenting author confirmed their address, not withdrawn: those the
+        committee reviews."""
+        return self.filter(address_confirmed_at__isnull=False, withdrawn_at__isnull=True)
+
+
+class Submission(models.Model):
+    """A poster or a contributed talk proposed to an edition's call, by its presenting author."""
+
+    class Decision(models.TextChoices):
+        POSTER = "poster", _("Accepted as a poster")
+        TALK = "talk", _("Accepted as a talk")
+        REJECTED = "rejected", _("Not accepted")
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="submissions")
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    title = models.CharField(_("title"), max_length=300)
+    abstract = models.TextField(_("abstract"))
+    extended_abstract = models.FileField(
+        _("extended abstract (PDF)"), upload_to="submissions/", blank=True, max_length=200
+    )
+    email = models.EmailField(_("presenting author's email"))
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    client_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    address_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision, blank=True)
+    decision_message = models.TextField(
+        _("message to the authors"),
+        blank=True,
+        help_text=_("Sent with the decision."),
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # What an accepted submission became in the program.
+    poster = models.OneToOneField(
+        Poster, null=True, blank=True, on_delete=models.SET_NULL, related_name="submission"
+    )
+    talk = models.OneToOneField(
+        Talk, null=True, blank=True, on_delete=models.SET_NULL, related_name="submission"
+    )
+    assigned_reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="assigned_submissions",
+        verbose_name=_("assigned reviewers"),
+    )
+    # Its emails (mail/): the address confirmation, the decision. Deleted with it.
+    deliveries = GenericRelation(
+        "mail.Delivery",
+        content_type_field="recipient_type",
+        object_id_field="recipient_id",
+        related_query_name="submission",
+    )
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(poster__isnull=True) | Q(talk__isnull=True),
+                name="submission_one_program_row",
+                violation_error_message=_("A submission becomes a poster or a talk, not both."),
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("contributions:submission", kwargs={"token": self.token})
+
+    def clean(self):
+        self.title = one_line(self.title)
+
+
+class Author(models.Model):
+    """One of a submission's authors, in the order of the paper."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="authors")
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=200)
+    affiliation = models.CharField(_("affiliation"), max_length=300, blank=True)
+    presenting = models.BooleanField(_("presenting"), default=False)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission"],
+                condition=Q(presenting=True),
+                name="one_presenting_author",
+                violation_error_message=_("A submission has one presenting author."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Review(models.Model):
+    """A committee member's review of a submission: a score on each of the edition's criteria
+    (Score), a comment for the committee and, if they wish, one for the authors."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
+    )
+    comment = models.TextField(_("comment for the committee"), blank=True)
+    comment_to_authors = models.TextField(_("comment for the authors"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "reviewer"],
+                name="one_review_per_reviewer",
+                violation_error_message=_("You have already reviewed this submission."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} – {self.submission}"
+
+
+class Score(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
+    value = models.PositiveSmallIntegerField(
+        _("score"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="one_score_per_criterion")
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.value}"

@@ -600,3 +600,16 @@ def test_csv_export_leaves_the_authors_out_when_double_blind(client, call, organ
     assert [row[2] for row in rows[1:]] == ["", "", ""]
     assert "Zniyed" not in str(rows)
     assert "Toulon" not in str(rows)
+
+
+def test_review_pages_in_french(client, submit, criteria, reviewer):
+    submission = submit()
+    client.force_login(reviewer)
+
+    listed = client.get(_list_url(), headers={"accept-language": "fr"}).content.decode()
+    page = client.get(_page_url(submission), headers={"accept-language": "fr"}).content.decode()
+
+    assert "Vous avez évalué 0 proposition sur 1." in listed
+    assert "Pas encore évaluée" in listed
+    assert "De 1 (la plus basse) à 5 (la plus haute)." in page
+    assert "Enregistrer l’évaluation" in page

@@ -4,6 +4,7 @@ submission becoming a Poster or a Talk of LoRAINNe'24 with its speakers; a withd
 acceptance."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.utils import timezone
 
@@ -13,7 +14,7 @@ from contributions.services import decisions
 from mail.models import Delivery
 from program.emails import SPEAKER_LINK
 from program.models import Poster, Speaker, Talk
-from tests.pages import get_page
+from tests.pages import get_page, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -468,3 +469,90 @@ def test_withdrawal_of_a_submission_never_accepted_tells_nobody(
         assert decisions.retract_from_program(submission) is None
 
     assert mail.outbox == []
+
+
+# --- the admin's actions -------------------------------------------------------------------------
+
+CHANGELIST = "/admin/contributions/submission/"
+ACTIONS = ("accept_as_poster", "accept_as_talk", "reject", "send_decisions")
+
+
+def act(client, action: str, submissions, **data):
+    return client.post(
+        CHANGELIST,
+        {"action": action, "_selected_action": [s.pk for s in submissions], **data},
+        follow=True,
+    )
+
+
+def test_admin_accept_as_poster_asks_for_the_message_then_records_it(client, seeded, organizer):
+    submission = make_submission(seeded)
+    client.force_login(organizer)
+
+    asked = act(client, "accept_as_poster", [submission])
+    done = act(
+        client, "accept_as_poster", [submission], apply_decision="1", message="Board 4 is yours."
+    )
+
+    page = parse(asked.content)
+    assert page.find("textarea", name="message") is not None
+    assert "Riemannian low-rank adapters" in page.text
+    submission.refresh_from_db()
+    assert (submission.decision, submission.decision_message, submission.decided_by) == (
+        Decision.POSTER,
+        "Board 4 is yours.",
+        organizer,
+    )
+    assert "1 submission decided: Accepted as a poster." in parse(done.content).text
+    assert mail.outbox == []
+
+
+def test_admin_send_the_decisions_twice_sends_one_email(
+    client, seeded, organizer, django_capture_on_commit_callbacks
+):
+    submission = make_submission(seeded)
+    decisions.decide(submission, decision=Decision.REJECTED, message="Sorry.", by=organizer)
+    client.force_login(organizer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = act(client, "send_decisions", [submission])
+    with django_capture_on_commit_callbacks(execute=True):
+        second = act(client, "send_decisions", [submission])
+
+    assert "1 decision is on its way to its authors." in parse(first.content).text
+    assert "1 submission was left out" in parse(second.content).text
+    assert len(decision_emails(submission.email)) == 1
+
+
+def test_admin_reject_after_sending_says_why_and_changes_nothing(
+    client, seeded, organizer, django_capture_on_commit_callbacks
+):
+    submission = decide_and_send(
+        make_submission(seeded),
+        Decision.POSTER,
+        organizer,
+        capture=django_capture_on_commit_callbacks,
+    )
+    client.force_login(organizer)
+
+    response = act(client, "reject", [submission], apply_decision="1", message="")
+
+    assert "can no longer change" in parse(response.content).text
+    submission.refresh_from_db()
+    assert submission.decision == Decision.POSTER
+
+
+def test_admin_decision_actions_need_the_change_permission(client, seeded, django_user_model):
+    submission = make_submission(seeded)
+    viewer = django_user_model.objects.create_user("viewer", "v@example.org", "pw", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_submission"))
+    client.force_login(viewer)
+
+    page = get_page(client, CHANGELIST)
+    for action in ACTIONS:
+        act(client, action, [submission], apply_decision="1", message="x")
+
+    assert "Riemannian low-rank adapters" in page.text
+    assert [o for o in page.find_all("option") if o.attrs.get("value") in ACTIONS] == []
+    submission.refresh_from_db()
+    assert (submission.decision, submission.decision_sent_at) == ("", None)

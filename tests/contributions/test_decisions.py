@@ -3,9 +3,12 @@ reject, each with a message; sending the decisions through the outbox, once; an 
 submission becoming a Poster or a Talk of LoRAINNe'24 with its speakers; a withdrawal after
 acceptance."""
 
+import threading
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
+from django.db import connection
 from django.utils import timezone
 
 from contributions.emails import DECISION, WITHDRAWAL
@@ -556,3 +559,50 @@ def test_admin_decision_actions_need_the_change_permission(client, seeded, djang
     assert [o for o in page.find_all("option") if o.attrs.get("value") in ACTIONS] == []
     submission.refresh_from_db()
     assert (submission.decision, submission.decision_sent_at) == ("", None)
+
+
+# --- PostgreSQL: organizers sending at once ------------------------------------------------------
+
+
+def _in_parallel(count: int, work) -> list:
+    """Run work() in `count` threads released at once, each with its own connection."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[index] = work()
+        except Exception as error:  # kept, so that the test shows every failure
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    return results
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL with parallel connections: DATABASE_URL=postgres://…",
+)
+@pytest.mark.django_db(transaction=True)
+def test_send_decisions_at_once_numbers_posters_apart_and_sends_each_once(seeded, organizer):
+    submissions = [make_submission(seeded, email=f"author-{n}@example.org") for n in range(4)]
+    for submission in submissions:
+        decisions.decide(submission, decision=Decision.POSTER, message="", by=organizer)
+
+    results = _in_parallel(3, lambda: decisions.send_decisions(seeded))
+
+    assert sorted(results) == [0, 0, 4]
+    assert list(seeded.posters.values_list("number", flat=True)) == [1, 2, 3, 4, 5, 6, 7]
+    assert Delivery.objects.filter(kind=DECISION, state=Delivery.State.SENT).count() == 4
+    assert sorted(m.to[0] for m in mail.outbox if "contribution" in m.subject) == [
+        f"author-{n}@example.org" for n in range(4)
+    ]

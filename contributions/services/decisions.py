@@ -24,7 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from mail import outbox
-from program.emails import queue_speaker_link, reply_to
+from program.emails import SPEAKER_LINK, queue_speaker_link, reply_to
 from program.models import Poster, Speaker, Talk, Workshop, one_line
 from program.text import plain_text
 from registration.services.locks import locked_workshop
@@ -139,10 +139,7 @@ def send_decisions(workshop: Workshop, submissions: Iterable[Submission] | None 
             submission.workshop = locked
             if submission.decision in ACCEPTED:
                 presenter = add_to_program(submission)
-                if (
-                    presenter.email
-                    and not presenter.deliveries.filter(kind="speaker_link").exists()
-                ):
+                if presenter.email and not presenter.deliveries.filter(kind=SPEAKER_LINK).exists():
                     queue_speaker_link(presenter)
             submission.decision_sent_at = timezone.now()
             submission.save(update_fields=["decision_sent_at", "poster", "talk", "updated_at"])

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from program.text import plain_text
 from registration.spreadsheets import csv_response, defuse_formula, header
 
+from .admin_decisions import DecisionActionsMixin
 from .models import Author, Criterion, Review, Submission
 from .services import reviews
 
@@ -85,7 +86,7 @@ class ReviewInline(admin.StackedInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(DecisionActionsMixin, admin.ModelAdmin):
     list_display = [
         "display_title",
         "kind",
@@ -94,6 +95,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         "review_count",
         "mean_score",
         "decision",
+        "decision_sent_at",
         "created_at",
     ]
     list_filter = [
@@ -106,7 +108,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     search_fields = ["title", "email", "authors__name", "authors__affiliation"]
     list_select_related = ["workshop"]
     ordering = ["-created_at", "-pk"]
-    actions = ["export_scores"]
+    actions = [*DecisionActionsMixin.actions, "export_scores"]
     filter_horizontal = ["assigned_reviewers"]
     inlines = [AuthorInline, ReviewInline]
     readonly_fields = [
@@ -114,7 +116,11 @@ class SubmissionAdmin(admin.ModelAdmin):
         "updated_at",
         "address_confirmed_at",
         "withdrawn_at",
+        # The decision changes through the actions only (services/decisions.py's rules).
+        "decision",
+        "decision_message",
         "decided_at",
+        "decision_sent_at",
     ]
 
     def get_queryset(self, request):

@@ -184,6 +184,20 @@ class Submission(models.Model):
         help_text=_("Sent with the decision."),
     )
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("decided by"),
+    )
+    # When the decision was emailed (services/decisions.py send_decisions): from then on it is
+    # the authors' and no longer changes.
+    decision_sent_at = models.DateTimeField(
+        _("decision sent at"), null=True, blank=True, editable=False
+    )
     # What an accepted submission became in the program.
     poster = models.OneToOneField(
         Poster, null=True, blank=True, on_delete=models.SET_NULL, related_name="submission"

@@ -26,6 +26,8 @@ def test_each_app_registers_the_emails_it_writes():
         "registration": "Registration email",
         "announcement": "Announcement",
         "reminder": "Reminder",
+        "decision": "Decision on a contribution",
+        "withdrawal": "Withdrawal of an accepted contribution",
     }
 
 

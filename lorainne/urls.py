@@ -9,8 +9,10 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/setlang/", language.set_language, name="set_language"),
-    # Registration first: the program's /<edition>/ would otherwise take /register/ for an edition.
+    # Registration and the call first: the program's /<edition>/ would otherwise take /register/
+    # or /call/ for an edition.
     path("", include("registration.urls")),
+    path("", include("contributions.urls")),
     path("", include("program.urls")),
 ]
 

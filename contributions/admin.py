@@ -21,7 +21,7 @@ class CallInline(admin.StackedInline):
     extra = 0
     max_num = 1
     can_delete = True
-    verbose_name_plural = _("call for contributions")
+    verbose_name = verbose_name_plural = _("call for contributions")
     fields = [
         "opens_at",
         "closes_at",

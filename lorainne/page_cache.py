@@ -20,6 +20,7 @@ The project, not an app, holds this: it reads both the program and the registrat
 """
 
 import dataclasses
+import datetime as dt
 import functools
 import hashlib
 import weakref
@@ -198,6 +199,14 @@ def slot_boundaries_of(edition: Edition) -> list:
     return bounds
 
 
+def _utc(value) -> dt.datetime:
+    """A datetime column as the plain cursor gives it: aware from PostgreSQL, naive UTC (or
+    its text) from SQLite."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
+
+
 class RequestEdition:
     """The workshop of one request, read at most once: the edition its address names, or else
     the current one."""
@@ -232,10 +241,7 @@ class RequestEdition:
         if edition is None or edition.call_opens_at is None:
             return False
         opens_at, closes_at = (
-            connection.ops.convert_datetimefield_value(value, None, connection)
-            if isinstance(value, str)
-            else value
-            for value in (edition.call_opens_at, edition.call_closes_at)
+            _utc(value) for value in (edition.call_opens_at, edition.call_closes_at)
         )
         return opens_at <= timezone.now() < closes_at
 

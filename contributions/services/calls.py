@@ -24,7 +24,7 @@ def add_default_criteria(workshop: Workshop) -> list[Criterion]:
         )
 
 
-# Connected when this module loads, at start (contributions.apps imports it).
+# Connected when this module loads, at start (the admin, which Django loads at start, imports it).
 def copy_call(sender, *, source: Workshop, edition: Workshop, **kwargs) -> Call | None:
     """Give a new edition the call of `source`, if it had one: the same terms and text, its
     instants as many days after the new first day as they were after the old one, at the same

@@ -18,6 +18,7 @@ from program import services as program_services
 from program.models import Poster, Workshop
 
 from ..program.test_materials import pdf_bytes
+from ..registration.html_forms import form_data as page_form_data
 from .conftest import CLOSES_AT, NOW, PARIS
 
 CALL_URL = "/lorainne24/call/"
@@ -447,10 +448,43 @@ def test_moving_the_edition_moves_its_call_at_the_same_wall_clock_times(call):
 
 
 def test_admin_edition_page_adds_a_call_with_the_default_criteria(admin_client, seeded):
-    page = admin_client.get(f"/admin/program/workshop/{seeded.pk}/change/").content.decode()
-    assert "call for contributions" in page.lower()
-    assert 'name="call-TOTAL_FORMS"' in page
-    assert 'name="criteria-TOTAL_FORMS"' in page
+    url = f"/admin/program/workshop/{seeded.pk}/change/"
+    data = page_form_data(admin_client.get(url).content.decode(), "workshop_form") | {
+        "call-TOTAL_FORMS": "1",
+        "call-0-opens_at_0": "2024-09-01",
+        "call-0-opens_at_1": "09:00:00",
+        "call-0-closes_at_0": "2024-11-01",
+        "call-0-closes_at_1": "00:00:00",
+        "call-0-accepts_posters": "on",
+        "call-0-text": "Posters welcome until {deadline}.",
+        "call-0-reviewers_see_all": "on",
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    call = Call.objects.get(workshop=seeded)
+    assert call.opens_at == dt.datetime(2024, 9, 1, 9, 0, tzinfo=PARIS)  # Paris time
+    assert call.kinds == ["poster"]
+    assert list(seeded.criteria.values_list("name", "lowest", "highest")) == [
+        ("Relevance", 1, 5),
+        ("Quality", 1, 5),
+    ]
+
+
+def test_admin_edition_page_refuses_a_call_closing_after_the_last_day(admin_client, seeded):
+    url = f"/admin/program/workshop/{seeded.pk}/change/"
+    data = page_form_data(admin_client.get(url).content.decode(), "workshop_form") | {
+        "call-TOTAL_FORMS": "1",
+        "call-0-opens_at_0": "2024-09-01",
+        "call-0-opens_at_1": "09:00:00",
+        "call-0-closes_at_0": "2024-11-28",
+        "call-0-closes_at_1": "12:00:00",
+    }
+    response = admin_client.post(url, data)
+    assert "The call closes after the workshop&#x27;s last day, 27 November 2024" in (
+        response.content.decode()
+    )
+    assert not Call.objects.exists()
+    assert not Criterion.objects.exists()
 
 
 def test_add_default_criteria_gives_relevance_and_quality_once(call):

@@ -26,6 +26,7 @@ def test_each_app_registers_the_emails_it_writes():
         "registration": "Registration email",
         "announcement": "Announcement",
         "reminder": "Reminder",
+        "submission": "Submission email",
     }
 
 

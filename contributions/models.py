@@ -12,8 +12,8 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Lower
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.text import format_lazy
@@ -175,6 +175,27 @@ class SubmissionQuerySet(models.QuerySet):
             .exclude(pk=OuterRef("pk"))
         )
         return self.annotate(duplicates=Exists(others))
+
+    def with_presenter(self):
+        """Each with `presenter`, its presenting author's name, by a subquery."""
+        presenting = Author.objects.filter(submission=OuterRef("pk"), presenting=True)
+        return self.annotate(presenter=Subquery(presenting.values("name")[:1]))
+
+    def with_review_summary(self):
+        """Each with `review_count` (its reviews) and `mean_score` (the mean of every score of
+        every review, over all criteria; None before the first), by subqueries: no query per
+        row, and no join that would count a review once per score."""
+        reviews = Review.objects.filter(submission=OuterRef("pk")).order_by()
+        scores = Score.objects.filter(review__submission=OuterRef("pk")).order_by()
+        return self.annotate(
+            review_count=Coalesce(
+                Subquery(reviews.values("submission").annotate(n=Count("pk")).values("n")), 0
+            ),
+            mean_score=Subquery(
+                scores.values("review__submission").annotate(mean=Avg("value")).values("mean"),
+                output_field=models.FloatField(),
+            ),
+        )
 
 
 class Submission(models.Model):

@@ -1,9 +1,10 @@
-"""The call's pages: the call of an edition, at the short address (the current edition) and
-under /<edition>/; personal pages are reached by their token alone."""
+"""The call for contributions' pages: the call of an edition and the reviewers' pages
+(review_urls.py), at the short address (the current edition) and under /<edition>/; a
+submitter's personal pages are reached by their token alone."""
 
 from django.urls import include, path
 
-from . import views
+from . import review_urls, views
 
 app_name = "contributions"
 
@@ -13,6 +14,7 @@ edition_pages = [
 ]
 
 urlpatterns = [
+    *review_urls.urlpatterns,
     *edition_pages,
     path("submission/<str:token>/", views.SubmissionView.as_view(), name="submission"),
     path("submission/<str:token>/edit/", views.EditView.as_view(), name="edit"),

@@ -2,16 +2,14 @@
 the CSV export, resend, cancel and promote. Every change of seats goes through
 registration.services, under the same lock as the public form."""
 
-import csv
 import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.utils import dateformat, timezone
 from django.utils.functional import SimpleLazyObject
-from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +31,7 @@ from ..models import (
     takes_seat,
     waits_in_line,
 )
+from ..spreadsheets import csv_response, defuse_formula, header
 
 # The export's columns around the days and options of the editions exported; the headers are
 # the fields' verbose names.
@@ -521,14 +520,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             .select_related("workshop")
             .order_by("workshop__starts_on", "position", "pk")
         )
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="registrations-{timezone.localdate():%Y-%m-%d}.csv"'
-        )
-        response.write(
-            "\ufeff"
-        )  # a byte-order mark, so that spreadsheets read UTF-8 (André, Иштева)
-        writer = csv.writer(response)
+        response, writer = csv_response(f"registrations-{timezone.localdate():%Y-%m-%d}.csv")
         writer.writerow(
             [_header(name) for name in CSV_COLUMNS_BEFORE_CHOICES]
             + [dateformat.format(day, "l j F Y") for day in days]
@@ -553,7 +545,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             ]
             row += [_csv_value(registration, name) for name in CSV_COLUMNS_AFTER_CHOICES]
             row += _arrival_times(registration, arrival_days, arrivals.get(registration.pk, {}))
-            writer.writerow([_defuse_formula(value) for value in row])
+            writer.writerow([defuse_formula(value) for value in row])
         return response
 
     @admin.action(description=_("Resend the email of their current state"), permissions=["change"])
@@ -664,7 +656,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 def _header(name: str) -> str:
-    return capfirst(Registration._meta.get_field(name).verbose_name)
+    return header(Registration, name)
 
 
 def _arrival_times(
@@ -694,15 +686,3 @@ def _csv_value(registration: Registration, name: str) -> str:
     if name in ("status", "position"):
         return getattr(registration, f"get_{name}_display")()
     return str(value)
-
-
-# What starts a formula: the full-width forms too, which some spreadsheets read as the same.
-FORMULA_STARTS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
-
-
-def _defuse_formula(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas, even after spaces or line
-    breaks, and some start one at a tab or a carriage return: make them text."""
-    if value[:1] in ("\t", "\r") or value.lstrip()[:1] in FORMULA_STARTS:
-        return "'" + value
-    return value

@@ -358,9 +358,12 @@ def test_submit_in_french_gets_the_emails_in_french(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(link_in(mail.outbox[0], "confirm"))
     confirm, received = mail.outbox
-    assert confirm.subject.startswith("LoRAINNe'24 : confirmez votre adresse")
+    assert confirm.subject == (
+        "LoRAINNe'24\u00a0: confirmez votre adresse pour soumettre "
+        "«\u00a0Low-rank adapters for ℝ^(n × n)\u00a0»"
+    )
     assert "Confirmez votre adresse" in confirm.body
-    assert received.subject.startswith("LoRAINNe'24 : nous avons reçu")
+    assert received.subject.startswith("LoRAINNe'24\u00a0: nous avons reçu")
 
 
 # The personal page ------------------------------------------------------------------------
@@ -535,3 +538,15 @@ def _fields(workshop: Workshop) -> dict:
         for field in Workshop._meta.concrete_fields
         if field.name != "id"
     }
+
+
+def test_admin_submission_list_flags_the_same_title_from_the_same_address(
+    admin_client, submission_factory
+):
+    submission_factory(title="Tensor trains", email="ada@example.org")
+    submission_factory(title="TENSOR TRAINS", email="Ada@example.org")
+    submission_factory(title="Something else", email="ada@example.org")
+    page = admin_client.get("/admin/contributions/submission/").content.decode()
+    assert "same title and address as another" in page.lower()
+    assert page.count('alt="True"') == 2
+    assert page.count('alt="False"') == 1

@@ -21,6 +21,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from contributions import migrations as contributions_migrations
 from program.models import Session, Workshop
 from registration import migrations as registration_migrations
 from registration import services
@@ -244,11 +245,15 @@ def run_db_worker():
 
 @pytest.fixture
 def roles(db):
-    """The groups of the roles, as the migration made them. A transactional test (a real server,
-    parallel connections) empties every table when it ends, migrations' rows too: then they are
-    made again, by the migration's own function."""
+    """The groups of the roles, as the migrations made them (registration's, then the call for
+    contributions' rights). A transactional test (a real server, parallel connections) empties
+    every table when it ends, migrations' rows too: then they are made again, by the migrations'
+    own functions."""
     if Group.objects.filter(name="organizer").exists():
         return
     [path] = Path(registration_migrations.__path__[0]).glob("*_roles_groups.py")
     migration = importlib.import_module(f"registration.migrations.{path.stem}")
     migration.create_roles(django_apps, schema_editor=None)
+    [path] = Path(contributions_migrations.__path__[0]).glob("*_roles_permissions.py")
+    migration = importlib.import_module(f"contributions.migrations.{path.stem}")
+    migration.give_rights(django_apps, schema_editor=None)

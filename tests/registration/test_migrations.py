@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
+from program import triggers
 from program.models import Session
 from registration import services
 from registration.models import Option, Registration
@@ -20,6 +21,7 @@ from .conftest import NOW, PARIS, make_workshop
 
 BEFORE = ("registration", "0002_export_headers_from_verbose_names")
 AFTER = ("registration", "0004_remove_the_day_and_meal_booleans")
+BEFORE_MENDING = ("registration", "0013_announcement_help_braces")
 
 
 def _latest():
@@ -144,3 +146,32 @@ def test_migration_backwards_turns_the_days_and_options_into_booleans(clock):
         _migrate(_latest())
 
     assert booleans == (False, True, False, False)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mend_option_slots_migration_lets_another_edition_slot_go(clock):
+    lorainne24 = make_workshop()
+    cocktail_24, _ = _slots(lorainne24)
+    lorainne25 = make_workshop(slug="lorainne25", acronym="LoRAINNe'25")
+    cocktail_25 = SessionFactory(workshop=lorainne25, talk=None, kind=Session.Kind.SOCIAL)
+    _migrate(BEFORE_MENDING)
+    try:
+        # Saved before the database refused it (no triggers then).
+        triggers.uninstall(connection)
+        wrong = Option.objects.create(workshop=lorainne25, label="Cocktail", session=cocktail_24)
+        Option.objects.create(workshop=lorainne25, label="Posters", session=cocktail_25)
+        chosen = services.register(
+            lorainne25,
+            first_name="André",
+            last_name="Lefèvre",
+            email="andre@example.org",
+            affiliation="LORIA",
+            position="phd",
+            options=[wrong],
+        )
+    finally:
+        _migrate(_latest())
+
+    options = Option.objects.filter(workshop=lorainne25).order_by("label")
+    assert [(o.label, o.session) for o in options] == [("Cocktail", None), ("Posters", cocktail_25)]
+    assert list(Registration.objects.get(pk=chosen.pk).options.all()) == [wrong]

@@ -9,7 +9,9 @@ from django.contrib.admin.options import ActionLocation
 from django.contrib.auth.models import Group, Permission
 from django.core import mail, serializers
 from django.urls import reverse
+from django.utils import timezone
 
+from contributions.models import Author, Kind, Submission
 from mail.models import Delivery
 from program.models import Workshop
 from registration.models import Announcement
@@ -17,7 +19,7 @@ from tests.factories import OrganizerFactory, PosterFactory, SessionFactory, Spe
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
 
-OUR_APPS = ["program", "registration", "mail"]
+OUR_APPS = ["program", "registration", "mail", "contributions"]
 
 
 def _permissions(group_name: str) -> set[str]:
@@ -83,8 +85,16 @@ def test_registration_desk_uses_the_desk_and_sees_registrations_only():
     }
 
 
-def test_reviewer_is_reserved_and_holds_nothing_yet():
-    assert _permissions("reviewer") == set()
+def test_reviewer_sees_the_submissions_and_writes_reviews_and_scores_only():
+    assert _permissions("reviewer") == {
+        "contributions.view_submission",
+        "contributions.add_review",
+        "contributions.change_review",
+        "contributions.view_review",
+        "contributions.add_score",
+        "contributions.change_score",
+        "contributions.view_score",
+    }
 
 
 # Every admin action and custom admin page, with accounts that may not use them.
@@ -123,7 +133,14 @@ def _custom_admin_urls() -> list[tuple[str, str]]:
 
 def test_the_walk_covers_our_actions_and_pages():
     actions = {name for _, _, name in _every_action()}
-    assert {"publish", "badges", "export_csv", "send_again", "write_announcement"} <= actions
+    assert {
+        "publish",
+        "badges",
+        "export_csv",
+        "send_again",
+        "write_announcement",
+        "export_scores",
+    } <= actions
     assert ("program.Workshop", "program_workshop_next") in _custom_admin_urls()
 
 
@@ -131,7 +148,7 @@ def test_the_walk_covers_our_actions_and_pages():
 def content(open_workshop, sign_up, cocktail_and_lunch):
     """Some of everything: registrations (with their emails, one failed; one waiting for a free
     seat), a speaker with a
-    talk in a slot, a poster, an organizer, a draft announcement."""
+    talk in a slot, a poster, an organizer, a draft announcement, a submission to the call."""
     sign_up(open_workshop, first_name="André", last_name="Lefèvre", options=cocktail_and_lunch)
     sign_up(open_workshop, first_name="Élodie", last_name="Dupont")
     sign_up(open_workshop)
@@ -142,6 +159,15 @@ def content(open_workshop, sign_up, cocktail_and_lunch):
     PosterFactory(workshop=open_workshop)
     OrganizerFactory(workshop=open_workshop)
     Announcement.objects.create(workshop=open_workshop, subject="Coffee", body="Hello {name}")
+    submission = Submission.objects.create(
+        workshop=open_workshop,
+        kind=Kind.POSTER,
+        title="Low-rank adapters",
+        abstract="Adapters.",
+        email="author@example.org",
+        address_confirmed_at=timezone.now(),
+    )
+    Author.objects.create(submission=submission, name="Ada Author", presenting=True)
     Delivery.objects.filter(pk=Delivery.objects.earliest("pk").pk).update(
         state=Delivery.State.FAILED
     )
@@ -149,14 +175,17 @@ def content(open_workshop, sign_up, cocktail_and_lunch):
     return open_workshop
 
 
-@pytest.fixture(params=["view_only", "no_permission", "desk_volunteer"])
+@pytest.fixture(params=["view_only", "no_permission", "desk_volunteer", "reviewer"])
 def refused_client(request, client, django_user_model, content):
-    """A staff account that may see everything, one that may do nothing, a desk volunteer."""
+    """A staff account that may see everything, one that may do nothing, a desk volunteer, a
+    reviewer of the call for contributions."""
     user = django_user_model.objects.create_user("staff", password="x", is_staff=True)
     if request.param == "view_only":
         user.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
     elif request.param == "desk_volunteer":
         user.groups.add(Group.objects.get(name="registration desk"))
+    elif request.param == "reviewer":
+        user.groups.add(Group.objects.get(name="reviewer"))
     client.force_login(user)
     return client
 

@@ -2,7 +2,11 @@
 mean score and number of reviews, its filters, the reviews on a submission's page (read only:
 reviewers write them on their own pages, review_views.py), the assigned reviewers, the scores as
 CSV. Reviewers do not use this list (it names the authors): it takes the right to change
-submissions, which only organizers have."""
+submissions, which only organizers have.
+
+The edition's page (registration's WorkshopAdmin, itself the program's extended) gets the call
+and its criteria as inlines: this app is above registration, so it extends that admin the way
+registration extends the program's, and neither below knows of it."""
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -10,12 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from program.models import Workshop
 from program.text import plain_text
+from registration.admin.editions import WorkshopAdmin as RegistrationWorkshopAdmin
 from registration.spreadsheets import csv_response, defuse_formula, header
 
 from .admin_decisions import DecisionActionsMixin
-from .models import Author, Criterion, Review, Submission
+from .models import Author, Call, Criterion, Review, Submission
 from .services import reviews
+from .services.calls import add_default_criteria
 
 
 class DecidedFilter(admin.SimpleListFilter):
@@ -96,6 +103,7 @@ class SubmissionAdmin(DecisionActionsMixin, admin.ModelAdmin):
         "mean_score",
         "decision",
         "decision_sent_at",
+        "duplicate",
         "created_at",
     ]
     list_filter = [
@@ -124,7 +132,9 @@ class SubmissionAdmin(DecisionActionsMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_review_summary().with_presenter()
+        return (
+            super().get_queryset(request).with_review_summary().with_presenter().with_duplicates()
+        )
 
     def has_view_permission(self, request, obj=None):
         # The list names the authors and every score: the organizers' (reviewers have their
@@ -150,6 +160,13 @@ class SubmissionAdmin(DecisionActionsMixin, admin.ModelAdmin):
     @admin.display(description=_("presenting author"), ordering="presenter")
     def presenter(self, submission):
         return submission.presenter or "-"
+
+    @admin.display(
+        description=_("same title and address as another"), boolean=True, ordering="duplicates"
+    )
+    def duplicate(self, submission):
+        # Flagged, never merged: the organizers decide (SubmissionQuerySet.with_duplicates).
+        return submission.duplicates
 
     @admin.display(description=_("reviews"), ordering="review_count")
     def review_count(self, submission):
@@ -220,3 +237,48 @@ def _authors(submission: Submission) -> str:
         f"{author.name} ({author.affiliation})" if author.affiliation else author.name
         for author in submission.authors.all()
     )
+
+
+# The edition's page -------------------------------------------------------------------------
+
+
+class CallInline(admin.StackedInline):
+    model = Call
+    extra = 0
+    max_num = 1
+    can_delete = True
+    verbose_name = verbose_name_plural = _("call for contributions")
+    fields = [
+        "opens_at",
+        "closes_at",
+        "accepts_posters",
+        "accepts_talks",
+        "abstract_max_words",
+        "text",
+        "reviewers_see_all",
+        "double_blind",
+    ]
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+    fields = ["name", "position", "lowest", "highest"]
+    verbose_name_plural = _("review criteria (relevance and quality, 1–5, unless changed)")
+    classes = ["collapse"]
+
+
+admin.site.unregister(Workshop)
+
+
+@admin.register(Workshop)
+class WorkshopAdmin(RegistrationWorkshopAdmin):
+    """Registration's workshop admin, plus the edition's call for contributions and the
+    criteria its submissions are scored on (the defaults come with the call)."""
+
+    inlines = [*RegistrationWorkshopAdmin.inlines, CallInline, CriterionInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if Call.objects.filter(workshop=form.instance).exists():
+            add_default_criteria(form.instance)

@@ -9,15 +9,19 @@ import secrets
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from program.models import DATE_TEXT_HELP, Poster, Talk, Workshop, one_line
+from program.models import DATE_PLACEHOLDERS, DATE_TEXT_HELP, Poster, Talk, Workshop, one_line
+from program.placeholders import fill_placeholders
+from program.text import plain_text
 
 
 def new_token() -> str:
@@ -80,6 +84,26 @@ class Call(models.Model):
     def get_absolute_url(self):
         return reverse("contributions:call", kwargs={"edition": self.workshop.slug})
 
+    def clean(self):
+        errors = {}
+        if unknown := fill_placeholders(self.text, DATE_PLACEHOLDERS).unknown:
+            errors["text"] = ValidationError(
+                format_lazy("{} {}", _("Unknown placeholder %(unknown)s."), DATE_TEXT_HELP),
+                params={"unknown": ", ".join(unknown)},
+            )
+        workshop = self.workshop if self.workshop_id else None
+        # The committee decides before the workshop: a call open during it, or after, is a typo.
+        if workshop and self.closes_at and self.closes_at > workshop.ends_at:
+            errors["closes_at"] = ValidationError(
+                _(
+                    "The call closes after the workshop's last day, %(last_day)s: set it to "
+                    "close on that day or before."
+                ),
+                params={"last_day": dateformat.format(workshop.ends_on, "j F Y")},
+            )
+        if errors:
+            raise ValidationError(errors)
+
     def is_open(self, now: dt.datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.opens_at <= now < self.closes_at
@@ -129,6 +153,28 @@ class SubmissionQuerySet(models.QuerySet):
         """Submissions whose presenting author confirmed their address, not withdrawn: those the
         committee reviews."""
         return self.filter(address_confirmed_at__isnull=False, withdrawn_at__isnull=True)
+
+    def same_as(self, workshop: Workshop, *, title: str, email: str):
+        """The submissions to `workshop` with this title from this address, whatever the case of
+        either: a second one is kept, and flagged to the organizers (with_duplicates)."""
+        return self.alias(lower_title=Lower("title"), lower_email=Lower("email")).filter(
+            workshop=workshop, lower_title=title.lower(), lower_email=email.lower()
+        )
+
+    def with_duplicates(self):
+        """Each submission with `duplicates`: whether another submission to its edition has the
+        same title from the same address (case aside). Computed, not stored: deleting or editing
+        either clears it. Neither is ever merged into the other."""
+        others = (
+            Submission.objects.alias(lower_title=Lower("title"), lower_email=Lower("email"))
+            .filter(
+                workshop=OuterRef("workshop"),
+                lower_title=Lower(OuterRef("title")),
+                lower_email=Lower(OuterRef("email")),
+            )
+            .exclude(pk=OuterRef("pk"))
+        )
+        return self.annotate(duplicates=Exists(others))
 
     def with_presenter(self):
         """Each with `presenter`, its presenting author's name, by a subquery."""
@@ -239,6 +285,16 @@ class Submission(models.Model):
 
     def clean(self):
         self.title = one_line(self.title)
+
+    @property
+    def plain_title(self) -> str:
+        """The title wherever no math is typeset (program.text.plain_text)."""
+        return plain_text(self.title)
+
+    def decision_sent(self) -> bool:
+        """Whether the authors were sent the decision (services/decisions.send_decisions): until
+        then the personal page does not show it."""
+        return bool(self.decision) and self.decision_sent_at is not None
 
 
 class Author(models.Model):

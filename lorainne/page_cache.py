@@ -2,7 +2,8 @@
 
 One statement per request tells which workshop the request is about (the edition its address
 names, /<edition>/…, or else the current one: the published edition that starts last), its
-content version and how many people hold a seat or wait for one. Database triggers raise the content version in the same
+content version, how many people hold a seat or wait for one, and when its call for contributions
+opens and closes. Database triggers raise the content version in the same
 transaction as any change to the workshop or its content, from the admin or anywhere else
 (program/triggers.py), so the next request, in any process, sees it.
 
@@ -10,6 +11,7 @@ PublicPageCacheMiddleware runs before sessions, CSRF, authentication, messages a
 hangs the workshop on the request (`request.workshop`, lazy, as `request.user` is), answers public
 pages (views with `public_page = True`) from the cache, and stores what they render. A page's key
 holds the content version, the registration status (seats left, open or closed at this instant),
+whether the call for contributions is open at this instant (the menu and home page link to it),
 whether the workshop is over (its pages say so), during the workshop the latest slot start or
 end (what is on now and next changes there), the visitor's language (the one LocaleMiddleware,
 further down, will choose), the scheme, host and path: a cached page costs that one statement.
@@ -18,6 +20,7 @@ The project, not an app, holds this: it reads both the program and the registrat
 """
 
 import dataclasses
+import datetime as dt
 import functools
 import hashlib
 import weakref
@@ -33,6 +36,7 @@ from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.http import parse_http_date_safe
 from django.utils.translation import get_language_from_request
 
+from contributions.models import Call
 from program.models import Session, Workshop
 from program.now_next import boundaries, last_boundary
 from registration.models import Registration, takes_seat, waits_in_line
@@ -57,6 +61,9 @@ class Edition:
     waiting: int
     # The last change to any edition: pages show the others too (past editions, the next one).
     site_changed_at: object
+    # The edition's call for contributions (None without one): its pages link to it while open.
+    call_opens_at: object
+    call_closes_at: object
 
 
 def _count(who: models.Q):
@@ -98,12 +105,24 @@ def _edition_sql(*, by_slug: bool) -> tuple[str, tuple]:
     last), with its counts, as SQL and params."""
     workshops = Workshop.objects.filter(slug=SLUG) if by_slug else Workshop.objects.published()
     last_change = Workshop.objects.order_by("-content_changed_at").values("content_changed_at")
+    call = Call.objects.filter(workshop=models.OuterRef("pk"))
     rows = workshops.annotate(
         # A hold stops taking its seat the moment it expires: by the clock of each run.
         seats_taken=_count(takes_seat(_Clock())),
         waiting=_count(waits_in_line()),
         site_changed_at=models.Subquery(last_change[:1]),
-    ).values_list("id", "content_version", "published", "seats_taken", "waiting", "site_changed_at")
+        call_opens_at=models.Subquery(call.values("opens_at")[:1]),
+        call_closes_at=models.Subquery(call.values("closes_at")[:1]),
+    ).values_list(
+        "id",
+        "content_version",
+        "published",
+        "seats_taken",
+        "waiting",
+        "site_changed_at",
+        "call_opens_at",
+        "call_closes_at",
+    )
     return rows[:1].query.sql_with_params()
 
 
@@ -180,6 +199,14 @@ def slot_boundaries_of(edition: Edition) -> list:
     return bounds
 
 
+def _utc(value) -> dt.datetime:
+    """A datetime column as the plain cursor gives it: aware from PostgreSQL, naive UTC (or
+    its text) from SQLite."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
+
+
 class RequestEdition:
     """The workshop of one request, read at most once: the edition its address names, or else
     the current one."""
@@ -206,6 +233,19 @@ class RequestEdition:
         )
 
     @cached_property
+    def call_is_open(self) -> bool:
+        """Whether the edition's call for contributions takes submissions at this instant, from
+        its instants read with the edition (no query): what the page's key holds, and what the
+        menu shows (contributions/templatetags/calls.py)."""
+        edition = self.edition
+        if edition is None or edition.call_opens_at is None:
+            return False
+        opens_at, closes_at = (
+            _utc(value) for value in (edition.call_opens_at, edition.call_closes_at)
+        )
+        return opens_at <= timezone.now() < closes_at
+
+    @cached_property
     def current_workshop(self) -> Workshop | None:
         """The current edition (the published one that starts last), which a past edition's
         pages link to: this request's own at a short address, else one more statement (the row
@@ -222,6 +262,8 @@ class RequestEdition:
         identity = (
             dataclasses.astuple(self.edition),
             self.registration_status.state,
+            # A page cached before the call opened (or closed) has no link to it (or has one).
+            self.call_is_open,
             # A page cached before the workshop ended is not served after it: it says it is over.
             self.workshop.is_over,
             self.timetable_moment(),

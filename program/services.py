@@ -21,6 +21,12 @@ from .models import Material, Organizer, Poster, Session, Speaker, Talk, Worksho
 # Arguments: edition (the Workshop as it now is), days (an int, negative when moved earlier).
 edition_moved = Signal()
 
+# Sent by start_next_edition inside its transaction, once the new edition and what the program
+# copies of it (committee, speakers, timetable) exist: each app copies what is its own
+# (registration: the options; the call for contributions: the call and its criteria).
+# Arguments: source (the Workshop copied), edition (the new one).
+edition_started = Signal()
+
 
 def later(moment: dt.datetime, days: int, zone: dt.tzinfo) -> dt.datetime:
     """`moment` `days` days later at the same wall-clock time in `zone` (so 14:15 stays 14:15
@@ -150,7 +156,7 @@ def start_next_edition(
     committee, and if asked its speakers and the shape of its timetable (the slots, with those
     of talks left as placeholders), every date moved to `starts_on`. It confirms addresses
     before a seat is held unless `confirm_addresses` is false, whatever `source` did. No
-    registration is copied.
+    registration is copied. Then `edition_started` lets the other apps copy what is theirs.
     One transaction; raises ValidationError on bad input (a slug taken, say) with nothing
     created.
     """
@@ -198,6 +204,7 @@ def start_next_edition(
                 )
                 for slot in source.sessions.select_related("talk")
             )
+        edition_started.send(sender=Workshop, source=source, edition=edition)
     return edition
 
 

@@ -75,9 +75,10 @@ def count_this_hour(key: str) -> int:
         return 1
 
 
-def allow_registration_attempt(request) -> bool:
-    """Count one registration POST for this client; False once over the hourly limit."""
-    key = f"register-attempts:{client_ip(request) or 'unknown'}"
+def allow_registration_attempt(request, *, prefix: str = "register-attempts") -> bool:
+    """Count one registration POST for this client; False once over the hourly limit. Another
+    public form (the call for contributions) counts its own under its own `prefix`."""
+    key = f"{prefix}:{client_ip(request) or 'unknown'}"
     return count_this_hour(key) <= settings.REGISTRATION_RATE_LIMIT
 
 
@@ -86,8 +87,9 @@ def allow_registration_attempt(request) -> bool:
 EMAILS_PER_ADDRESS = 3
 
 
-def allow_email_to(address: str) -> bool:
+def allow_email_to(address: str, *, prefix: str = "emails-to") -> bool:
     """Count one email to `address` (compared case-insensitively); False once over the hourly
-    limit. The key is a digest: the cache holds no address."""
+    limit. The key is a digest: the cache holds no address. Another public form (the call for
+    contributions) counts its own emails under its own `prefix`."""
     digest = hashlib.sha256(address.strip().lower().encode()).hexdigest()
-    return count_this_hour(f"emails-to:{digest}") <= EMAILS_PER_ADDRESS
+    return count_this_hour(f"{prefix}:{digest}") <= EMAILS_PER_ADDRESS

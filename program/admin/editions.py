@@ -242,7 +242,6 @@ class WorkshopAdmin(admin.ModelAdmin):
             except ValidationError as invalid:
                 form.add_error(None, invalid)
             else:
-                self.edition_started(source, edition)
                 self.message_user(
                     request,
                     gettext(
@@ -264,9 +263,6 @@ class WorkshopAdmin(admin.ModelAdmin):
             "media": self.media + adminform.media,
         }
         return TemplateResponse(request, "admin/program/workshop/next_edition.html", context)
-
-    def edition_started(self, source: Workshop, edition: Workshop) -> None:
-        """What else to copy into a new edition (the registration side adds its options)."""
 
     # Moving an edition ------------------------------------------------------------------------
     # A new first day saved on the edition's page asks first, on a page of its own, whether the

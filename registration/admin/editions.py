@@ -75,9 +75,6 @@ class WorkshopAdmin(program_admin.WorkshopAdmin):
             return readonly
         return [*readonly, "capacity"]
 
-    def edition_started(self, source, edition):
-        services.copy_options(source, edition)
-
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and "capacity" in form.changed_data:

@@ -126,9 +126,13 @@ def change_choices(
     return registration
 
 
-def copy_options(source: Workshop, edition: Workshop) -> list[Option]:
-    """Give a new edition (program.services.start_next_edition) the options of `source`, each
-    with the copied slot at the same moved time when the timetable was copied."""
+@receiver(
+    program_services.edition_started, sender=Workshop, dispatch_uid="registration_options_copied"
+)
+def copy_options(sender=Workshop, *, source: Workshop, edition: Workshop, **kwargs) -> list[Option]:
+    """Give a new edition (program.services.start_next_edition, in its transaction) the options
+    of `source`, each with the copied slot at the same moved time when the timetable was
+    copied."""
     slots = {(slot.kind, slot.starts_at): slot for slot in edition.sessions.all()}
     options = []
     for option in source.options.select_related("session"):

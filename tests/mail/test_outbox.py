@@ -28,6 +28,7 @@ def test_each_app_registers_the_emails_it_writes():
         "reminder": "Reminder",
         "decision": "Decision on a contribution",
         "withdrawal": "Withdrawal of an accepted contribution",
+        "submission": "Submission email",
     }
 
 

@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve
 
 from contributions.models import Call, Criterion, Submission
+from contributions.services import decisions
 from contributions.services import submissions as services
-from mail.models import Delivery
 from program import services as program_services
 from program.models import Poster, Workshop
 
@@ -396,12 +396,7 @@ def test_personal_page_shows_the_decision_and_comments_only_once_the_decision_is
     submission.reviews.create(reviewer=reviewer, comment_to_authors="Show the rank plot.")
     page = client.get(submission.get_absolute_url()).content.decode()
     assert "Welcome to the poster session." not in page
-    Delivery.objects.create(
-        kind="decision",
-        recipient=submission,
-        to=submission.email,
-        state=Delivery.State.SENT,
-    )
+    assert decisions.send_decisions(submission.workshop) == 1
     page = client.get(submission.get_absolute_url()).content.decode()
     assert "Accepted as a poster" in page
     assert "Welcome to the poster session." in page

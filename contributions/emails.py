@@ -75,7 +75,8 @@ DECISION_SUBJECTS = {
 def build_decision_email(submission: Submission) -> EmailMultiAlternatives:
     """The decision, to the presenting author in the language they submitted in
     (Submission.language): what was decided, the organizers' message, the reviewers' comments
-    for the authors, and for an acceptance what it became in the program."""
+    for the authors, for an acceptance what it became in the program, and the link to their
+    personal page (where the decision stays)."""
     with translation.override(submission.language):
         workshop = submission.workshop
         presenting = submission.authors.filter(presenting=True).first()
@@ -91,6 +92,7 @@ def build_decision_email(submission: Submission) -> EmailMultiAlternatives:
                 if review.comment_to_authors.strip()
             ],
             "program_url": program_url(submission),
+            "manage_url": personal_link(submission),
         }
         return compose(
             workshop,

@@ -6,6 +6,7 @@ acceptance."""
 import threading
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.db import connection
@@ -304,6 +305,9 @@ def test_send_decisions_twice_sends_one_email_each_in_the_submitters_language(
     assert to_french.subject == "LoRAINNe'24\u00a0: votre contribution est acceptée comme poster"
     assert "Bienvenue !" in to_french.body
     assert "Le comité l’a acceptée comme poster." in to_french.body
+    # The link to the personal page, where the decision stays.
+    assert f"{settings.SITE_URL}/submission/{french.token}/\n" in to_french.body
+    assert f"{settings.SITE_URL}/submission/{english.token}/\n" in to_english.body
     assert to_english.subject == "LoRAINNe'24: your contribution is accepted as a talk"
     assert "See you there." in to_english.body
     assert Delivery.objects.filter(kind=DECISION, state=Delivery.State.SENT).count() == 2

@@ -4,9 +4,9 @@ from html.parser import HTMLParser
 
 
 class _FormParser(HTMLParser):
-    def __init__(self, form_id: str):
+    def __init__(self, wanted: dict[str, str]):
         super().__init__(convert_charrefs=True)
-        self.form_id = form_id
+        self.wanted = wanted
         self.in_form = False
         self.data: list[tuple[str, str]] = []
         self._select: str | None = None
@@ -18,7 +18,7 @@ class _FormParser(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = {name: value or "" for name, value in attrs}
-        if tag == "form" and attrs.get("id") == self.form_id:
+        if tag == "form" and all(attrs.get(name) == value for name, value in self.wanted.items()):
             self.in_form = True
         if not self.in_form:
             return
@@ -66,9 +66,12 @@ class _FormParser(HTMLParser):
             self._textarea = None
 
 
-def form_data(html: str, form_id: str) -> dict[str, str | list[str]]:
-    """The fields of <form id=form_id> as a browser would post them (inline templates left out)."""
-    parser = _FormParser(form_id)
+def form_data(html: str, form_id: str = "", **attrs: str) -> dict[str, str | list[str]]:
+    """The fields of <form id=form_id> as a browser would post them (inline templates left out).
+    A form without an id is found by its attributes instead (`class_="form"`, `action="/…"`;
+    "" for one without a value, such as `novalidate`)."""
+    wanted = {name.rstrip("_"): value for name, value in attrs.items()}
+    parser = _FormParser({"id": form_id, **wanted} if form_id else wanted)
     parser.feed(html)
     data: dict[str, str | list[str]] = {}
     for name, value in parser.data:

@@ -1,6 +1,7 @@
 """The review form: a score on each of the edition's criteria, the comments."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import Criterion, Review
@@ -11,14 +12,15 @@ class ReviewForm(forms.Form):
     save_review checks the scores again against the criteria."""
 
     comment = forms.CharField(
-        label=Review._meta.get_field("comment").verbose_name,
+        # Labels start with a capital, as the model form's do (verbose names do not).
+        label=capfirst(Review._meta.get_field("comment").verbose_name),
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
         max_length=10_000,
         help_text=_("Only the committee reads it."),
     )
     comment_to_authors = forms.CharField(
-        label=_("comment for the authors (optional)"),
+        label=capfirst(_("comment for the authors (optional)")),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=10_000,

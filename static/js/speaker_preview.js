@@ -2,7 +2,8 @@
 // shows it as the talk page will, math typeset by KaTeX (math.js). The text is put in as text
 // (textContent), never as HTML: what is typed cannot become markup. Paragraphs follow Django's
 // `linebreaks` filter, as on the talk page: a blank line starts a paragraph, a line end is a <br>.
-// Without JavaScript the box shows the saved text, typeset once the page loads.
+// Without JavaScript the box shows the saved text, typeset once the page loads. The words it
+// writes come from the page (data-untitled, data-no-abstract, data-label), in its language.
 (function () {
   "use strict";
 
@@ -34,17 +35,17 @@
     function render() {
       pending = false;
       // The form strips spaces around what is typed, and so does the preview.
-      title.textContent = titleInput.value.trim() || "Title to be announced";
+      title.textContent = titleInput.value.trim() || preview.dataset.untitled;
       var text = abstractInput.value.trim();
       if (text) {
         abstract.replaceChildren.apply(abstract, paragraphs(text));
       } else {
         var empty = document.createElement("p");
-        empty.textContent = "The abstract will be announced.";
+        empty.textContent = preview.dataset.noAbstract;
         abstract.replaceChildren(empty);
       }
-      if (label) {
-        label.textContent = "Preview, as the site will show it:";
+      if (label && preview.dataset.label) {
+        label.textContent = preview.dataset.label;
       }
       window.typesetMath(title);
       window.typesetMath(abstract);

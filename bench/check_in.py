@@ -11,7 +11,7 @@ in), then times ~500 searches of 3-letter prefixes of those names, typed as a vo
   (middleware, session, template, counts per day).
 
 Prints p50, p90, p99 and max for each. Target: under 50 ms at p99 for the page. Exits non-zero
-above it. Not part of `make bench`.
+above it. Part of `make bench`.
 """
 
 import argparse

@@ -269,6 +269,13 @@ class Submission(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The same title from the same address (with_duplicates, same_as): one index probe
+            # per submission of the organizers' list, not a scan of the whole edition (bench/review.py).
+            models.Index(
+                F("workshop"), Lower("title"), Lower("email"), name="submission_title_address"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(poster__isnull=True) | Q(talk__isnull=True),

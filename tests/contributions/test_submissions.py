@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import resolve
 
 from contributions.models import Call, Criterion, Submission
@@ -249,6 +250,23 @@ def test_same_title_from_same_address_is_kept_twice_and_both_flagged(
     )
     flagged = dict(Submission.objects.with_duplicates().values_list("pk", "duplicates"))
     assert flagged == {first.pk: True, second.pk: True, other.pk: False}
+
+
+def test_same_title_from_same_address_is_looked_up_by_index_not_by_scanning_the_edition(
+    call, submission_factory
+):
+    """The organizers' list asks for each submission shown whether another has its title and
+    address: by a scan of the edition's submissions for each, 100 a page took 23 ms of the list's
+    26 ms of SQL with 300 submissions, and grows with the square of their number
+    (bench/review.py)."""
+    submission_factory(title="Tensor trains", email="ada@example.org")
+    submission_factory(title="TENSOR TRAINS", email="Ada@example.org")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # a few rows: the planner would rather scan
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = Submission.objects.with_duplicates().explain()
+    # The outer query reads every submission; only the lookup of the others may use the index.
+    assert "submission_title_address" in plan
 
 
 def test_submit_a_kind_the_call_does_not_take_is_refused_beside_the_field(client, call):

@@ -122,6 +122,49 @@ def _catalogue() -> list[tuple[list[str], list[str]]]:
     return entries[1:]  # the first is the header
 
 
+# French typography: a no-break space before : ; ? ! and », after «. Not a colon of a web address
+# (https://) or of a time (23:59), nor the semicolon ending an HTML entity (&copy;).
+_BADLY_SPACED = re.compile(
+    r"(?<![\N{NO-BREAK SPACE}])(?:[;?!»]|:(?!//|\d))|«(?!\N{NO-BREAK SPACE})"
+)
+
+
+def _typography_faults(french: str) -> list[str]:
+    """Each misspaced sign, with the words before it."""
+    text = re.sub(r"<[^>]*>|&\w+;|https?://", "", french)
+    return [text[max(0, m.start() - 20) : m.end()] for m in _BADLY_SPACED.finditer(text)]
+
+
+def test_typography_faults_are_found():
+    nbsp = "\N{NO-BREAK SPACE}"
+    good = f"Titre{nbsp}: «{nbsp}Bonjour{nbsp}»{nbsp}; voir https://a.b à 23:59 &copy;"
+    assert _typography_faults(good) == []
+    faults = _typography_faults(good.replace(nbsp, " "))
+    assert [fault[-1] for fault in faults] == [":", "«", "»", ";"]
+
+
+def test_french_catalogue_keeps_french_typography():
+    faults = {
+        french: _typography_faults(french)
+        for _, french_forms in _catalogue()
+        for french in french_forms
+        if _typography_faults(french)
+    }
+    assert faults == {}
+
+
+def test_french_catalogue_never_puts_a_preposition_before_a_place_name():
+    """A venue or an affiliation is typed by organizers and may need its article (« l’IDMC »,
+    « l’Université de Lorraine »): « à %(venue)s » would read « à IDMC »."""
+    faults = [
+        french
+        for _, french_forms in _catalogue()
+        for french in french_forms
+        if re.search(r"\b(?:à|de|vers|au) %\((?:venue|affiliation)\)s", french)
+    ]
+    assert faults == []
+
+
 def _english_phrases() -> set[str]:
     """The English the site writes, as phrases of three words or more: each source string
     whose French differs (or is missing), cut at its placeholders and tags. (Shorter ones, such
@@ -203,7 +246,9 @@ def test_french_pages_show_french_words_and_dates(french_pages):
     register = parse(french_pages["/register/"].content)
     labels = [label.text for label in register.find_all("label")]
     assert labels[:3] == ["Prénom", "Nom", "Adresse électronique"]
-    assert "Les inscriptions ferment après le lundi 11 novembre 2024, 23:59:59" in register.text
+    assert (
+        "Les inscriptions sont ouvertes jusqu’au lundi 11 novembre 2024, 23:59:59" in register.text
+    )
 
 
 def test_texts_organizers_write_keep_their_language_and_their_dates(client, seeded):

@@ -172,7 +172,7 @@ def test_live_preview_speaks_the_language_of_the_page(new_context, call):
 
     expect(page.locator(".preview__title .katex")).to_have_count(1)
     expect(page.locator(".preview__label")).to_have_text("Aperçu, tel que le site l’affichera :")
-    expect(page.locator(".preview__abstract")).to_have_text("Le résumé sera annoncé.")
+    expect(page.locator(".preview__abstract")).to_have_text("Résumé à venir.")
     page.locator("#id_title").fill("")
     expect(page.locator(".preview__title")).to_have_text("Titre à venir")
 
@@ -233,8 +233,8 @@ CALL_PAGES = {
     "call": (on_call, "Call for contributions: LoRAINNe'24", "Appel à contributions"),
     "call-with-errors": (on_call_with_errors, "Call for contributions", "Appel à contributions"),
     "submitted": (on_submitted, "Check your inbox", "Consultez votre messagerie"),
-    "personal-page": (on_personal_page, "Your submission", "Votre soumission"),
-    "edit-with-errors": (on_edit_with_errors, "Your submission", "Votre soumission"),
+    "personal-page": (on_personal_page, "Your submission", "Votre proposition"),
+    "edit-with-errors": (on_edit_with_errors, "Your submission", "Votre proposition"),
     "withdraw": (on_withdraw, "Withdraw", "Retirer"),
     "review-list": (on_review_list, "Submissions to review", "Propositions à évaluer"),
     "review": (on_review, "Low-rank training", "Low-rank training"),

@@ -59,7 +59,7 @@ def test_browser_language_is_the_first_guess(new_context, open_workshop):
     page = new_context(locale="fr-FR", timezone_id="America/New_York").new_page()
     page.goto("/register/")
     hint = page.locator(".deadline .local-time")
-    expect(hint).to_contain_text("votre heure, America/New_York\N{NO-BREAK SPACE}:")
+    expect(hint).to_contain_text("votre heure locale, America/New_York\N{NO-BREAK SPACE}:")
     expect(hint).to_contain_text("novembre")
 
 

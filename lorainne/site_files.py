@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 # Kept out of search engines: the personal pages, reached by a token alone (a registration, a
 # speaker's page, a submission), and, at the short addresses and under each edition's (/*/…), the
@@ -37,7 +37,7 @@ def robots_lines() -> list[str]:
     ]
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     response = HttpResponse(
         "\n".join(robots_lines()) + "\n", content_type="text/plain; charset=utf-8"
@@ -52,7 +52,7 @@ def _favicon() -> bytes:
         return file.read()
 
 
-@require_GET
+@require_safe
 def favicon_ico(request):
     """static/favicon.ico at the address browsers ask for without reading the page
     (deploy/make_favicon.py draws it)."""

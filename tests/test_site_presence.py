@@ -419,3 +419,9 @@ def test_share_image_of_a_draft_is_not_shown(client, seeded):
         client.get(reverse("program:share-image", kwargs={"edition": draft.slug})).status_code
         == 404
     )
+
+
+def test_root_files_answer_head_and_refuse_post(client, seeded):
+    for path in ("/robots.txt", "/favicon.ico"):
+        assert client.head(path).status_code == 200
+        assert client.post(path).status_code == 405

@@ -166,7 +166,7 @@ def draw_share_image(workshop: Workshop) -> bytes:
     draw.text((margin, 542), place, font=place_font, fill=PALE)
 
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG")
     return out.getvalue()
 
 

@@ -1,4 +1,8 @@
-"""The language switch every page carries (templates/includes/language_switch.html).
+"""The language of each request, and the language switch every page carries
+(templates/includes/language_switch.html).
+
+LocaleMiddleware is Django's, with one more source first: the address's `?lang=`
+(program/languages.py), which search engines and shared links use.
 
 Django's set_language keeps the choice in the language cookie. It is wrapped here for one
 reason: public pages are cached and served to everyone (lorainne/page_cache.py), so their switch
@@ -9,10 +13,25 @@ a visitor's language.
 
 from django.conf import settings
 from django.http import HttpResponseForbidden
+from django.middleware import locale
+from django.utils import translation
 from django.utils.translation import gettext
 from django.views import i18n
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from program.languages import address_in, language_in_address
+
+
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """The address's language (`?lang=fr`), else Django's choice: the language cookie, else
+    Accept-Language. The page cache keys on the same choice (program.languages.language_of)."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        if (language := language_in_address(request)) is not None:
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
 
 
 def _from_this_site(request) -> bool:
@@ -29,10 +48,14 @@ def _from_this_site(request) -> bool:
 @csrf_exempt
 @require_POST
 def set_language(request):
-    """Keep the chosen language in the language cookie, then go back to the page (`next`)."""
+    """Keep the chosen language in the language cookie, then go back to the page (`next`), at
+    its address without `?lang=`: an address's language would outvote the one just chosen."""
     if not _from_this_site(request):
         return HttpResponseForbidden(
             gettext("The language can only be chosen from this site's pages."),
             content_type="text/plain; charset=utf-8",
         )
-    return i18n.set_language(request)
+    response = i18n.set_language(request)
+    if response.has_header("Location"):
+        response["Location"] = address_in(response["Location"], None)
+    return response

@@ -14,7 +14,7 @@ holds the content version, the registration status (seats left, open or closed a
 whether the call for contributions is open at this instant (the menu and home page link to it),
 whether the workshop is over (its pages say so), during the workshop the latest slot start or
 end (what is on now and next changes there), the visitor's language (the one LocaleMiddleware,
-further down, will choose), the scheme, host and path: a cached page costs that one statement.
+further down, will choose: program.languages.language_of), the scheme, host and path: a cached page costs that one statement.
 
 The project, not an app, holds this: it reads both the program and the registrations.
 """
@@ -34,9 +34,9 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.http import parse_http_date_safe
-from django.utils.translation import get_language_from_request
 
 from contributions.models import Call
+from program.languages import language_of
 from program.models import Session, Workshop
 from program.now_next import boundaries, last_boundary
 from registration.models import Registration, takes_seat, waits_in_line
@@ -267,7 +267,7 @@ class RequestEdition:
             # A page cached before the workshop ended is not served after it: it says it is over.
             self.workshop.is_over,
             self.timetable_moment(),
-            get_language_from_request(request),
+            language_of(request),
             request.scheme,
             request.get_host(),
             request.get_full_path(),

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Its template for /sitemap.xml (lorainne/sitemaps.py).
+    "django.contrib.sitemaps",
     "django_tasks_db",
     "axes",
     # Below the apps that use them: the periodic jobs' schedule, then the outbox of every email.
@@ -57,9 +59,9 @@ MIDDLEWARE = [
     # Cached public pages leave here, with the security headers above but without the work below.
     "lorainne.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # The visitor's language: the language cookie (set_language), else Accept-Language. The page
-    # cache above keys on the same choice (translation.get_language_from_request).
-    "django.middleware.locale.LocaleMiddleware",
+    # The visitor's language: the address's ?lang=, else the language cookie (set_language), else
+    # Accept-Language. The page cache above keys on the same choice (program.languages).
+    "lorainne.language.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

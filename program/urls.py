@@ -22,6 +22,8 @@ edition_pages = [
     path("posters/", views.PosterListView.as_view(), name="poster-list"),
     path("info/", views.InfoView.as_view(), name="info"),
     path("materials/<int:pk>/<str:name>", views.MaterialView.as_view(), name="material"),
+    # The picture of shared links (program/sharing.py).
+    path("og.png", views.ShareImageView.as_view(), name="share-image"),
 ]
 
 urlpatterns = [

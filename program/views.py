@@ -13,14 +13,16 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, ngettext
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from . import exports
 from .ical import build_calendar
+from .languages import address_in, language_in_address
 from .materials import pdf_response
 from .models import Material, Session, Talk, Workshop
 from .now_next import now_and_next
+from .sharing import share_card, share_image
 
 
 def site_url(request) -> str:
@@ -45,13 +47,15 @@ class WorkshopMixin:
         )
 
     def canonical_url(self) -> str | None:
-        """This page at the edition's own address (/<edition>/…), which never changes."""
+        """This page at the edition's own address (/<edition>/…), which never changes, in the
+        language its address asks for (?lang=fr: each language's version is its own page)."""
         match = self.request.resolver_match
         try:
             path = reverse(match.view_name, kwargs={**match.kwargs, "edition": self.workshop.slug})
         except NoReverseMatch:  # a page that exists only once (a personal page)
             return None
-        return self.request.build_absolute_uri(path)
+        url = self.request.build_absolute_uri(path)
+        return address_in(url, language_in_address(self.request))
 
 
 class PublicPageMixin(WorkshopMixin):
@@ -84,6 +88,13 @@ class HomeView(PublicPageMixin, TemplateView):
             ),
             structured_data=exports.workshop_event(
                 self.workshop, base_url=site_url(self.request), organizers=organizers
+            ),
+            share=share_card(
+                self.request,
+                self.workshop,
+                title=f"{self.workshop.acronym}: {self.workshop.name}",
+                text=self.workshop.description,
+                url=self.canonical_url(),
             ),
             **kwargs,
         )
@@ -182,8 +193,23 @@ class TalkDetailView(FromPastEditionsMixin, PublicPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        talk, workshop = self.object, self.workshop
         context["structured_data"] = exports.talk_event(
-            self.object, self.workshop, base_url=site_url(self.request)
+            talk, workshop, base_url=site_url(self.request)
+        )
+        context["share"] = share_card(
+            self.request,
+            workshop,
+            title=f"{talk.plain_title} · {workshop.acronym}",
+            text=talk.abstract
+            or gettext("%(kind)s by %(speakers)s at %(acronym)s, %(dates)s.")
+            % {
+                "kind": talk.get_kind_display(),
+                "speakers": ", ".join(str(speaker) for speaker in talk.speakers.all()),
+                "acronym": workshop.acronym,
+                "dates": workshop.date_range,
+            },
+            url=self.canonical_url(),
         )
         return context
 
@@ -206,6 +232,28 @@ class PosterListView(PublicPageMixin, ListView):
 
     def get_queryset(self):
         return self.workshop.posters.prefetch_related("presenters", "materials")
+
+    def get_context_data(self, **kwargs):
+        workshop, count = self.workshop, len(self.object_list)  # the list the page shows
+        text = ngettext(
+            "%(count)s poster at %(acronym)s, %(dates)s, %(venue)s: %(titles)s",
+            "%(count)s posters at %(acronym)s, %(dates)s, %(venue)s: %(titles)s",
+            count,
+        ) % {
+            "count": count,
+            "acronym": workshop.acronym,
+            "dates": workshop.date_range,
+            "venue": workshop.venue_name,
+            "titles": "; ".join(poster.plain_title for poster in self.object_list if poster.title),
+        }
+        share = share_card(
+            self.request,
+            workshop,
+            title=f"{gettext('Posters')} · {workshop.acronym}",
+            text=text,
+            url=self.canonical_url(),
+        )
+        return super().get_context_data(share=share, **kwargs)
 
 
 class MaterialView(WorkshopMixin, View):
@@ -235,6 +283,16 @@ class InfoView(PublicPageMixin, TemplateView):
     write each part in Markdown, and a part they leave empty is not shown."""
 
     template_name = "program/info.html"
+
+
+class ShareImageView(WorkshopMixin, View):
+    """The edition's picture for shared links (program/sharing.py), in the page's language. Its
+    address carries the content version: a browser or a preview may keep it long."""
+
+    def get(self, request, **kwargs):
+        response = HttpResponse(share_image(self.workshop), content_type="image/png")
+        patch_cache_control(response, public=True, max_age=24 * 3600)
+        return response
 
 
 def calendar_response(request, workshop: Workshop, build, *, filename: str) -> HttpResponse:

@@ -17,4 +17,5 @@ def registration_status(context, workshop):
     status = getattr(edition, "registration_status", None)
     if status is None or edition.workshop.pk != workshop.pk:
         status = services.registration_status(workshop)
-    return {"registration": status}
+    # The workshop too: its Register link goes to that edition's own address.
+    return {"registration": status, "workshop": workshop}

@@ -40,11 +40,12 @@ def _site_pages() -> list[str]:
 
 
 def _assets(page: Element) -> list[str]:
-    """What the browser loads by itself: every src= and every <link href=> (a canonical link
-    names the page's own address: nothing is loaded from it)."""
+    """What the browser loads by itself: every src= and every <link href=> (a canonical or an
+    alternate link names the page's own address, in a language: nothing is loaded from it)."""
     sources = [element.attrs["src"] for element in page.find_all(src=True)]
     links = page.find_all("link", href=True)
-    return sources + [link.attrs["href"] for link in links if link.attrs.get("rel") != "canonical"]
+    names = ("canonical", "alternate")
+    return sources + [link.attrs["href"] for link in links if link.attrs.get("rel") not in names]
 
 
 def _static_path(url: str) -> str | None:

@@ -115,6 +115,11 @@ def unreadable_formulas(text: str) -> list[str]:
     return [match[0] for match in MATH.finditer(text) if not _readable(_tex(match))]
 
 
+def formulas_shown_as_tex(*texts: str | None) -> list[str]:
+    """The formulas of `texts` (a title, an abstract) that KaTeX cannot typeset, each once."""
+    return list(dict.fromkeys(f for text in texts if text for f in unreadable_formulas(text)))
+
+
 def _tex(match: re.Match) -> str:
     return match[1] if match[1] is not None else match[2]
 

@@ -130,7 +130,10 @@ def _formula(match: re.Match) -> str:
         return match[0]  # as written, as KaTeX shows a formula it cannot read
     # Two empty groups before the closing $: a command short of an argument (`\frac{a}`) takes
     # them, not the $ (which would swallow the end of the formula).
-    text = _converter.latex_to_text(f"${_parenthesize_scripts(tex)}{{}}{{}}$")
+    try:
+        text = _converter.latex_to_text(f"${_parenthesize_scripts(tex)}{{}}{{}}$")
+    except Exception:  # pylatexenc's own slips on odd input (`\frac1\$`, `\sqrt[`)
+        return match[0]  # as written: never an error where a title goes
     return " ".join(text.split())
 
 

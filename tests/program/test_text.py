@@ -112,6 +112,12 @@ def test_plain_text_leaves_a_dollar_that_opens_no_formula_as_written(text):
     assert unreadable_formulas(text) == []
 
 
+@pytest.mark.parametrize("text", [r"Odd $\frac1\$$ end", r"$\c\sqrt[\'\c$b]"])
+def test_plain_text_leaves_what_pylatexenc_stumbles_on_as_written(text):
+    """Input on which pylatexenc itself raises (found by feeding it random TeX): as written."""
+    assert plain_text(text) == text
+
+
 @pytest.mark.parametrize("text", READABLE)
 def test_unreadable_formulas_finds_none_in_formulas_katex_typesets(text):
     assert unreadable_formulas(text) == []

@@ -83,10 +83,15 @@ def _balanced(tex: str) -> bool:
 
 
 @functools.cache
-def _katex_commands() -> frozenset[str]:
+def katex_commands() -> frozenset[str]:
     """The names of the commands KaTeX knows. Each is a string "\\name" of its source (in the
-    tables of its symbols, functions and macros); the few that only its messages name are not."""
-    return frozenset(re.findall(r'"\\\\([A-Za-z]+)"', KATEX.read_text(encoding="utf-8")))
+    tables of its symbols, functions and macros); the few that only its messages name are not.
+    None without the file: every formula then shows as TeX, and `manage.py check` says why."""
+    try:
+        source = KATEX.read_text(encoding="utf-8")
+    except OSError:
+        return frozenset()
+    return frozenset(re.findall(r'"\\\\([A-Za-z]+)"', source))
 
 
 def _readable(tex: str) -> bool:
@@ -96,7 +101,7 @@ def _readable(tex: str) -> bool:
         return False
     if len(re.findall(r"\\left(?![A-Za-z])", tex)) != len(re.findall(r"\\right(?![A-Za-z])", tex)):
         return False
-    if any(name not in _katex_commands() for name in COMMAND.findall(tex)):
+    if any(name not in katex_commands() for name in COMMAND.findall(tex)):
         return False
     walker = latexwalker.LatexWalker(f"${tex}$", tolerant_parsing=False)
     try:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
+from program import checks, text
 from program.models import Material, Poster, Session, Talk
 from program.text import KATEX, MATH, plain_text, unreadable_formulas
 from tests.pages import get_page, parse
@@ -166,6 +167,30 @@ def test_plain_text_is_the_only_place_that_converts_tex():
     ]
 
     assert [str(path.relative_to(settings.BASE_DIR)) for path in sources] == ["program/text.py"]
+
+
+@pytest.fixture
+def katex_missing(monkeypatch, tmp_path):
+    """The vendored KaTeX gone (a checkout without `make vendor`)."""
+    monkeypatch.setattr(text, "KATEX", tmp_path / "katex.min.js")
+    text.katex_commands.cache_clear()
+    yield
+    monkeypatch.undo()
+    text.katex_commands.cache_clear()
+
+
+def test_check_finds_the_commands_of_the_vendored_katex():
+    assert checks.katex_commands() == []
+    assert {"mathbb", "boldsymbol", "operatorname"} <= text.katex_commands()
+    assert "fraq" not in text.katex_commands()
+
+
+def test_check_says_when_katex_is_missing_and_formulas_then_show_as_tex(katex_missing):
+    (error,) = checks.katex_commands()
+
+    assert error.id == "program.E002"
+    assert "make vendor" in error.hint
+    assert plain_text.__wrapped__(r"In $\mathbb{R}^{n}$") == r"In $\mathbb{R}^{n}$"
 
 
 # Where titles go.

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.views.generic import TemplateView
 
+from program.speakers import warn_of_formulas_shown_as_tex
 from program.views import WorkshopMixin
 from registration.addresses import display_address
 from registration.throttle import allow_registration_attempt, client_ip
@@ -97,6 +98,9 @@ class CallView(PersonalPageMixin, WorkshopMixin, TemplateView):
         except (services.SubmissionError, ValidationError) as refused:
             add_refusal(form, refused, formset)
             return self.render_again(form, formset)
+        warn_of_formulas_shown_as_tex(
+            request, form.cleaned_data["title"], form.cleaned_data["abstract"]
+        )
         return self._check_your_inbox(email)
 
     def _check_your_inbox(self, email: str):
@@ -188,6 +192,9 @@ class EditView(SubmissionView):
                 add_refusal(form, refused, formset)
             else:
                 messages.success(request, gettext("Your changes are saved."))
+                warn_of_formulas_shown_as_tex(
+                    request, form.cleaned_data["title"], form.cleaned_data["abstract"]
+                )
                 return redirect(submission.get_absolute_url())
         # The page as the database has it (the form changed its instance), the form as typed.
         self.submission = Submission.objects.select_related("workshop", "workshop__call").get(

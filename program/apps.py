@@ -11,4 +11,5 @@ class ProgramConfig(AppConfig):
     def ready(self):
         # Untagged: plain `manage.py check` runs it (program/checks.py).
         system_checks.register(checks.content_triggers)
+        system_checks.register(checks.katex_commands)
         lookups.register()

@@ -1,4 +1,5 @@
-"""The system check that change tracking is in place (program/triggers.py).
+"""The system check that change tracking is in place (program/triggers.py), and that KaTeX's
+commands can be read (program/text.py, katex_commands at the end).
 
 It runs with `manage.py check` and before every management command that checks the project
 (`run_worker` included), at gunicorn's start (lorainne/gunicorn_conf.py), and /healthz reports
@@ -13,7 +14,7 @@ from django.apps import apps
 from django.core import checks
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 
-from . import triggers
+from . import text, triggers
 
 HINT = "Run `manage.py migrate`, which installs them (program/triggers.py)."
 
@@ -48,3 +49,17 @@ def content_triggers(app_configs=None, databases=None, **kwargs) -> list[checks.
             for problem in found
         ]
     return errors
+
+
+def katex_commands(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """An error when the commands KaTeX knows cannot be read from its vendored source
+    (program/text.py): every formula would show as TeX off the page, and warn its author."""
+    if {"frac", "mathbb"} <= text.katex_commands():
+        return []
+    return [
+        checks.Error(
+            f"No KaTeX commands read from {text.KATEX}.",
+            hint="Run `make vendor`, which puts KaTeX back under static/vendor/katex/.",
+            id="program.E002",
+        )
+    ]

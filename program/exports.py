@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.urls import reverse
 
 from .models import Material, Poster, Session, Speaker, Talk, Workshop
+from .text import plain_text
 
 
 def _place(workshop: Workshop) -> dict:
@@ -71,7 +72,7 @@ def talk_event(talk: Talk, workshop: Workshop, *, base_url: str) -> dict:
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
     }
     if talk.abstract:
-        event["description"] = talk.abstract
+        event["description"] = plain_text(talk.abstract)
     session = getattr(talk, "session", None)
     if session is not None:
         event["startDate"] = session.starts_at.astimezone(workshop.tzinfo).isoformat()
@@ -88,6 +89,7 @@ def program_document(
     base_url: str,
 ) -> dict:
     """The whole program as one JSON document (format version 1, documented in the README).
+    Beside each field that may hold `$…$` math (`title`), its readable text (`title_text`).
 
     `sessions` and `talks` as Workshop.read_program() reads them (a talk's times are those of its
     slot among `sessions`), `posters` with `presenter_list` and `material_list` (views.py)."""
@@ -101,8 +103,10 @@ def program_document(
             "id": str(talk.uid),
             "slug": talk.slug,
             "title": talk.title,
+            "title_text": plain_text(talk.title),
             "kind": talk.kind,
             "abstract": talk.abstract,
+            "abstract_text": plain_text(talk.abstract),
             "speakers": [_speaker_data(speaker) for speaker in talk.speaker_list],
             "start": session.starts_at.astimezone(tz).isoformat() if session else None,
             "end": session.ends_at.astimezone(tz).isoformat() if session else None,
@@ -134,6 +138,7 @@ def program_document(
                 "end": session.ends_at.astimezone(tz).isoformat(),
                 "kind": session.kind,
                 "title": session.display_title,
+                "title_text": session.plain_title,
                 "talk": session.talk.slug if session.talk_id else None,
             }
             for session in sessions
@@ -143,7 +148,9 @@ def program_document(
             {
                 "number": poster.number,
                 "title": poster.title,
+                "title_text": poster.plain_title,
                 "abstract": poster.abstract,
+                "abstract_text": plain_text(poster.abstract),
                 "presenters": [_speaker_data(person) for person in poster.presenter_list],
                 "materials": [
                     _material_data(material, base_url) for material in poster.material_list

@@ -7,6 +7,7 @@ import icalendar
 from django.utils.translation import gettext
 
 from .models import Session, Workshop
+from .text import plain_text
 
 PRODID = "-//LoRAINNe//Workshop program//EN"
 # The UID's domain part: constant, so that no edit (not even the workshop's slug) changes a UID.
@@ -27,7 +28,7 @@ def _description(session: Session, workshop: Workshop, base_url: str) -> str:
                 f"{speaker.name} ({speaker.affiliation})" if speaker.affiliation else speaker.name
             )
         if talk.abstract:
-            lines += ["", talk.abstract]
+            lines += ["", plain_text(talk.abstract)]  # no calendar typesets math
     lines += ["", f"{workshop.acronym}: {workshop.name}"]
     lines.append(base_url + session.get_absolute_url())
     return "\n".join(lines).strip()

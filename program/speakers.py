@@ -8,6 +8,7 @@ log (lorainne/logs.py), and an unknown or revoked token gets a page that says wh
 """
 
 import dataclasses
+import itertools
 import re
 
 from django import forms
@@ -25,6 +26,7 @@ from django.views.generic import View
 from . import services
 from .materials import MaterialForm, ReplacePDFForm, pdf_response
 from .models import Material, Poster, Speaker, Talk, one_line
+from .text import formulas_shown_as_tex
 
 # What new_token() makes (43 characters of the URL-safe alphabet), with room to spare: anything
 # else, such as a NUL or a slash, is no token and is not looked up.
@@ -205,6 +207,15 @@ class SpeakerPage:
         )
 
 
+def warn_of_formulas_shown_as_tex(request, *texts: str) -> None:
+    """Tell the author, after saving, of each formula of `texts` that KaTeX cannot typeset: it
+    will show as TeX. A warning, never a refusal (the call's form uses it too)."""
+    for formula in formulas_shown_as_tex(*texts):
+        messages.warning(
+            request, gettext("This formula will show as TeX: %(formula)s") % {"formula": formula}
+        )
+
+
 def private(response):
     """A page for one person only: no shared cache keeps it, no search engine lists it, and no
     Referer carries its address (the token) to another site. (Not "no-referrer": Chromium then
@@ -254,6 +265,8 @@ class SpeakerPageView(SpeakerByTokenMixin, View):
                 messages.success(
                     request, gettext("Thank you, your changes are saved: the site shows them now.")
                 )
+                sent = [*page.texts(Talk).values(), *page.texts(Poster).values()]
+                warn_of_formulas_shown_as_tex(request, *itertools.chain.from_iterable(sent))
                 return redirect("program:speaker-page", token=self.speaker.token)
         return self.render_page(page)
 

@@ -12,8 +12,9 @@ is not TeX (a "%" there is a percent sign, not a comment).
 
 import functools
 import re
+from pathlib import Path
 
-from pylatexenc import latex2text
+from pylatexenc import latex2text, latexwalker
 
 # The delimiters of math.js, a dollar escaped as \$ being no delimiter.
 MATH = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$", re.DOTALL)
@@ -21,6 +22,12 @@ MATH = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<!\\)\$(.+?)(?<!\\)\$", re.DOT
 SCRIPT_GROUP = re.compile(r"([\^_])\s*\{")
 # What reads unambiguously after ^ or _ without parentheses: one character or one command.
 ONE_TOKEN = re.compile(r"\s*(?:\\[A-Za-z]+|\\.|.)\s*", re.DOTALL)
+# The KaTeX the pages run (static/js/math.js): the commands it knows are read from it.
+KATEX = Path(__file__).resolve().parent.parent / "static" / "vendor" / "katex" / "katex.min.js"
+# A command of letters (\mathbb); \| or \, are commands of one sign, which KaTeX all knows.
+COMMAND = re.compile(r"\\([A-Za-z]+)")
+# A ^ or _ with nothing to raise or lower: at the end, or before a closing brace.
+EMPTY_SCRIPT = re.compile(r"[\^_]\s*(?:\}|$)")
 
 _context = latex2text.get_default_latex_context_db()
 # Norms, which pylatexenc would drop: \|A\|_F reads ‖A‖_F.
@@ -75,13 +82,63 @@ def _balanced(tex: str) -> bool:
     return depth == 0
 
 
+@functools.cache
+def katex_commands() -> frozenset[str]:
+    """The names of the commands KaTeX knows. Each is a string "\\name" of its source (in the
+    tables of its symbols, functions and macros); the few that only its messages name are not.
+    None without the file: every formula then shows as TeX, and `manage.py check` says why."""
+    try:
+        source = KATEX.read_text(encoding="utf-8")
+    except OSError:
+        return frozenset()
+    return frozenset(re.findall(r'"\\\\([A-Za-z]+)"', source))
+
+
+def _readable(tex: str) -> bool:
+    """Whether KaTeX typesets the formula `tex` (without its $): its braces pair, each command
+    is one KaTeX knows and has its arguments, each \\left its \\right, each ^ and _ a script."""
+    if not _balanced(tex) or EMPTY_SCRIPT.search(tex):
+        return False
+    if len(re.findall(r"\\left(?![A-Za-z])", tex)) != len(re.findall(r"\\right(?![A-Za-z])", tex)):
+        return False
+    if any(name not in katex_commands() for name in COMMAND.findall(tex)):
+        return False
+    walker = latexwalker.LatexWalker(f"${tex}$", tolerant_parsing=False)
+    try:
+        walker.get_latex_nodes()  # a command short of an argument (\frac{a}) stops it
+    except latexwalker.LatexWalkerError:
+        return False
+    return True
+
+
+def unreadable_formulas(text: str) -> list[str]:
+    """The formulas of `text`, as written with their $, that KaTeX cannot typeset: the pages show
+    them as TeX (in red), and plain_text as written. The speaker's page and the call's form warn
+    the author of them (static/js/speaker_preview.js does the same as they type)."""
+    if "$" not in text:
+        return []
+    return [match[0] for match in MATH.finditer(text) if not _readable(_tex(match))]
+
+
+def formulas_shown_as_tex(*texts: str | None) -> list[str]:
+    """The formulas of `texts` (a title, an abstract) that KaTeX cannot typeset, each once."""
+    return list(dict.fromkeys(f for text in texts if text for f in unreadable_formulas(text)))
+
+
+def _tex(match: re.Match) -> str:
+    return match[1] if match[1] is not None else match[2]
+
+
 def _formula(match: re.Match) -> str:
-    tex = match[1] if match[1] is not None else match[2]
-    if not _balanced(tex):
+    tex = _tex(match)
+    if not _readable(tex):
         return match[0]  # as written, as KaTeX shows a formula it cannot read
     # Two empty groups before the closing $: a command short of an argument (`\frac{a}`) takes
     # them, not the $ (which would swallow the end of the formula).
-    text = _converter.latex_to_text(f"${_parenthesize_scripts(tex)}{{}}{{}}$")
+    try:
+        text = _converter.latex_to_text(f"${_parenthesize_scripts(tex)}{{}}{{}}$")
+    except Exception:  # pylatexenc's own slips on odd input (`\frac1\$`, `\sqrt[`)
+        return match[0]  # as written: never an error where a title goes
     return " ".join(text.split())
 
 

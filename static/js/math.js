@@ -14,6 +14,34 @@ window.typesetMath = function (element) {
   });
 };
 
+// The formulas of `text`, as written with their $, that KaTeX cannot typeset: the page shows
+// them as TeX. Found with the delimiters of program/text.py (a \$ opens no formula), each once.
+window.formulasShownAsTex = function (text) {
+  var found = [];
+  if (typeof katex === "undefined") {
+    return found;
+  }
+  var formula = /(?<!\\)\$\$([\s\S]+?)(?<!\\)\$\$|(?<!\\)\$([\s\S]+?)(?<!\\)\$/g;
+  var match;
+  while ((match = formula.exec(text)) !== null) {
+    var display = match[1] !== undefined;
+    try {
+      katex.renderToString(display ? match[1] : match[2], {
+        displayMode: display,
+        throwOnError: true,
+      });
+    } catch (error) {
+      if (!(error instanceof katex.ParseError)) {
+        throw error;
+      }
+      if (found.indexOf(match[0]) === -1) {
+        found.push(match[0]);
+      }
+    }
+  }
+  return found;
+};
+
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll(".tex").forEach(function (element) {
     window.typesetMath(element);

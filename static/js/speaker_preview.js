@@ -4,6 +4,9 @@
 // `linebreaks` filter, as on the talk page: a blank line starts a paragraph, a line end is a <br>.
 // Without JavaScript the box shows the saved text, typeset once the page loads. The words it
 // writes come from the page (data-untitled, data-no-abstract, data-label), in its language.
+// Beside the box, a polite live region (data-warnings, its id) names each formula KaTeX cannot
+// typeset, which will show as TeX, in the words of its data-message; it changes only when the
+// list of such formulas does, so a screen reader is not told the same thing at each key.
 (function () {
   "use strict";
 
@@ -27,6 +30,7 @@
     var title = preview.querySelector(".preview__title");
     var abstract = preview.querySelector(".preview__abstract");
     var label = preview.querySelector(".preview__label");
+    var warnings = document.getElementById(preview.dataset.warnings);
     if (!titleInput || !abstractInput || !title || !abstract) {
       return;
     }
@@ -49,6 +53,40 @@
       }
       window.typesetMath(title);
       window.typesetMath(abstract);
+      // Each field apart, as the server reads them: a $ of the title opens no formula of the
+      // abstract.
+      var formulas = window.formulasShownAsTex(titleInput.value);
+      window.formulasShownAsTex(abstractInput.value).forEach(function (formula) {
+        if (formulas.indexOf(formula) === -1) {
+          formulas.push(formula);
+        }
+      });
+      warn(formulas);
+    }
+
+    function warn(formulas) {
+      if (!warnings) {
+        return;
+      }
+      var shown = Array.prototype.map.call(warnings.children, function (element) {
+        return element.dataset.formula;
+      });
+      if (shown.join("\n") === formulas.join("\n")) {
+        return;
+      }
+      warnings.replaceChildren.apply(
+        warnings,
+        formulas.map(function (formula) {
+          var element = document.createElement("p");
+          element.className = "notice notice--warn";
+          element.dataset.formula = formula;
+          // A function, not a string: "$$" or "$&" in a replacement string are patterns.
+          element.textContent = warnings.dataset.message.replace("%(formula)s", function () {
+            return formula;
+          });
+          return element;
+        })
+      );
     }
 
     function schedule() {

@@ -98,11 +98,14 @@ def register_with_errors(page, workshop):
 
 
 def speaker_page(page, workshop):
-    """A speaker's own page, the preview showing the math they typed."""
+    """A speaker's own page, the preview showing the math they typed, and the warning of a
+    formula KaTeX cannot typeset."""
     speaker = Speaker.objects.get(workshop=workshop, name="Francesco Tudisco")
     page.goto(reverse("program:speaker-page", kwargs={"token": speaker.token}))
     page.get_by_label("Title").fill(r"Low-rank training in $\mathbb{R}^{n\times n}$")
+    page.get_by_label("Abstract").fill(r"Factors in $\mathbb{R$.")
     page.locator(".preview__title .katex").wait_for()
+    page.locator(".formula-warnings .notice").wait_for()
 
 
 def speaker_page_locked(page, workshop):

@@ -177,6 +177,24 @@ def test_live_preview_speaks_the_language_of_the_page(new_context, call):
     expect(page.locator(".preview__title")).to_have_text("Titre à venir")
 
 
+def test_call_form_warns_in_french_of_a_formula_katex_cannot_typeset_as_it_is_typed(
+    new_context, call
+):
+    page = new_context(locale="fr-FR").new_page()
+    page.goto("/lorainne24/call/")
+    warnings = page.locator(".formula-warnings")
+    page.locator("#id_title").fill(TITLE)
+    expect(page.locator(".preview__title .katex")).to_have_count(1)
+    expect(warnings.locator("p")).to_have_count(0)
+
+    page.locator("#id_abstract").fill(r"Des facteurs dans $\mathcal{M}_{r$.")
+
+    expect(warnings).to_have_text("Cette formule s’affichera en TeX\u00a0: $\\mathcal{M}_{r$")
+    expect(warnings).to_have_attribute("aria-live", "polite")
+    page.locator("#id_abstract").fill(ABSTRACT)
+    expect(warnings.locator("p")).to_have_count(0)
+
+
 # 2. axe-core on the call's pages and the reviewers' pages, in both languages.
 
 

@@ -105,3 +105,32 @@ def test_speaker_replaces_their_slides_then_removes_them_once_asked_on_a_phone(
     expect(phone.get_by_role("status")).to_have_text("“slides v2.pdf” is removed from the site.")
     assert not talk.materials.exists()
     assert phone.request.get(address).status == 404
+
+
+def test_speaker_typing_a_formula_katex_cannot_typeset_is_warned_and_not_for_a_good_one(
+    page, browser_errors, open_workshop
+):
+    talk = Talk.objects.get(slug="tudisco-talk")
+    speaker = Speaker.objects.get(name="Francesco Tudisco")
+    page.goto(reverse("program:speaker-page", kwargs={"token": speaker.token}))
+    warnings = page.locator(f"#id_talk-{talk.pk}-abstract-tex")
+    expect(warnings).to_have_attribute("aria-live", "polite")
+
+    page.get_by_label("Title").fill(TITLE)
+    page.get_by_label("Abstract").fill("Rank-$r$ factors of $$\\sum_{i$$ and $\\frac{a}$.")
+
+    expect(page.locator(".preview__title .katex")).to_have_count(1)
+    expect(warnings.locator("p")).to_have_text(
+        [
+            r"This formula will show as TeX: $$\sum_{i$$",
+            r"This formula will show as TeX: $\frac{a}$",
+        ]
+    )
+
+    page.get_by_label("Abstract").fill(r"Rank-$r$ factors of $$\sum_{i}$$ and $\frac{a}{b}$.")
+
+    expect(page.locator(".preview__abstract .katex")).to_have_count(3)
+    expect(warnings.locator("p")).to_have_count(0)
+    page.get_by_label("Title").fill(r"Low-rank training in $\mathbb{R}^{n\times n$")
+    expect(warnings).to_have_text(r"This formula will show as TeX: $\mathbb{R}^{n\times n$")
+    assert browser_errors == []

@@ -21,6 +21,7 @@ from contributions.services.reviews import (
     save_review,
     submissions_to_review,
 )
+from tests.pages import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -347,6 +348,23 @@ def test_review_list_at_the_editions_address_links_to_its_pages(client, submit, 
     listed = client.get(_list_url(edition="lorainne24")).content.decode()
 
     assert f'href="/lorainne24/review/{submission.pk}/"' in listed
+
+
+def test_review_pages_name_the_submission_by_its_plain_title_where_no_math_is_typeset(
+    client, submit, reviewer
+):
+    submission = submit()
+    client.force_login(reviewer)
+
+    listed = parse(client.get(_list_url()).content)
+    page = parse(client.get(_page_url(submission)).content)
+
+    plain = f"Tensor trains for ℝ^n, part {submission.title.rsplit(' ', 1)[1]}"
+    (link,) = listed.find("table", class_="review-list").find_all("a")
+    assert link.attrs["aria-label"] == plain  # what a screen reader says
+    assert link.text == submission.title  # typeset by KaTeX
+    assert page.find("title").text == f"Review of “{plain}” · LoRAINNe'24"
+    assert page.find("h1").text == submission.title
 
 
 def test_review_pages_send_anonymous_visitors_to_the_admin_login(client, submit):

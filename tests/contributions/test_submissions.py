@@ -18,6 +18,7 @@ from contributions.services import submissions as services
 from program import services as program_services
 from program.models import Poster, Workshop
 
+from ..pages import parse
 from ..program.test_materials import pdf_bytes
 from ..registration.html_forms import form_data as page_form_data
 from .conftest import CLOSES_AT, NOW, PARIS
@@ -129,6 +130,32 @@ def test_submit_saves_the_submission_its_authors_in_order_and_emails_the_confirm
     assert link_in(message, "confirm") == f"/submission/{submission.token}/confirm/"
     page = client.get(response["Location"]).content.decode()
     assert "Grace.Hopper@example.org" in page
+
+
+def test_submit_with_a_formula_katex_cannot_typeset_is_taken_with_a_warning(
+    client, call, django_capture_on_commit_callbacks
+):
+    abstract = "We study $\\frac{a}$ adapters."
+
+    response = submit(client, django_capture_on_commit_callbacks, abstract=abstract)
+
+    assert response["Location"] == "/lorainne24/call/submitted/"  # not refused
+    assert Submission.objects.get().abstract == abstract
+    page = parse(client.get(response["Location"]).content)
+    assert [p.text for p in page.find(class_="messages").find_all("p")] == [
+        r"This formula will show as TeX: $\frac{a}$"
+    ]
+
+
+def test_call_form_warns_beside_the_preview_of_a_formula_katex_cannot_typeset(client, call):
+    response = client.post(CALL_URL, form_data(title="Adapters in $\\mathbb{R$", email="x"))
+
+    page = parse(response.content)
+    assert page.find(class_="errorlist")  # refused for the address, the formula only warned of
+    region = page.find("div", class_="formula-warnings")
+    assert region.attrs["aria-live"] == "polite"
+    assert page.find("div", class_="preview").attrs["data-warnings"] == region.attrs["id"]
+    assert [p.text for p in region.find_all("p")] == [r"This formula will show as TeX: $\mathbb{R$"]
 
 
 def test_confirm_address_by_the_button_sends_it_to_the_committee_then_it_can_be_edited(

@@ -67,7 +67,7 @@ def test_program_json_follows_the_documented_format(client, seeded):
     # The format the README documents for schedule apps and scripts.
     assert set(document) == {"version", "workshop", "sessions", "talks", "posters"}
     assert {frozenset(session) for session in document["sessions"]} == {
-        frozenset({"id", "start", "end", "kind", "title", "talk"})
+        frozenset({"id", "start", "end", "kind", "title", "title_text", "talk"})
     }
     assert {frozenset(talk) for talk in document["talks"]} == {
         frozenset(
@@ -75,8 +75,10 @@ def test_program_json_follows_the_documented_format(client, seeded):
                 "id",
                 "slug",
                 "title",
+                "title_text",
                 "kind",
                 "abstract",
+                "abstract_text",
                 "speakers",
                 "start",
                 "end",
@@ -86,7 +88,17 @@ def test_program_json_follows_the_documented_format(client, seeded):
         )
     }
     assert {frozenset(poster) for poster in document["posters"]} == {
-        frozenset({"number", "title", "abstract", "presenters", "materials"})
+        frozenset(
+            {
+                "number",
+                "title",
+                "title_text",
+                "abstract",
+                "abstract_text",
+                "presenters",
+                "materials",
+            }
+        )
     }
 
 
@@ -109,6 +121,7 @@ def test_program_json_sessions_are_the_timetable_in_paris_time(client, seeded):
         "end": "2024-11-26T15:15:00+01:00",
         "kind": "talk",
         "title": de_almeida.title,
+        "title_text": de_almeida.title,
         "talk": DE_ALMEIDA,
     }
     assert document["sessions"][0] == {
@@ -117,6 +130,7 @@ def test_program_json_sessions_are_the_timetable_in_paris_time(client, seeded):
         "end": "2024-11-26T14:00:00+01:00",
         "kind": "registration",
         "title": "Registration",
+        "title_text": "Registration",
         "talk": None,
     }
 
@@ -131,8 +145,10 @@ def test_program_json_talks_have_speakers_and_times(client, seeded):
         "id": str(cohen.uid),
         "slug": COHEN,
         "title": "Implicit Regularization in Regularized (Nonnegative) Low-Rank Approximations",
+        "title_text": "Implicit Regularization in Regularized (Nonnegative) Low-Rank Approximations",
         "kind": "invited",
         "abstract": cohen.abstract,
+        "abstract_text": cohen.abstract,  # no math: the same
         "speakers": [
             {
                 "name": "Jérémy Cohen",
@@ -166,6 +182,13 @@ def test_program_json_has_the_posters_with_presenters(client, seeded):
         ["Fabio Matti"],
     ]
     assert r"$\boldsymbol{B}(t)$" in posters[2]["abstract"]
+    # Beside it, the same as readable text.
+    assert "$" not in posters[2]["abstract_text"]
+    assert (
+        "matrices B(t) which continuously depend on a real parameter t ∈ [a, b]"
+        in (posters[2]["abstract_text"])
+    )
+    assert [poster["title_text"] for poster in posters] == [poster["title"] for poster in posters]
 
 
 # --- JSON-LD -------------------------------------------------------------------------------------

@@ -127,6 +127,51 @@ def test_page_shows_the_saved_text_in_the_preview_typeset_after_loading(client, 
     assert page.find("form", id="speaker-form").attrs["enctype"] == "multipart/form-data"
 
 
+def _formula_warnings(page) -> list[str]:
+    """The warnings beside the talk's preview (includes/formula_warnings.html)."""
+    region = page.find("div", class_="formula-warnings")
+    assert region.attrs["aria-live"] == "polite"
+    assert page.find("div", class_="preview").attrs["data-warnings"] == region.attrs["id"]
+    return [p.text for p in region.find_all("p")]
+
+
+def test_formulas_katex_cannot_typeset_are_saved_and_the_speaker_warned(client, tudisco):
+    talk = Talk.objects.get(slug=TUDISCO)
+    title = r"Rank of $\frac{a}$ matrices in $\mathbb{R}^{n}$"
+    abstract = "A brace left open: $\\mathbb{R$.\n\nAgain: $\\frac{a}$."
+
+    response = submit(client, tudisco, talk_fields(talk, title=title, abstract=abstract))
+
+    assert response.status_code == 302  # a warning, not a refusal
+    talk.refresh_from_db()
+    assert (talk.title, talk.abstract) == (title, abstract)
+    page = get_page(client, response["Location"])
+    assert [p.text for p in page.find(class_="messages").find_all("p")] == [
+        "Thank you, your changes are saved: the site shows them now.",
+        r"This formula will show as TeX: $\frac{a}$",
+        r"This formula will show as TeX: $\mathbb{R$",
+    ]
+    assert _formula_warnings(page) == [
+        r"This formula will show as TeX: $\frac{a}$",
+        r"This formula will show as TeX: $\mathbb{R$",
+    ]
+    # Off the page too, the formula shows as written; the rest reads as text.
+    assert talk.plain_title == r"Rank of $\frac{a}$ matrices in ℝ^n"
+
+
+def test_formulas_katex_typesets_bring_no_warning_and_the_words_come_in_french(client, tudisco):
+    talk = Talk.objects.get(slug=TUDISCO)
+    submit(client, tudisco, talk_fields(talk, title=MATH_TITLE, abstract=ABSTRACT))
+    client.cookies["django_language"] = "fr"
+
+    page = get_page(client, page_url(tudisco))
+
+    assert _formula_warnings(page) == []
+    region = page.find("div", class_="formula-warnings")
+    # The words speaker_preview.js writes as the speaker types, in the page's language.
+    assert region.attrs["data-message"] == "Cette formule s’affichera en TeX\u00a0: %(formula)s"
+
+
 def test_affiliation_and_homepage_are_saved_and_shown(client, tudisco):
     response = submit(
         client,

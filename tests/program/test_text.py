@@ -2,6 +2,10 @@
 browser tab, screen readers' link text, calendars, schema.org data, emails
 and the admin. Pages keep the TeX for KaTeX where they show the title."""
 
+import json
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import icalendar
@@ -10,8 +14,9 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
+from program import checks, text
 from program.models import Material, Poster, Session, Talk
-from program.text import plain_text
+from program.text import KATEX, MATH, plain_text, unreadable_formulas
 from tests.pages import get_page, parse
 
 from .test_exports import _json_ld
@@ -20,6 +25,9 @@ pytestmark = pytest.mark.django_db
 
 MATH_TITLE = r"Low-rank factors of $X \in \mathbb{R}^{m \times n}$ with $\|X\|_F \leq 1$"
 PLAIN_TITLE = "Low-rank factors of X ∈ ℝ^(m × n) with ‖X‖_F ≤ 1"
+MATH_ABSTRACT = r"We bound $\sigma_{k+1}(A)$ for $A \in \mathbb{R}^{n \times n}$."
+PLAIN_ABSTRACT = "We bound σ_(k+1)(A) for A ∈ ℝ^(n × n)."
+KATEX_CHECK = Path(__file__).with_name("katex_check.mjs")
 
 
 @pytest.fixture
@@ -27,7 +35,8 @@ def cohen(seeded) -> Talk:
     """Jérémy Cohen's talk (Wednesday 10:30), titled with math, with a video link."""
     talk = Talk.objects.get(slug="cohen-implicit-regularization")
     talk.title = MATH_TITLE
-    talk.save(update_fields=["title"])
+    talk.abstract = MATH_ABSTRACT
+    talk.save(update_fields=["title", "abstract"])
     Material.objects.create(talk=talk, kind=Material.Kind.VIDEO, url="https://video.example.org/")
     return talk
 
@@ -66,6 +75,88 @@ def test_plain_text_leaves_a_formula_it_cannot_read_as_written():
     assert plain_text(r"Broken $\mathbb{R$ formula") == r"Broken $\mathbb{R$ formula"
 
 
+# What KaTeX cannot typeset: each shows as written, in the page (KaTeX, in red) and off it.
+BROKEN = [
+    r"$\mathbb{R$",  # a brace left open
+    r"$a}{b$",  # a brace closed before it opens
+    r"$\frac{a}$",  # a command short of an argument
+    r"$\fraq{a}{b}$",  # a command KaTeX does not know
+    r"$x^$",  # nothing to raise
+    r"$\left( x$",  # \left without \right
+    r"$$\sum_{i=1}^{n$$",
+]
+READABLE = [
+    r"$\boldsymbol{B}(t)$",  # a command pylatexenc does not know, but KaTeX does
+    r"$\operatorname{rank}(X) \leq r$",
+    r"$\left( \frac{a}{b} \right)$",
+    r"$\begin{pmatrix} a & b \\ c & d \end{pmatrix}$",
+    r"$\|X\|_F$",
+    r"$x_{}$",
+    MATH_TITLE,
+    MATH_ABSTRACT,
+]
+
+
+@pytest.mark.parametrize("formula", BROKEN)
+def test_plain_text_shows_a_formula_katex_cannot_typeset_as_its_tex(formula):
+    text = f"Before {formula} after, and $t \\in [a, b]$."
+
+    assert plain_text(text) == f"Before {formula} after, and t ∈ [a, b]."
+    assert unreadable_formulas(text) == [formula]
+
+
+@pytest.mark.parametrize(
+    "text", ["Costs $5 a day", "A lone $", "$", "$$", r"An escaped \$\frac{a}$ is no formula"]
+)
+def test_plain_text_leaves_a_dollar_that_opens_no_formula_as_written(text):
+    assert plain_text(text) == text
+    assert unreadable_formulas(text) == []
+
+
+@pytest.mark.parametrize("text", [r"Odd $\frac1\$$ end", r"$\c\sqrt[\'\c$b]"])
+def test_plain_text_leaves_what_pylatexenc_stumbles_on_as_written(text):
+    """Input on which pylatexenc itself raises (found by feeding it random TeX): as written."""
+    assert plain_text(text) == text
+
+
+@pytest.mark.parametrize("text", READABLE)
+def test_unreadable_formulas_finds_none_in_formulas_katex_typesets(text):
+    assert unreadable_formulas(text) == []
+    assert "$" not in plain_text(text)
+
+
+def test_unreadable_formulas_finds_none_in_the_seed(seeded):
+    texts = [t for p in Poster.objects.all() for t in (p.title, p.abstract)] + [
+        t for talk in Talk.objects.all() for t in (talk.title, talk.abstract)
+    ]
+
+    assert sum(text.count("$") for text in texts) == 10  # the seed's math: poster 3's abstract
+    assert [formula for text in texts for formula in unreadable_formulas(text)] == []
+
+
+def test_unreadable_formulas_agrees_with_the_vendored_katex(seeded):
+    """The server's verdict is the one the pages' own KaTeX gives (static/vendor/katex/)."""
+    node = shutil.which("node")
+    if node is None:
+        if os.environ.get("CI"):
+            pytest.fail("node is needed to run KaTeX")
+        pytest.skip("node is needed to run KaTeX")
+    seed = [match[0] for match in MATH.finditer(Poster.objects.get(number=3).abstract)]
+    formulas = [match for text in BROKEN + READABLE + seed for match in MATH.finditer(text)]
+    result = subprocess.run(
+        [node, str(KATEX_CHECK), str(KATEX)],
+        input=json.dumps([match[1] or match[2] for match in formulas]),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+    katex = json.loads(result.stdout)
+    assert katex == [not unreadable_formulas(match[0]) for match in formulas]
+    assert katex.count(False) == len(BROKEN)
+
+
 def test_plain_text_is_the_only_place_that_converts_tex():
     """One place to change when math outside the page changes (a later issue)."""
     sources = [
@@ -76,6 +167,30 @@ def test_plain_text_is_the_only_place_that_converts_tex():
     ]
 
     assert [str(path.relative_to(settings.BASE_DIR)) for path in sources] == ["program/text.py"]
+
+
+@pytest.fixture
+def katex_missing(monkeypatch, tmp_path):
+    """The vendored KaTeX gone (a checkout without `make vendor`)."""
+    monkeypatch.setattr(text, "KATEX", tmp_path / "katex.min.js")
+    text.katex_commands.cache_clear()
+    yield
+    monkeypatch.undo()
+    text.katex_commands.cache_clear()
+
+
+def test_check_finds_the_commands_of_the_vendored_katex():
+    assert checks.katex_commands() == []
+    assert {"mathbb", "boldsymbol", "operatorname"} <= text.katex_commands()
+    assert "fraq" not in text.katex_commands()
+
+
+def test_check_says_when_katex_is_missing_and_formulas_then_show_as_tex(katex_missing):
+    (error,) = checks.katex_commands()
+
+    assert error.id == "program.E002"
+    assert "make vendor" in error.hint
+    assert plain_text.__wrapped__(r"In $\mathbb{R}^{n}$") == r"In $\mathbb{R}^{n}$"
 
 
 # Where titles go.
@@ -115,15 +230,22 @@ def test_calendars_and_json_ld_hold_the_plain_title_and_program_json_the_tex(cli
     data = _json_ld(get_page(client, cohen.get_absolute_url()))
     program = client.get("/lorainne24/program.json").json()
 
-    summaries = [str(event["SUMMARY"]) for event in feed.walk("VEVENT")]
-    assert f"{PLAIN_TITLE} (Jérémy Cohen)" in summaries
+    (event,) = [e for e in feed.walk("VEVENT") if str(e["URL"]).endswith(cohen.slug + "/")]
+    (own_event,) = own.walk("VEVENT")
+    assert str(event["SUMMARY"]) == str(own_event["SUMMARY"]) == f"{PLAIN_TITLE} (Jérémy Cohen)"
     assert str(own["X-WR-CALNAME"]) == f"LoRAINNe'24: {PLAIN_TITLE}"
+    description = str(event["DESCRIPTION"]).split("\n")
+    assert description[:3] == ["Jérémy Cohen (CNRS-CREATIS, Lyon)", "", PLAIN_ABSTRACT]
+    assert str(own_event["DESCRIPTION"]) == str(event["DESCRIPTION"])
     assert data["name"] == PLAIN_TITLE
-    # program.json is data: its titles stay as written, TeX beside a TeX abstract, for whoever
-    # reads it to typeset (its version 1 said so before titles had a plain form).
+    assert data["description"] == PLAIN_ABSTRACT
+    # program.json is data: its titles and abstracts stay as written, for whoever reads it to
+    # typeset, and their text forms stand beside them.
     (slot,) = [s for s in program["sessions"] if s["talk"] == cohen.slug]
     (talk,) = [t for t in program["talks"] if t["slug"] == cohen.slug]
     assert slot["title"] == talk["title"] == MATH_TITLE
+    assert slot["title_text"] == talk["title_text"] == PLAIN_TITLE
+    assert (talk["abstract"], talk["abstract_text"]) == (MATH_ABSTRACT, PLAIN_ABSTRACT)
 
 
 def test_admin_names_a_talk_and_its_slot_by_the_plain_title(admin_client, cohen):

@@ -15,10 +15,11 @@ import logging
 import os
 import statistics
 import sys
+import time
 
 import django
 
-from .badges import participants, timed
+from .badges import participants
 
 TARGET_SECONDS = 10.0
 ORGANIZERS = [
@@ -71,6 +72,14 @@ def copies(count: int):
     return result
 
 
+def timed(function, **kwargs) -> tuple[float, float, bytes]:
+    """Wall-clock and CPU seconds of one call, and its result: on a machine shared with other
+    work the two differ, and the CPU time says what the certificates themselves cost."""
+    started, cpu = time.perf_counter(), time.process_time()
+    result = function(**kwargs)
+    return time.perf_counter() - started, time.process_time() - cpu, result
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=200)
@@ -84,14 +93,16 @@ def main() -> int:
     from registration.documents import certificates_pdf
 
     people = copies(options.people)
-    first, pdf = timed(certificates_pdf, copies=people)
-    runs = [timed(certificates_pdf, copies=people)[0] for _ in range(options.runs)]
+    first, first_cpu, pdf = timed(certificates_pdf, copies=people)
+    runs = [timed(certificates_pdf, copies=people) for _ in range(options.runs)]
+    walls, cpus = [run[0] for run in runs], [run[1] for run in runs]
     print(f"certificates_pdf, {len(people)} certificates ({len(pdf) / 1e6:.1f} MB):")
-    print(f"  first run {first:.2f} s; then median {statistics.median(runs):.2f} s", end="")
-    print(f" (min {min(runs):.2f}, max {max(runs):.2f}; target < {TARGET_SECONDS:.0f} s)")
-    one, _ = timed(certificates_pdf, copies=people[:1])
-    print(f"  one certificate (a participant's download): {one:.2f} s")
-    return 0 if max(first, *runs) < TARGET_SECONDS else 1
+    print(f"  first run {first:.2f} s (CPU {first_cpu:.2f} s); then median", end="")
+    print(f" {statistics.median(walls):.2f} s (CPU {statistics.median(cpus):.2f} s)", end="")
+    print(f" (min {min(walls):.2f}, max {max(walls):.2f}; target < {TARGET_SECONDS:.0f} s)")
+    one, one_cpu, _ = timed(certificates_pdf, copies=people[:1])
+    print(f"  one certificate (a participant's download): {one:.2f} s (CPU {one_cpu:.2f} s)")
+    return 0 if max(first, *walls) < TARGET_SECONDS else 1
 
 
 if __name__ == "__main__":

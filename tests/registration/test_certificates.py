@@ -392,3 +392,15 @@ def test_signature_upload_refuses_what_is_not_a_picture(open_workshop):
         "This file is not a PNG or JPEG picture (whatever its name says): save the signature as "
         "PNG, then upload that."
     ]
+
+
+def test_signature_upload_refuses_a_file_over_the_limit_without_reading_it(open_workshop):
+    picture = io.BytesIO()
+    Image.new("RGB", (10, 10), "white").save(picture, "PNG")
+    upload = SimpleUploadedFile("signature.png", picture.getvalue() + b"\0" * (2 * 1024 * 1024))
+    signature = CertificateSignature(workshop=open_workshop, image=upload)
+
+    with pytest.raises(ValidationError) as refused:
+        signature.full_clean()
+
+    assert refused.value.message_dict["image"] == ["The file is 3 MB; the limit is 2 MB."]

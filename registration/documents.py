@@ -12,12 +12,15 @@ height. The estimate errs wide, and the CSS breaks a word longer than a line
 (`overflow-wrap: break-word`): no line leaves the badge.
 """
 
+import base64
+import datetime as dt
 import math
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
+from django.utils import dateformat, translation
 
 from .names import fold
 
@@ -185,11 +188,16 @@ def _cut_marks() -> list[tuple[float, float, float, float]]:
 
 
 def _pdf(template: str, stylesheet: str, context: dict) -> bytes:
+    """The PDF of `template` laid out with `stylesheet`, both rendered with `context`."""
+    html = render_to_string(f"registration/documents/{template}", context)
+    return _pdf_of_html(html, stylesheet, context)
+
+
+def _pdf_of_html(html: str, stylesheet: str, context: dict) -> bytes:
     # WeasyPrint loads Pango when imported: only here, so that the rest of the site (and its
     # tests) runs on a machine without it, and a missing library shows when a PDF is asked for.
     import weasyprint
 
-    html = render_to_string(f"registration/documents/{template}", context)
     css = render_to_string(f"registration/documents/{stylesheet}", context)
     return weasyprint.HTML(string=html).write_pdf(stylesheets=[weasyprint.CSS(string=css)])
 
@@ -297,3 +305,81 @@ def sign_in_sheet_pdf(*, edition: str, days: Sequence[tuple[str, Sequence[Person
             ],
         },
     )
+
+
+# Certificates of attendance -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The picture of a signature (PNG or JPEG bytes) and who signed."""
+
+    image: bytes
+    content_type: str
+    signed_by: str = ""
+
+    @property
+    def data_uri(self) -> str:
+        return f"data:{self.content_type};base64,{base64.b64encode(self.image).decode('ascii')}"
+
+
+@dataclass(frozen=True)
+class CertificateCopy:
+    """What one certificate of attendance says, in the person's `language`."""
+
+    name: str
+    language: str
+    edition_name: str
+    edition_acronym: str
+    first_day: dt.date
+    last_day: dt.date
+    venue: str
+    days: Sequence[dt.date]
+    organizers: Sequence[str]
+    code: str
+    verification_url: str
+    signature: Signature | None = None
+
+
+def _date_range(first: dt.date, last: dt.date) -> str:
+    """“26–27 November 2024” in the active language (Workshop.date_range's rule)."""
+    if first == last:
+        return dateformat.format(first, "j F Y")
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{dateformat.format(last, 'j F Y')}"
+    start = dateformat.format(first, "j F" if first.year == last.year else "j F Y")
+    return f"{start} – {dateformat.format(last, 'j F Y')}"
+
+
+def qr_code_svg(url: str) -> str:
+    """`url` as a QR code, an SVG data URI (segno: pure Python, nothing fetched)."""
+    import segno
+
+    return segno.make(url, error="m", micro=False).svg_data_uri(border=0, dark="#1b1f24")
+
+
+def certificates_pdf(copies: Sequence[CertificateCopy]) -> bytes:
+    """Certificates of attendance, one per A4 landscape page, each in its person's language:
+    the name, the edition and its dates, the days attended, the organizers, the signature (if
+    any), and in a corner the QR code of its verification address with the address itself."""
+    pages = []
+    for copy in copies:
+        with translation.override(copy.language):
+            pages.append(
+                render_to_string(
+                    "registration/documents/certificate.html",
+                    {
+                        "copy": copy,
+                        "direction": _direction(copy.name),
+                        "dates": _date_range(copy.first_day, copy.last_day),
+                        "days": [dateformat.format(day, "l j F Y") for day in copy.days],
+                        "qr_code": qr_code_svg(copy.verification_url),
+                        "signature": copy.signature,
+                    },
+                )
+            )
+    html = render_to_string(
+        "registration/documents/certificates.html",
+        {"pages": pages, "language": copies[0].language if copies else "en"},
+    )
+    return _pdf_of_html(html, "certificates.css", _style_context())

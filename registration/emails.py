@@ -16,7 +16,8 @@ from program.ical import build_calendar
 from program.models import Session, Workshop, one_line
 from program.placeholders import fill_placeholders
 
-from .models import Announcement, EmailKind, Registration
+from . import certificates
+from .models import Announcement, Certificate, EmailKind, Registration
 
 SUBJECTS = {
     EmailKind.CONFIRMED: _("%(acronym)s: your registration is confirmed"),
@@ -179,6 +180,8 @@ def attach_program(message: EmailMultiAlternatives, workshop: Workshop) -> None:
 # The outbox ----------------------------------------------------------------------------------
 
 REGISTRATION, ANNOUNCEMENT, REMINDER = "registration", "announcement", "reminder"
+# One per person and edition (outbox.queue_each, about the edition): the PDF attached.
+CERTIFICATE = "certificate"
 
 
 def queue_email(registration: Registration, kind: EmailKind) -> Delivery:
@@ -213,6 +216,41 @@ def _compose_announcement(delivery: Delivery) -> EmailMultiAlternatives | None:
     return build_announcement_email(announcement, registration)
 
 
+def build_certificate_email(certificate: Certificate) -> EmailMultiAlternatives:
+    """The person's certificate of attendance, attached as PDF, with its verification address,
+    in their language."""
+    registration = certificate.registration
+    with translation.override(registration.language):
+        workshop = registration.workshop
+        context = {
+            "registration": registration,
+            "workshop": workshop,
+            "certificate": certificate,
+            "manage_url": personal_link(registration),
+        }
+        subject = gettext("%(acronym)s: your certificate of attendance") % {
+            "acronym": workshop.acronym
+        }
+        message = compose(
+            workshop, subject, "registration/email/certificate", context, to=registration.email
+        )
+    pdf = certificates.certificates_pdf([certificate])
+    message.attach(f"{workshop.slug}-certificate-{certificate.code}.pdf", pdf, "application/pdf")
+    return message
+
+
+def _compose_certificate(delivery: Delivery) -> EmailMultiAlternatives | None:
+    """None once the certificate is revoked or the person's data deleted."""
+    certificate = (
+        Certificate.objects.select_related("workshop", "registration__workshop")
+        .filter(registration_id=delivery.recipient_id, revoked_at__isnull=True)
+        .first()
+    )
+    if certificate is None:
+        return None
+    return build_certificate_email(certificate)
+
+
 def _still_true(registration: Registration, kind: str) -> bool:
     """Whether the email `kind` still describes the registration (a waiting-list email retried
     after a promotion would say "in place None" to someone who has a seat)."""
@@ -236,3 +274,4 @@ kinds.register(
 )
 kinds.register(ANNOUNCEMENT, label=_("Announcement"), compose=_compose_announcement)
 kinds.register(REMINDER, label=_("Reminder"), compose=_compose_reminder)
+kinds.register(CERTIFICATE, label=_("Certificate of attendance"), compose=_compose_certificate)

@@ -17,6 +17,7 @@ from program.models import Session, Workshop
 from program.placeholders import BRACES_HELP
 
 from .addresses import display_address, normalised_or_as_typed
+from .images import check_signature_image
 
 
 def new_token() -> str:
@@ -405,3 +406,104 @@ class CheckIn(models.Model):
 
     def __str__(self):
         return f"{self.registration.full_name}, {self.day:%d %b}"
+
+
+# Certificates of attendance ------------------------------------------------------------------
+
+# Letters and digits nobody misreads on paper or types wrong from it: no 0/O, 1/I/L. 31 signs,
+# 10 of them: about 8 × 10^14 codes, against a guesser held to a few dozen tries an hour
+# (registration.views.CertificateView).
+CERTIFICATE_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CERTIFICATE_CODE_LENGTH = 10
+
+
+def new_certificate_code() -> str:
+    return "".join(
+        secrets.choice(CERTIFICATE_CODE_ALPHABET) for _ in range(CERTIFICATE_CODE_LENGTH)
+    )
+
+
+class Certificate(models.Model):
+    """A certificate of attendance as issued: only what its verification page shows (the name,
+    the edition, the days attended), so that it outlives the registration's personal data (the
+    purge sets `registration` to NULL and keeps the rest)."""
+
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("edition")
+    )
+    registration = models.OneToOneField(
+        Registration,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="certificate",
+        editable=False,
+    )
+    name = models.CharField(_("issued to"), max_length=201)
+    # ISO dates ("2024-11-26"), first to last: the days the person was ticked in at the desk.
+    days = models.JSONField(_("days attended"), default=list, editable=False)
+    language = models.CharField(max_length=10, default="en", editable=False)
+    code = models.CharField(
+        max_length=CERTIFICATE_CODE_LENGTH,
+        unique=True,
+        default=new_certificate_code,
+        editable=False,
+    )
+    issued_at = models.DateTimeField(default=timezone.now, editable=False)
+    revoked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set to withdraw the certificate: its verification page says it was revoked, and "
+            "it is no longer downloaded."
+        ),
+    )
+
+    class Meta:
+        ordering = ["workshop", "name", "pk"]
+
+    def __str__(self):
+        return f"{self.code}: {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("registration:certificate", kwargs={"code": self.code})
+
+    @property
+    def verification_url(self) -> str:
+        return settings.SITE_URL + self.get_absolute_url()
+
+    @property
+    def attended_days(self) -> list[dt.date]:
+        return [dt.date.fromisoformat(day) for day in self.days]
+
+
+def signature_upload_to(signature: "CertificateSignature", filename: str) -> str:
+    """A random name in its own folder: the file's own name says nothing we keep."""
+    return f"signatures/{secrets.token_hex(16)}"
+
+
+class CertificateSignature(models.Model):
+    """The signature printed on an edition's certificates of attendance (optional)."""
+
+    workshop = models.OneToOneField(
+        Workshop, on_delete=models.CASCADE, related_name="certificate_signature"
+    )
+    image = models.FileField(
+        _("signature image"),
+        upload_to=signature_upload_to,
+        max_length=200,
+        validators=[check_signature_image],
+        help_text=_("A PNG or JPEG picture of the signature, at most 2 MB, on a white background."),
+    )
+    signed_by = models.CharField(
+        _("signed by"),
+        max_length=200,
+        blank=True,
+        help_text=_("Printed under the signature, e.g. “Anne Martin, for the organizers”."),
+    )
+
+    class Meta:
+        verbose_name = _("certificate signature")
+
+    def __str__(self):
+        return self.signed_by or str(_("Signature"))

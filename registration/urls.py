@@ -25,5 +25,11 @@ urlpatterns = [
     path("registration/<str:token>/rejoin/", views.RejoinView.as_view(), name="rejoin"),
     path("registration/<str:token>/confirm/", views.ConfirmAddressView.as_view(), name="confirm"),
     path("registration/<str:token>/change/", views.ChangeView.as_view(), name="change"),
+    path(
+        "registration/<str:token>/certificate/",
+        views.CertificateDownloadView.as_view(),
+        name="certificate-download",
+    ),
+    path("certificate/<str:code>/", views.CertificateView.as_view(), name="certificate"),
     path("<slug:edition>/", include(edition_pages)),
 ]

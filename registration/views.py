@@ -8,9 +8,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.utils.text import get_text_list
@@ -20,7 +21,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 from program.speakers import private
 from program.views import WorkshopMixin
 
-from . import desk, services
+from . import certificates, desk, services
 from .addresses import display_address
 from .forms import (
     ChangeForm,
@@ -30,7 +31,7 @@ from .forms import (
     WalkInForm,
     day_label,
 )
-from .models import Registration
+from .models import Certificate, Registration
 from .throttle import allow_registration_attempt, client_ip
 
 SUBMITTED_EMAIL = "registration_submitted_email"
@@ -139,6 +140,7 @@ class ManageView(RegistrationByTokenMixin, DetailView):
     def get_context_data(self, **kwargs):
         registration = self.object
         changes_open = services.changes_are_open(registration)
+        kwargs.update(self.certificate_context(registration))
         if changes_open and "change_form" not in kwargs:
             kwargs["change_form"] = ChangeForm(instance=registration)
         return super().get_context_data(
@@ -150,6 +152,75 @@ class ManageView(RegistrationByTokenMixin, DetailView):
             changes_closed_after=registration.workshop.changes_close_at - dt.timedelta(seconds=1),
             **kwargs,
         )
+
+    def certificate_context(self, registration: Registration) -> dict:
+        """From the edition's last day: whether the person may download their certificate of
+        attendance, or why not (never ticked in, withdrawn)."""
+        if not services.certificates_open(registration.workshop):
+            return {"certificates_open": False}
+        certificate = Certificate.objects.filter(registration=registration).first()
+        if certificate is not None and certificate.revoked_at is not None:
+            return {"certificates_open": True, "certificate_revoked": True}
+        ticked = services.ticked_in(registration.workshop).filter(pk=registration.pk).exists()
+        if not ticked:
+            return {
+                "certificates_open": True,
+                "no_certificate_because": services.not_ticked_in_message(registration.workshop),
+            }
+        return {"certificates_open": True, "certificate_ready": True}
+
+
+class CertificateDownloadView(RegistrationByTokenMixin, View):
+    """The person's certificate of attendance as PDF, issued (or brought up to date) as it is
+    asked for; before the edition's last day, or without a tick at the desk, the personal page
+    again with why not."""
+
+    def get(self, request, *args, **kwargs):
+        registration = self.get_registration()
+        try:
+            certificate = services.issue_certificate(registration)
+        except services.NoCertificate as refused:
+            messages.warning(request, refused.message)
+            return redirect(registration.get_absolute_url())
+        pdf = certificates.certificates_pdf([certificate])
+        response = HttpResponse(pdf, content_type="application/pdf")
+        filename = f"{registration.workshop.slug}-certificate-{certificate.code}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return private(response)
+
+
+class CertificateView(TemplateView):
+    """Anyone checks a certificate of attendance by its code (the address printed on it, and
+    its QR code): to whom, for which edition, which days; nothing more. An unknown code and a
+    revoked one say so (404, 410). Lookups per client address are limited as registration
+    attempts are (throttle.py), so codes cannot be guessed in bulk. Never kept by a cache, not
+    listed by search engines (private())."""
+
+    template_name = "registration/certificate.html"
+
+    def get(self, request, *args, **kwargs):
+        if not allow_registration_attempt(request, prefix="certificate-lookups"):
+            response = self.render_to_response({"too_many": True}, status=429)
+            return private(response)
+        code = self.kwargs["code"].strip().upper()
+        certificate = (
+            Certificate.objects.select_related("workshop").filter(code=code).first()
+            if len(code) <= 20
+            else None
+        )
+        status = 200
+        if certificate is None:
+            status = 404
+        elif certificate.revoked_at is not None:
+            status = 410
+        context = {
+            "certificate": certificate,
+            "code": code[:20],
+            "days": [dateformat.format(day, "l j F Y") for day in certificate.attended_days]
+            if certificate
+            else [],
+        }
+        return private(self.render_to_response(context, status=status))
 
 
 class ChangeView(ManageView):

@@ -5,4 +5,4 @@ form, so no admin path exceeds the capacity.
 """
 
 # Each module registers its models with the admin site.
-from . import announcements, editions, registrations  # noqa: F401
+from . import announcements, certificates, editions, registrations  # noqa: F401

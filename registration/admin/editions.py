@@ -11,6 +11,7 @@ from program import admin as program_admin
 from program.models import Workshop
 
 from .. import documents, services
+from .certificates import CertificateSignatureInline
 from .registrations import OptionInline, may_export
 
 admin.site.unregister(Workshop)
@@ -21,7 +22,7 @@ class WorkshopAdmin(program_admin.WorkshopAdmin):
     """The program's workshop admin, plus the edition's registration options, what a capacity
     change does to registrations, and the options a next edition takes."""
 
-    inlines = [*program_admin.WorkshopAdmin.inlines, OptionInline]
+    inlines = [*program_admin.WorkshopAdmin.inlines, OptionInline, CertificateSignatureInline]
     actions = [*program_admin.WorkshopAdmin.actions, "badges", "sign_in_sheets"]
 
     def has_export_permission(self, request):

@@ -6,23 +6,26 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.utils import dateformat, timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mail import outbox
 from mail.admin import LatestEmailStateFilter, emails_of, latest_state_label
-from mail.models import with_latest_email
+from mail.models import Delivery, with_latest_email
 from program.models import Session, Workshop
 
-from .. import desk, services
+from .. import certificates, desk, services
 from ..addresses import ascii_domains, same_mailbox
-from ..emails import REGISTRATION
+from ..emails import CERTIFICATE, REGISTRATION
 from ..forms import ANSWERS, AddressField, day_label
 from ..models import (
     AttendedDay,
+    CheckIn,
     EmailKind,
     Option,
     Registration,
@@ -255,6 +258,29 @@ class OptionInline(admin.TabularInline):
         return formset
 
 
+class CheckInInline(admin.TabularInline):
+    """The days the person was ticked in at the desk, which their certificate of attendance
+    lists: an organizer adds a day the desk missed (the desk ticks only on the day itself)."""
+
+    model = CheckIn
+    fields = ["day", "arrived_at", "checked_in_by"]
+    readonly_fields = ["arrived_at", "checked_in_by"]
+    extra = 0
+    verbose_name = _("day ticked in at the desk")
+    verbose_name_plural = _("Days ticked in at the desk (listed on the certificate of attendance)")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None:
+            # Only the days of the person's edition.
+            formset.form.base_fields["day"] = forms.TypedChoiceField(
+                label=_("day"),
+                choices=[(day.isoformat(), day_label(day)) for day in obj.workshop.days],
+                coerce=dt.date.fromisoformat,
+            )
+        return formset
+
+
 def may_export(request) -> bool:
     """Everyone's personal data in a file that leaves the site (the CSV, the badges, the sign-in
     sheets): seeing them in the admin is not enough, it takes registration.export_registration,
@@ -302,6 +328,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         "promote_registrations",
         "confirm_addresses",
         "write_announcement",
+        "certificates_pdf",
+        "email_certificates",
     ]
     readonly_fields = [
         "status",
@@ -455,17 +483,32 @@ class RegistrationAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
 
+    def get_inlines(self, request, obj):
+        return [CheckInInline] if obj is not None else []
+
     def save_related(self, request, form, formsets, change):
         if not change:  # register() saved the days and options with the registration
             return
-        try:
-            services.change_choices(
-                form.instance,
-                days=form.cleaned_data["days"],
-                options=form.cleaned_data["options"],
-            )
-        except services.RegistrationError as refused:
-            self.message_user(request, refused.message, messages.ERROR)
+        if {"days", "options"} & set(form.changed_data):
+            try:
+                services.change_choices(
+                    form.instance,
+                    days=form.cleaned_data["days"],
+                    options=form.cleaned_data["options"],
+                )
+            except services.RegistrationError as refused:
+                self.message_user(request, refused.message, messages.ERROR)
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        check_ins = formset.save(commit=False)
+        for check_in in check_ins:
+            if check_in.pk is None:
+                check_in.checked_in_by = request.user
+            check_in.save()
+        for check_in in formset.deleted_objects:
+            check_in.delete()
 
     def log_addition(self, request, obj, message):
         if obj.pk is not None:
@@ -653,6 +696,83 @@ class RegistrationAdmin(admin.ModelAdmin):
                 gettext("None of those selected awaits an address confirmation."),
                 messages.WARNING,
             )
+
+    def _certificates(self, request, queryset) -> list:
+        """The certificates of those selected ticked in at the desk, issued or brought up to date
+        (services.issue_certificates), edition by edition; a message for an edition whose last
+        day has not come, and for those never ticked in."""
+        selected = list(queryset.select_related("workshop"))
+        issued = []
+        for workshop in sorted({r.workshop for r in selected}, key=lambda w: w.starts_on):
+            people = [r for r in selected if r.workshop_id == workshop.pk]
+            try:
+                issued += services.issue_certificates(workshop, registrations=people)
+            except services.NoCertificate as refused:
+                self.message_user(request, refused.message, messages.WARNING)
+        left_out = len(selected) - len(issued)
+        if left_out:
+            self.message_user(
+                request,
+                gettext(
+                    "%(count)s of those selected get no certificate: never ticked in at the "
+                    "desk (add their days on their page), their certificate revoked, or their "
+                    "edition not over."
+                )
+                % {"count": left_out},
+                messages.WARNING,
+            )
+        return issued
+
+    @admin.action(
+        description=_("Certificates of attendance of selected, one PDF"), permissions=["export"]
+    )
+    def certificates_pdf(self, request, queryset):
+        issued = self._certificates(request, queryset)
+        if not issued:
+            return None
+        pdf = certificates.certificates_pdf(issued)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        filename = f"certificates-{timezone.localdate():%Y-%m-%d}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    @admin.action(
+        description=_("Email selected their certificate of attendance (each person once)"),
+        permissions=["change"],
+    )
+    def email_certificates(self, request, queryset):
+        issued = self._certificates(request, queryset)
+        addresses = dict(
+            Registration.objects.filter(
+                pk__in=[certificate.registration_id for certificate in issued]
+            ).values_list("pk", "email")
+        )
+        already = set(
+            Delivery.objects.filter(kind=CERTIFICATE, registration__in=list(addresses)).values_list(
+                "recipient_id", flat=True
+            )
+        )
+        by_workshop: dict = {}
+        for certificate in issued:
+            by_workshop.setdefault(certificate.workshop, []).append(certificate.registration_id)
+        with transaction.atomic():
+            for workshop, ids in by_workshop.items():
+                outbox.queue_each(
+                    CERTIFICATE,
+                    [(pk, addresses[pk]) for pk in ids],
+                    recipient_model=Registration,
+                    about=workshop,
+                )
+        queued = len(addresses) - len(already)
+        message = gettext("%(count)s certificate(s) of attendance queued for email.") % {
+            "count": queued
+        }
+        if already:
+            message += " " + gettext("%(count)s person(s) had theirs already: not sent again.") % {
+                "count": len(already)
+            }
+        if issued:
+            self.message_user(request, message, messages.SUCCESS)
 
 
 def _header(name: str) -> str:

@@ -9,7 +9,8 @@ Capacity, deadline and waiting list live here, one module per rule:
 - confirmation.py: the person confirms their address;
 - changes.py: the person changes their answers on their personal page;
 - attendance.py: the figures for the room and the caterer;
-- purge.py: personal data deleted.
+- purge.py: personal data deleted (certificates of attendance kept);
+- certificates.py: certificates of attendance issued.
 
 Every function that changes seats runs in one transaction that first locks the workshop row
 (locks.locked_workshop), so two requests, in any number of processes, never both take the last
@@ -19,6 +20,14 @@ to a crash. Callers use the names below: `services.register(…)`.
 """
 
 from .attendance import Attendance, attendance
+from .certificates import (
+    NoCertificate,
+    certificates_open,
+    issue_certificate,
+    issue_certificates,
+    not_ticked_in_message,
+    ticked_in,
+)
 from .changes import ChangesClosed, change_answers, changes_are_open
 from .choices import OptionFull, change_choices, copy_options, full_options, move_days
 from .confirmation import HoldExpired, confirm_address
@@ -58,6 +67,7 @@ __all__ = [
     "Busy",
     "ChangesClosed",
     "HoldExpired",
+    "NoCertificate",
     "NoSeatLeft",
     "OptionFull",
     "RegistrationClosed",
@@ -68,6 +78,7 @@ __all__ = [
     "WorkshopOver",
     "attendance",
     "cancel",
+    "certificates_open",
     "change_answers",
     "change_choices",
     "changes_are_open",
@@ -78,8 +89,11 @@ __all__ = [
     "fill_free_seats",
     "forget",
     "full_options",
+    "issue_certificate",
+    "issue_certificates",
     "locked_workshop",
     "move_days",
+    "not_ticked_in_message",
     "promote",
     "purge_personal_data",
     "register",
@@ -90,4 +104,5 @@ __all__ = [
     "seat_free",
     "seats_taken",
     "send_link_again",
+    "ticked_in",
 ]

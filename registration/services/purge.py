@@ -1,5 +1,7 @@
 """Personal data deleted: a person forgotten on request, an edition's registrations once its
-retention period is over (settings.REGISTRATION_RETENTION_DAYS)."""
+retention period is over (settings.REGISTRATION_RETENTION_DAYS). Certificates of attendance
+stay (Certificate.registration is set to NULL): they hold only what their verification page
+shows, and must still be checkable after the registrations are gone."""
 
 import datetime as dt
 from collections.abc import Iterable

@@ -26,6 +26,7 @@ def test_each_app_registers_the_emails_it_writes():
         "registration": "Registration email",
         "announcement": "Announcement",
         "reminder": "Reminder",
+        "certificate": "Certificate of attendance",
         "decision": "Decision on a contribution",
         "withdrawal": "Withdrawal of an accepted contribution",
         "submission": "Submission email",

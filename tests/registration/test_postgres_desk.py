@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from registration import desk, services
-from registration.models import CheckIn, Registration
+from registration.models import Certificate, CheckIn, Registration
 
 from .conftest import make_workshop
 from .test_postgres_concurrency import _answers, _in_parallel
@@ -93,3 +93,25 @@ def test_walk_ins_at_once_at_the_last_seats_fill_them_exactly():
     assert workshop.registrations.confirmed().count() == 13
     assert workshop.registrations.waitlisted().count() == 0
     assert CheckIn.objects.filter(registration__in=added).count() == 3
+
+
+def test_certificates_downloaded_at_once_make_one_per_person_with_one_code():
+    """Each person opens their certificate on two devices at the same instant (the edition ends
+    today): one certificate each, both answers with the same code."""
+    workshop = _workshop_today(capacity=80)
+    workshop.ends_on = workshop.starts_on
+    workshop.save()
+    people = _confirmed(workshop, 5)
+    for person in people:
+        CheckIn.objects.create(registration=person, day=workshop.starts_on)
+
+    results = _in_parallel(10, lambda i: services.issue_certificate(people[i % 5]))
+
+    errors = [result for result in results if not isinstance(result, Certificate)]
+    assert errors == []
+    assert Certificate.objects.count() == 5
+    codes: dict[int, set[str]] = {}
+    for certificate in results:
+        codes.setdefault(certificate.registration_id, set()).add(certificate.code)
+    assert sorted(codes) == [p.pk for p in people]
+    assert all(len(person_codes) == 1 for person_codes in codes.values())

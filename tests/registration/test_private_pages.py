@@ -12,8 +12,10 @@ from ..factories import paris_time
 
 pytestmark = pytest.mark.django_db
 
-# The registration pages that are the same for everyone (the page cache may keep them).
-PUBLIC = {"privacy", "participant-list"}
+# The registration pages that are the same for everyone (the page cache may keep them), and the
+# verification of a certificate (the same for everyone too, but counted per client address, so
+# never answered from a cache: test_certificates.py checks its no-store).
+PUBLIC = {"privacy", "participant-list", "certificate"}
 
 
 def _names(patterns) -> set[str]:
@@ -45,6 +47,8 @@ def _requests(registration) -> dict[str, list[tuple[str, str, dict]]]:
         "desk-check-in": [("post", "/desk/check-in/", tick)],
         "desk-undo": [("post", "/desk/undo/", tick)],
         "desk-walk-in": [("get", "/desk/walk-in/", {}), ("post", "/desk/walk-in/", {})],
+        # Before the edition's last day: back to the personal page, saying from when.
+        "certificate-download": [("get", f"/registration/{token}/certificate/", {})],
     }
 
 

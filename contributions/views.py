@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.views.generic import TemplateView
 
+from program.person_language import PersonLanguageMixin
 from program.speakers import warn_of_formulas_shown_as_tex
 from program.views import WorkshopMixin
 from registration.addresses import display_address
@@ -116,8 +117,14 @@ class SubmittedView(PersonalPageMixin, WorkshopMixin, TemplateView):
         return super().get_context_data(email=email and display_address(email), **kwargs)
 
 
-class SubmissionMixin(PersonalPageMixin):
-    """The pages of one submission, reached by its token: they show its own edition."""
+class SubmissionMixin(PersonalPageMixin, PersonLanguageMixin):
+    """The pages of one submission, reached by its token: they show its own edition, in the
+    submitter's language."""
+
+    person_model = Submission
+
+    def person(self) -> Submission:
+        return self.get_submission()
 
     def get_submission(self) -> Submission:
         if not hasattr(self, "submission"):

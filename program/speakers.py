@@ -26,6 +26,7 @@ from django.views.generic import View
 from . import services
 from .materials import MaterialForm, ReplacePDFForm, pdf_response
 from .models import Material, Poster, Speaker, Talk, one_line
+from .person_language import PersonLanguageMixin
 from .text import formulas_shown_as_tex
 
 # What new_token() makes (43 characters of the URL-safe alphabet), with room to spare: anything
@@ -233,9 +234,15 @@ def speaker_by_token(token: str) -> Speaker | None:
     return Speaker.objects.select_related("workshop").filter(token=token).first()
 
 
-class SpeakerByTokenMixin:
+class SpeakerByTokenMixin(PersonLanguageMixin):
     """The speaker whose token the address holds, shown with their own edition whichever is
-    current (and published or not: the next edition's program is gathered while a draft)."""
+    current (and published or not: the next edition's program is gathered while a draft), in
+    the speaker's language."""
+
+    person_model = Speaker
+
+    def person(self) -> Speaker | None:
+        return self.speaker
 
     def dispatch(self, request, token: str, **kwargs):
         self.speaker = speaker_by_token(token)

@@ -18,6 +18,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import get_language, gettext, ngettext
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
+from program.person_language import PersonLanguageMixin
 from program.speakers import private
 from program.views import WorkshopMixin
 
@@ -115,9 +116,14 @@ class SubmittedView(PersonalPageMixin, WorkshopMixin, TemplateView):
         )
 
 
-class RegistrationByTokenMixin(PersonalPageMixin):
+class RegistrationByTokenMixin(PersonalPageMixin, PersonLanguageMixin):
     """The pages of one registration, reached by its token: they show its own edition, whichever
-    is current (and whether or not it is published)."""
+    is current (and whether or not it is published), in the registrant's language."""
+
+    person_model = Registration
+
+    def person(self) -> Registration:
+        return self.get_registration()
 
     def get_registration(self) -> Registration:
         if not hasattr(self, "registration"):

@@ -64,8 +64,10 @@ class RegisterView(PersonalPageMixin, WorkshopMixin, FormView):
             form = self.get_form()
             form.add_error(
                 None,
-                "Too many registration attempts from your network in the last hour. Your answers are "
-                "kept below: please try again later, or write to the organizers.",
+                gettext(
+                    "Too many registration attempts from your network in the last hour. Your "
+                    "answers are kept below: please try again later, or write to the organizers."
+                ),
             )
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)

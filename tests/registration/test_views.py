@@ -468,6 +468,24 @@ def test_register_post_over_the_rate_limit_gets_429_with_answers_kept(
     assert not Registration.objects.filter(email="fourth@example.org").exists()
 
 
+def test_register_rate_limit_refusal_is_in_the_visitors_language(
+    client, open_workshop, form_data, settings
+):
+    settings.REGISTRATION_RATE_LIMIT = 1
+    client.post("/register/", form_data, HTTP_ACCEPT_LANGUAGE="fr")
+
+    response = client.post(
+        "/register/", form_data | {"email": "second@example.org"}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+
+    assert response.status_code == 429
+    assert (
+        "Trop de tentatives d’inscription depuis votre réseau dans l’heure. Vos réponses sont "
+        "conservées ci-dessous\N{NO-BREAK SPACE}: réessayez plus tard, ou écrivez aux "
+        "organisateurs."
+    ) in _html(response)
+
+
 def test_register_rate_limit_behind_a_proxy_counts_the_address_the_proxy_saw(
     open_workshop, form_data, settings
 ):

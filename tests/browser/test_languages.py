@@ -4,6 +4,8 @@ both languages, and the README's screenshots of the French pages."""
 import pytest
 from playwright.sync_api import expect
 
+from registration import services
+
 from .conftest import AXE, DESKTOP, save_screenshot, skip_or_fail
 from .test_accessibility import axe_violations as violations_of
 from .test_accessibility import describe, visit
@@ -61,6 +63,33 @@ def test_browser_language_is_the_first_guess(new_context, open_workshop):
     hint = page.locator(".deadline .local-time")
     expect(hint).to_contain_text("votre heure locale, America/New_York\N{NO-BREAK SPACE}:")
     expect(hint).to_contain_text("novembre")
+
+
+def test_personal_link_opens_in_the_registrants_language_and_the_switch_keeps_hers(
+    new_context, open_workshop
+):
+    """A French registrant opens her link in a browser set to English: her page is French. The
+    switch there (a real form post, with the browser's Origin) makes it English, for her."""
+    elodie = services.register(
+        open_workshop,
+        first_name="Élodie",
+        last_name="Marchal",
+        email="elodie@example.org",
+        affiliation="Université de Lorraine",
+        position="phd",
+        language="fr",
+    )
+    page = new_context(locale="en-GB").new_page()
+    page.goto(elodie.get_absolute_url())
+
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Votre inscription à LoRAINNe'24")
+    page.get_by_role("button", name="English").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your registration for LoRAINNe'24")
+    assert page.url.endswith(elodie.get_absolute_url())
+    elodie.refresh_from_db()
+    assert elodie.language == "en-gb"
 
 
 @pytest.fixture

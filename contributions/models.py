@@ -215,6 +215,8 @@ class Submission(models.Model):
         _("extended abstract (PDF)"), upload_to="submissions/", blank=True, max_length=200
     )
     email = models.EmailField(_("presenting author's email"))
+    # The language the submitter wrote in: their emails and their own pages speak it; the language
+    # switch on those pages changes it (program/person_language.py).
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )

@@ -267,6 +267,8 @@ def test_call_page_has_no_wcag_violations_in_each_language(
 ):
     # As test_accessibility.axe_page: the CSP bypassed so that axe-core can be injected.
     page = new_context(bypass_csp=True, locale=LOCALES[language]).new_page()
+    # The submitter's own pages speak the submitter's language (program/person_language.py).
+    Submission.objects.filter(pk=submission.pk).update(language=language)
     bring_up, english, french = CALL_PAGES[name]
     bring_up(page, submission, reviewer)
     expect(page.locator("html")).to_have_attribute("lang", language)

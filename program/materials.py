@@ -207,6 +207,7 @@ class MaterialForm(forms.ModelForm):
     class Meta:
         model = Material
         fields = ["kind", "file", "url"]
+        labels = {"kind": _("Kind")}  # the model field's own name is not translated
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -145,7 +145,13 @@ def test_old_registration_stored_as_en_opens_in_english(client, elodie):
 def test_speakers_page_is_in_their_language_and_the_switch_stores_it(client, tudisco):
     url = reverse("program:speaker-page", kwargs={"token": tudisco.token})
 
-    assert page(client.get(url, **EN)) == ("fr", "Votre page d’orateur à LoRAINNe'24", "fr")
+    response = client.get(url, **EN)
+    assert page(response) == ("fr", "Votre page d’orateur à LoRAINNe'24", "fr")
+    # Every label of the page is French, the kind of a file or link too.
+    html = parse(response.content)
+    kinds = [label.text for label in html.find_all("label") if label.attrs["for"].endswith("kind")]
+    assert kinds
+    assert set(kinds) == {"Type :"}  # (the parsed text has a plain space)
     switch(client, "en-gb", url)
 
     tudisco.refresh_from_db()

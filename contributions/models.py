@@ -216,7 +216,7 @@ class Submission(models.Model):
     )
     email = models.EmailField(_("presenting author's email"))
     # The language the submitter wrote in: their emails and their own pages speak it; the language
-    # switch on those pages changes it (program/person_language.py).
+    # switch on those pages changes it (program/languages.py).
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.views.generic import TemplateView
 
-from program.person_language import PersonLanguageMixin
+from program.languages import PersonLanguageMixin
 from program.speakers import warn_of_formulas_shown_as_tex
 from program.views import WorkshopMixin
 from registration.addresses import display_address

@@ -10,7 +10,7 @@ cannot carry a visitor's CSRF token. The switch changes nothing but a preference
 the token the browser's Origin header must name this site: a form on another site cannot choose
 a visitor's language.
 
-On a person's own page (program/person_language.py), which speaks the language stored with the
+On a person's own page (program/languages.py), which speaks the language stored with the
 person whatever the cookie says, the switch also stores the choice with that person: `next`
 names their page, and the token in it is the credential, as for everything else there.
 """
@@ -28,8 +28,12 @@ from django.views import i18n
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from program.languages import address_in, language_in_address
-from program.person_language import PersonLanguageMixin, supported_language
+from program.languages import (
+    PersonLanguageMixin,
+    address_in,
+    language_in_address,
+    supported_language,
+)
 
 
 class LocaleMiddleware(locale.LocaleMiddleware):

@@ -461,7 +461,7 @@ class Speaker(models.Model):
     # token revokes the link sent before.
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     # The language of the emails to the speaker (their link) and of their own page, chosen by the
-    # organizers; the language switch on that page changes it (program/person_language.py).
+    # organizers; the language switch on that page changes it (program/languages.py).
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )

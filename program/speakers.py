@@ -24,9 +24,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 
 from . import services
+from .languages import PersonLanguageMixin
 from .materials import MaterialForm, ReplacePDFForm, pdf_response
 from .models import Material, Poster, Speaker, Talk, one_line
-from .person_language import PersonLanguageMixin
 from .text import formulas_shown_as_tex
 
 # What new_token() makes (43 characters of the URL-safe alphabet), with room to spare: anything

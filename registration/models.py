@@ -207,7 +207,7 @@ class Registration(models.Model):
         _("sent from (IP address)"), null=True, blank=True, editable=False
     )
     # The language the person registered in: every email to them is written in it, and their own
-    # pages (program/person_language.py); the language switch on those pages changes it.
+    # pages (program/languages.py); the language switch on those pages changes it.
     language = models.CharField(max_length=10, default="en", editable=False)
     # Their emails (mail/): registration emails, announcements, reminders. Deleted with them.
     deliveries = GenericRelation(

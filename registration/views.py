@@ -18,7 +18,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import get_language, gettext, ngettext
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
-from program.person_language import PersonLanguageMixin
+from program.languages import PersonLanguageMixin
 from program.speakers import private
 from program.views import WorkshopMixin
 

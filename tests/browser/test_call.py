@@ -267,7 +267,7 @@ def test_call_page_has_no_wcag_violations_in_each_language(
 ):
     # As test_accessibility.axe_page: the CSP bypassed so that axe-core can be injected.
     page = new_context(bypass_csp=True, locale=LOCALES[language]).new_page()
-    # The submitter's own pages speak the submitter's language (program/person_language.py).
+    # The submitter's own pages speak the submitter's language (program/languages.py).
     Submission.objects.filter(pk=submission.pk).update(language=language)
     bring_up, english, french = CALL_PAGES[name]
     bring_up(page, submission, reviewer)

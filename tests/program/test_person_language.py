@@ -1,6 +1,6 @@
 """A person's own pages (registration, speaker's page, submission) speak the language stored with
 the person, whatever the browser says; the language switch there stores the new choice with
-them, so that their next pages and emails follow it (program/person_language.py)."""
+them, so that their next pages and emails follow it (program/languages.py)."""
 
 import datetime as dt
 
@@ -11,8 +11,8 @@ from django.core import mail
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from contributions.models import Kind, Submission
+from program.languages import PersonLanguageMixin
 from program.models import Speaker
-from program.person_language import PersonLanguageMixin
 from registration import services
 from registration.models import Registration
 
@@ -91,6 +91,13 @@ def test_registrants_page_follows_her_language_over_the_language_cookie(client, 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en-gb"
 
     response = client.get(elodie.get_absolute_url(), **EN)
+
+    assert page(response) == ("fr", "Votre inscription à LoRAINNe'24", "fr")
+
+
+def test_registrants_page_follows_her_language_over_the_address_language(client, elodie):
+    """`?lang=` is for pages shared and indexed; a personal page is neither."""
+    response = client.get(f"{elodie.get_absolute_url()}?lang=en", **EN)
 
     assert page(response) == ("fr", "Votre inscription à LoRAINNe'24", "fr")
 

@@ -27,6 +27,7 @@ from mail import outbox
 from program.emails import SPEAKER_LINK, queue_speaker_link, reply_to
 from program.models import Poster, Speaker, Talk, Workshop, one_line
 from program.text import plain_text
+from registration.names import fold
 from registration.services.locks import locked_workshop
 
 from ..emails import DECISION, WITHDRAWAL
@@ -198,10 +199,16 @@ def add_to_program(submission: Submission) -> Speaker:
 
 
 def speaker_for(author: Author, submission: Submission) -> Speaker:
-    """The edition's Speaker for `author`: for the presenting author, the speaker of the edition
-    with their address (whatever its case), if there is one; else a new one (the presenting
-    author's with the address and the submission's language). Co-authors have no address here,
-    so each gets a row of their own."""
+    """The edition's Speaker for `author`, reused if there is one, else a new one (with the
+    submission's language, and the address for the presenting author).
+
+    The presenting author is the speaker of the edition with their address (whatever its case).
+    A co-author has no address here: they are the speaker of the edition without one whose name
+    and affiliation are theirs, accents, case and spacing aside (registration.names.fold, as the
+    desk compares names), so that a co-author of two accepted submissions is one speaker, listed
+    once and linked to both. Two people of one name and one affiliation would be one speaker: a
+    rare confusion organizers can split in the admin, where a duplicate on the public pages is
+    not."""
     workshop = submission.workshop
     if author.presenting:
         existing = (
@@ -209,8 +216,18 @@ def speaker_for(author: Author, submission: Submission) -> Speaker:
             .order_by("pk")
             .first()
         )
-        if existing is not None:
-            return existing
+    else:
+        key = (same_name(author.name), same_name(author.affiliation))
+        existing = next(
+            (
+                speaker
+                for speaker in Speaker.objects.filter(workshop=workshop, email="").order_by("pk")
+                if (same_name(speaker.name), same_name(speaker.affiliation)) == key
+            ),
+            None,
+        )
+    if existing is not None:
+        return existing
     name = one_line(author.name)
     speaker = Speaker(
         workshop=workshop,
@@ -224,6 +241,11 @@ def speaker_for(author: Author, submission: Submission) -> Speaker:
     speaker.full_clean()
     speaker.save()
     return speaker
+
+
+def same_name(text: str) -> str:
+    """`text` as names compare: folded, its spaces collapsed ("Émile  Borel" → "emile borel")."""
+    return " ".join(fold(text).split())
 
 
 def free_talk_slug(workshop: Workshop, title: str) -> str:

@@ -260,6 +260,50 @@ def test_accept_reuses_the_editions_speaker_with_the_same_address(
     assert (tudisco.name, tudisco.email) == ("Francesco Tudisco", "francesco.tudisco@example.org")
 
 
+def test_accept_reuses_the_co_author_of_an_earlier_acceptance(
+    client, seeded, organizer, django_capture_on_commit_callbacks
+):
+    first = make_submission(
+        seeded,
+        kind=Kind.TALK,
+        email="ada.lovelace@example.org",
+        authors=(("Ada Lovelace", "Université de Lorraine"), ("Charles Babbage", "LORIA")),
+    )
+    second = make_submission(
+        seeded,
+        title="Tensor trains for attention",
+        kind=Kind.TALK,
+        email="sophie.germain@example.fr",
+        authors=(("Sophie Germain", "Inria"), ("CHARLES  BABBAGE", "loria")),
+    )
+    third = make_submission(
+        seeded,
+        title="Sparse adapters",
+        email="emmy.noether@example.org",
+        authors=(("Emmy Noether", "Göttingen"), ("Charles Babbage", "Cambridge")),
+    )
+    for submission, decision in ((first, Decision.TALK), (second, Decision.TALK)):
+        decisions.decide(submission, decision=decision, message="", by=organizer)
+    decisions.decide(third, decision=Decision.POSTER, message="", by=organizer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert decisions.send_decisions(seeded) == 3
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    third.refresh_from_db()
+    [babbage] = Speaker.objects.filter(workshop=seeded, name="Charles Babbage", affiliation="LORIA")
+    assert set(babbage.talks.all()) == {first.talk, second.talk}
+    # Another affiliation: another person, as far as the site can tell.
+    [other] = third.poster.presenters.filter(name="Charles Babbage")
+    assert (other.affiliation, other.pk != babbage.pk) == ("Cambridge", True)
+    page = get_page(client, "/lorainne24/speakers/")
+    cards = [card for card in page.find_all("li", class_="card") if "Babbage" in card.text]
+    assert [card.attrs["id"] for card in cards] == [f"speaker-{babbage.pk}"]
+    links = {a.attrs["href"] for a in cards[0].find_all("a")}
+    assert links == {first.talk.get_absolute_url(), second.talk.get_absolute_url()}
+
+
 def test_accept_owes_a_new_presenter_their_speaker_link(
     seeded, organizer, django_capture_on_commit_callbacks
 ):

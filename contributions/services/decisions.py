@@ -167,7 +167,9 @@ def add_to_program(submission: Submission) -> Speaker:
             _("“%(title)s” has no authors: add them before sending its decision.")
             % {"title": plain_text(submission.title)}
         )
-    speakers = [speaker_for(author, submission) for author in authors]
+    found = [speaker_for(author, submission) for author in authors]
+    speakers = [speaker for speaker, _created in found]
+    submission.speakers_added.add(*[speaker for speaker, created in found if created])
     if submission.decision == Decision.POSTER:
         last = workshop.posters.aggregate(last=Max("number"))["last"] or 0
         poster = Poster(
@@ -198,9 +200,9 @@ def add_to_program(submission: Submission) -> Speaker:
     return presenting[0] if presenting else speakers[0]
 
 
-def speaker_for(author: Author, submission: Submission) -> Speaker:
+def speaker_for(author: Author, submission: Submission) -> tuple[Speaker, bool]:
     """The edition's Speaker for `author`, reused if there is one, else a new one (with the
-    submission's language, and the address for the presenting author).
+    submission's language, and the address for the presenting author), and whether it is new.
 
     The presenting author is the speaker of the edition with their address (whatever its case).
     A co-author has no address here: they are the speaker of the edition without one whose name
@@ -227,7 +229,7 @@ def speaker_for(author: Author, submission: Submission) -> Speaker:
             None,
         )
     if existing is not None:
-        return existing
+        return existing, False
     name = one_line(author.name)
     speaker = Speaker(
         workshop=workshop,
@@ -240,7 +242,7 @@ def speaker_for(author: Author, submission: Submission) -> Speaker:
     )
     speaker.full_clean()
     speaker.save()
-    return speaker
+    return speaker, True
 
 
 def same_name(text: str) -> str:
@@ -262,8 +264,11 @@ def free_talk_slug(workshop: Workshop, title: str) -> str:
 
 def retract_from_program(submission: Submission) -> Poster | Talk | None:
     """Take a withdrawn, accepted submission out of the program: its Poster or Talk is deleted
-    (the public pages no longer show it; the submission and the speakers stay), and the
-    organizers are told by an email to the edition's contact address. Called by the withdrawal
+    (the public pages no longer show it), with those of its speakers that an acceptance created
+    (Submission.speakers_added, of this submission or another one) and who now present nothing.
+    A speaker who presents another talk or poster stays, and so does one the organizers entered
+    themselves (a keynote speaker who submitted a poster); the submission stays. The organizers
+    are told by an email to the edition's contact address. Called by the withdrawal
     (services/submissions.py) after acceptance; a submission never accepted is left alone.
 
     Locks the edition; the email goes after commit. Returns the row removed (unsaved), if any."""
@@ -273,7 +278,15 @@ def retract_from_program(submission: Submission) -> Poster | Talk | None:
             return None
         removed = current.poster or current.talk
         if removed is not None:
+            people = removed.presenters if isinstance(removed, Poster) else removed.speakers
+            presenters = list(people.values_list("pk", flat=True))
             removed.delete()  # Submission.poster/.talk: SET_NULL
+            Speaker.objects.filter(
+                pk__in=presenters,
+                added_by_submissions__isnull=False,
+                talks__isnull=True,
+                posters__isnull=True,
+            ).delete()
         to = reply_to(current.workshop)
         if to:
             outbox.queue(WITHDRAWAL, current, to=to[0])

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from contributions.emails import DECISION, WITHDRAWAL
 from contributions.models import Author, Kind, Review, Submission
-from contributions.services import decisions
+from contributions.services import decisions, submissions
 from mail.models import Delivery
 from program.emails import SPEAKER_LINK
 from program.models import Poster, Speaker, Talk
@@ -503,6 +503,86 @@ def test_withdrawal_after_acceptance_removes_the_talk(
 
     get_page(client, f"/lorainne24/program/talks/{slug}/", status=404)
     assert "Ada Lovelace" not in get_page(client, "/lorainne24/speakers/").text
+    assert not Speaker.objects.filter(name__in=["Ada Lovelace", "Charles Babbage"]).exists()
+
+
+def test_withdrawal_after_acceptance_removes_the_speakers_it_added(
+    seeded, organizer, django_capture_on_commit_callbacks
+):
+    speakers_before = set(Speaker.objects.values_list("pk", flat=True))
+    submission = decide_and_send(
+        make_submission(seeded),
+        Decision.POSTER,
+        organizer,
+        capture=django_capture_on_commit_callbacks,
+    )
+    assert {s.name for s in submission.speakers_added.all()} == {"Ada Lovelace", "Charles Babbage"}
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert submissions.withdraw(submission)
+
+    assert set(Speaker.objects.values_list("pk", flat=True)) == speakers_before
+    [email] = mail.outbox
+    assert "with the speakers its acceptance added who present nothing else" in email.body
+
+
+def test_withdrawal_after_acceptance_keeps_speakers_who_present_something_else(
+    client, seeded, organizer, django_capture_on_commit_callbacks
+):
+    # A keynote speaker the organizers entered before their talk was set: they present nothing
+    # yet, and were not added by the acceptance.
+    keynote = Speaker.objects.create(
+        workshop=seeded, name="Grace Hopper", sort_name="Hopper", email="grace@example.org"
+    )
+    withdrawn = make_submission(
+        seeded,
+        kind=Kind.TALK,
+        email="GRACE@example.org",
+        authors=(("Grace Hopper", "Yale"), ("Ada Lovelace", "Université de Lorraine")),
+    )
+    kept = make_submission(
+        seeded,
+        title="Tensor trains for attention",
+        kind=Kind.TALK,
+        email="sophie.germain@example.fr",
+        authors=(
+            ("Sophie Germain", "Inria"),
+            ("Ada Lovelace", "Université de Lorraine"),
+            ("Charles Babbage", "LORIA"),
+        ),
+    )
+    for submission in (withdrawn, kept):
+        decisions.decide(submission, decision=Decision.TALK, message="", by=organizer)
+    with django_capture_on_commit_callbacks(execute=True):
+        decisions.send_decisions(seeded)
+    withdrawn.refresh_from_db()
+    ada = Speaker.objects.get(workshop=seeded, name="Ada Lovelace")
+    assert set(withdrawn.talk.speakers.all()) == {keynote, ada}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submissions.withdraw(withdrawn)
+
+    assert Speaker.objects.filter(pk=keynote.pk).exists()  # entered by hand
+    kept.refresh_from_db()
+    assert {s.name for s in kept.talk.speakers.all()} == {
+        "Sophie Germain",
+        "Ada Lovelace",
+        "Charles Babbage",
+    }
+    assert set(ada.talks.all()) == {kept.talk}
+    page = get_page(client, "/lorainne24/speakers/")
+    assert "Ada Lovelace" in page.text
+    assert "Grace Hopper" not in page.text  # no talk left to list her with
+
+    # Then the other one leaves too: Ada, added by the first acceptance, now presents nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        submissions.withdraw(kept)
+
+    assert not Speaker.objects.filter(
+        workshop=seeded, name__in=["Ada Lovelace", "Sophie Germain", "Charles Babbage"]
+    ).exists()
+    assert Speaker.objects.filter(pk=keynote.pk).exists()
 
 
 def test_withdrawal_of_a_submission_never_accepted_tells_nobody(

@@ -71,6 +71,20 @@ def test_call_page_while_open_shows_the_text_dates_kinds_and_form(client, call):
     assert "js/speaker_preview.js" in page
 
 
+def test_call_form_in_double_blind_tells_submitters_to_leave_their_names_out_of_the_pdf(
+    client, call
+):
+    hint = "leave your names, affiliations and acknowledgements out of it"
+    open_call = client.get(CALL_URL).content.decode()
+    call.double_blind = True
+    call.save()
+
+    blind = client.get(CALL_URL).content.decode()
+
+    assert hint not in open_call
+    assert hint in blind
+
+
 @pytest.mark.parametrize(
     ("moment", "said"),
     [

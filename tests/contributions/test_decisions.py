@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from contributions.emails import DECISION, WITHDRAWAL
 from contributions.models import Author, Kind, Review, Submission
@@ -356,6 +356,38 @@ def test_send_decisions_twice_sends_one_email_each_in_the_submitters_language(
     assert "See you there." in to_english.body
     assert Delivery.objects.filter(kind=DECISION, state=Delivery.State.SENT).count() == 2
     assert seeded.posters.count() == 4
+
+
+def test_decisions_go_in_the_submitters_language_and_a_withdrawal_in_the_sites(
+    seeded, organizer, django_capture_on_commit_callbacks
+):
+    english = make_submission(seeded, email="ada.lovelace@example.org", language="en-gb")
+    french = make_submission(
+        seeded,
+        title="Compression de réseaux par tenseurs",
+        email="sophie.germain@example.fr",
+        language="fr",
+        authors=(("Sophie Germain", "Université de Lorraine"),),
+    )
+    decisions.decide(english, decision=Decision.POSTER, message="", by=organizer)
+    decisions.decide(french, decision=Decision.POSTER, message="", by=organizer)
+
+    # Sent from an organizer's French admin, then withdrawn from a French personal page.
+    with translation.override("fr"):
+        with django_capture_on_commit_callbacks(execute=True):
+            decisions.send_decisions(seeded)
+        with django_capture_on_commit_callbacks(execute=True):
+            submissions.withdraw(french)
+
+    [to_english] = decision_emails("ada.lovelace@example.org")
+    [to_french] = decision_emails("sophie.germain@example.fr")
+    [to_organizers] = [m for m in mail.outbox if "withdrawn" in m.subject]
+    assert to_english.subject == "LoRAINNe'24: your contribution is accepted as a poster"
+    assert to_french.subject == "LoRAINNe'24\u00a0: votre contribution est acceptée comme poster"
+    assert settings.LANGUAGE_CODE == "en-gb"
+    assert to_organizers.subject == "LoRAINNe'24: an accepted contribution was withdrawn"
+    assert "Compression de réseaux par tenseurs" in to_organizers.body
+    assert "removed from the posters page" in to_organizers.body
 
 
 def test_send_decisions_never_sends_one_twice_even_if_the_outbox_is_asked_again(

@@ -31,8 +31,9 @@ from .forms import (
     day_label,
 )
 from .models import Registration
-from .throttle import allow_registration_attempt, client_ip
+from .throttle import allow_attempt, client_ip
 
+ATTEMPTS_PREFIX = "register-attempts"  # the registration form's count (throttle.allow_attempt)
 SUBMITTED_EMAIL = "registration_submitted_email"
 
 
@@ -58,7 +59,7 @@ class RegisterView(PersonalPageMixin, WorkshopMixin, FormView):
         )
 
     def post(self, request, *args, **kwargs):
-        if not allow_registration_attempt(request):
+        if not allow_attempt(request, prefix=ATTEMPTS_PREFIX):
             form = self.get_form()
             form.add_error(
                 None,

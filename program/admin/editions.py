@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .. import services
@@ -22,8 +22,12 @@ from ..forms import (
     WorkshopAdminForm,
 )
 from ..models import Organizer, Session, Workshop
+from .actions import update_and_report
 from .choices import EditionAutocompleteJsonView, EditionChoicesMixin
 from .moving import MoveEditionMixin
+
+PUBLISHED = ngettext_lazy("%(count)s edition published.", "%(count)s editions published.", "count")
+HIDDEN = ngettext_lazy("%(count)s edition hidden.", "%(count)s editions hidden.", "count")
 
 
 def slot_day_and_time(session: Session) -> tuple[str, str]:
@@ -130,26 +134,14 @@ class WorkshopAdmin(MoveEditionMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Publish the selected editions"), permissions=["change"])
     def publish(self, request, queryset):
-        count = queryset.update(published=True)
-        self.message_user(
-            request,
-            ngettext("%(count)s edition published.", "%(count)s editions published.", count)
-            % {"count": count},
-            messages.SUCCESS,
-        )
+        update_and_report(self, request, queryset, PUBLISHED, published=True)
 
     @admin.action(
         description=_("Make the selected editions drafts again (hidden from the public)"),
         permissions=["change"],
     )
     def unpublish(self, request, queryset):
-        count = queryset.update(published=False)
-        self.message_user(
-            request,
-            ngettext("%(count)s edition hidden.", "%(count)s editions hidden.", count)
-            % {"count": count},
-            messages.SUCCESS,
-        )
+        update_and_report(self, request, queryset, HIDDEN, published=False)
 
     # Starting an edition adds one: the same permission as its form (next_edition_view).
     @admin.action(

@@ -699,7 +699,8 @@ def test_extended_abstract_is_a_404_for_anyone_else(
     as_reviewer = []
     for url in urls:
         response = client.get(url)
-        response.close()  # the one PDF served
+        if response.streaming:  # the one PDF served, read to the end (which closes it)
+            assert b"".join(response.streaming_content).startswith(b"%PDF-")
         as_reviewer.append(response.status_code)
     client.force_login(desk)
     as_desk = [client.get(url).status_code for url in urls]
@@ -717,7 +718,7 @@ def test_extended_abstract_link_in_double_blind_names_nobody(client, call, submi
 
     content = client.get(_page_url(submission)).content.decode()
     served = client.get(_pdf_url(submission))
-    served.close()
+    assert b"".join(served.streaming_content).startswith(b"%PDF-")  # read to the end: closed
 
     assert "Download the extended abstract (PDF)" in content
     assert "Zniyed" not in content

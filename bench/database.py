@@ -1,6 +1,9 @@
 """The benchmarks' own PostgreSQL databases (127.0.0.1:5432, user postgres): each run creates
 its database afresh and drops it after, also on failure."""
 
+import os
+import secrets
+
 import psycopg2
 from psycopg2 import sql
 
@@ -35,3 +38,21 @@ def drop(name: str) -> None:
 def url(name: str) -> str:
     """DATABASE_URL of the database `name`."""
     return f"postgres://{POSTGRES['user']}@{POSTGRES['host']}:{POSTGRES['port']}/{name}"
+
+
+def configure(name: str) -> None:
+    """This process runs Django as production would, on the bench database `name`: the
+    environment's DJANGO_* and DATABASE_URL are replaced, before Django is set up."""
+    for key in [key for key in os.environ if key.startswith(("DJANGO_", "DATABASE_URL"))]:
+        del os.environ[key]
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="lorainne.settings",
+        DATABASE_URL=url(name),
+        DJANGO_DEBUG="False",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="False",
+        DJANGO_SECURE_COOKIES="False",
+        DJANGO_LOG_LEVEL="WARNING",
+        EMAIL_URL="dummymail://",
+    )

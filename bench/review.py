@@ -25,9 +25,7 @@ Target: under 150 ms at p99 for each page, and no query more with 300. Exits non
 import argparse
 import datetime as dt
 import gc
-import os
 import random
-import secrets
 import statistics
 import sys
 import time
@@ -57,23 +55,6 @@ NAMES = [
     "Mark Sandler",
 ]
 AFFILIATIONS = ["Université de Lorraine", "Université de Toulon", "GSSI", "KU Leuven", ""]
-
-
-def configure() -> None:
-    """This process runs Django as production would, on the bench database."""
-    for key in [key for key in os.environ if key.startswith(("DJANGO_", "DATABASE_URL"))]:
-        del os.environ[key]
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="lorainne.settings",
-        DATABASE_URL=database.url(DATABASE),
-        DJANGO_DEBUG="False",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SECURE_SSL_REDIRECT="False",
-        DJANGO_SECURE_COOKIES="False",
-        DJANGO_LOG_LEVEL="WARNING",
-        EMAIL_URL="dummymail://",
-    )
 
 
 def build():
@@ -252,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
 
-    configure()
+    database.configure(DATABASE)
     database.recreate(DATABASE)
     try:
         import django

@@ -10,7 +10,9 @@ registration extends the program's, and neither below knows of it."""
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -119,7 +121,11 @@ class SubmissionAdmin(DecisionActionsMixin, admin.ModelAdmin):
     actions = [*DecisionActionsMixin.actions, "export_scores"]
     filter_horizontal = ["assigned_reviewers"]
     inlines = [AuthorInline, ReviewInline]
+    # Its PDF through the reviewers' download (review_views.ExtendedAbstractView): the media
+    # folder is not served.
+    exclude = ["extended_abstract"]
     readonly_fields = [
+        "extended_abstract_pdf",
         "created_at",
         "updated_at",
         "address_confirmed_at",
@@ -139,9 +145,7 @@ class SubmissionAdmin(DecisionActionsMixin, admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         # The list names the authors and every score: the organizers' (reviewers have their
         # own pages, which hide what the call hides from them).
-        return request.user.has_perms(
-            ["contributions.view_submission", "contributions.change_submission"]
-        )
+        return request.user.has_perms(reviews.ORGANIZER_PERMISSIONS)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "assigned_reviewers":
@@ -152,6 +156,16 @@ class SubmissionAdmin(DecisionActionsMixin, admin.ModelAdmin):
                 .order_by("last_name", "first_name", "username")
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("extended abstract (PDF)"))
+    def extended_abstract_pdf(self, submission):
+        if not submission.extended_abstract:
+            return "-"
+        url = reverse(
+            "contributions:review-extended-abstract",
+            kwargs={"edition": submission.workshop.slug, "pk": submission.pk},
+        )
+        return format_html('<a href="{}" download>{}</a>', url, gettext("Download"))
 
     @admin.display(description=_("title"), ordering="title")
     def display_title(self, submission):

@@ -107,6 +107,13 @@ class SubmissionForm(forms.ModelForm):
         )
         if call.abstract_max_words:
             abstract.help_text = format_words_help(call.abstract_max_words)
+        if call.double_blind:
+            # The site hides the names it knows; what the PDF says is the authors' to hide.
+            self.fields["extended_abstract"].help_text = _(
+                "The committee reviews without the authors' names: reviewers get your PDF as it "
+                "is, so leave your names, affiliations and acknowledgements out of it (and out "
+                "of its properties, such as its author field)."
+            )
         if self.instance.pk:
             # The address was confirmed: changing it would need confirming again.
             self.fields["email"].disabled = True

@@ -253,6 +253,12 @@ class Submission(models.Model):
     talk = models.OneToOneField(
         Talk, null=True, blank=True, on_delete=models.SET_NULL, related_name="submission"
     )
+    # The speakers its acceptance created (not those it reused, such as a keynote speaker
+    # entered by hand): a withdrawal removes those of them who then present nothing
+    # (services/decisions.py retract_from_program).
+    speakers_added = models.ManyToManyField(
+        "program.Speaker", blank=True, related_name="added_by_submissions", editable=False
+    )
     assigned_reviewers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,

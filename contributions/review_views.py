@@ -1,5 +1,5 @@
-"""The reviewers' own pages, outside the admin: the list of the submissions they review, and one
-submission's page where they score it. For accounts that may review (services.reviews.may_review:
+"""The reviewers' own pages, outside the admin: the list of the submissions they review, one
+submission's page where they score it, and its extended abstract (PDF). For accounts that may review (services.reviews.may_review:
 the "reviewer" group, organizers); anyone else goes to the admin's login, and an account
 without the right is refused (403). Neither page names the authors when the call hides them."""
 
@@ -11,8 +11,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
+from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from program.materials import stored_pdf_response
 from program.speakers import private
 from program.text import plain_text
 from program.views import WorkshopMixin
@@ -106,7 +108,13 @@ class ReviewView(ReviewerMixin, FormView):
         return ReviewForm.initial_of(self.own_review())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(submission=self.submission, **kwargs)
+        extended_abstract_url = self.submission.extended_abstract and reverse(
+            "contributions:review-extended-abstract",
+            kwargs={**self.edition_kwargs(), "pk": self.submission.pk},
+        )
+        return super().get_context_data(
+            submission=self.submission, extended_abstract_url=extended_abstract_url, **kwargs
+        )
 
     def form_valid(self, form):
         try:
@@ -129,3 +137,29 @@ class ReviewView(ReviewerMixin, FormView):
 
     def get_success_url(self):
         return reverse("contributions:review-list", kwargs=self.edition_kwargs())
+
+
+class ExtendedAbstractView(WorkshopMixin, View):
+    """A submission's extended abstract (PDF), downloaded: for the reviewers who may see the
+    submission and for the organizers (services.reviews.submission_with_extended_abstract), a
+    404 for anyone else, signed in or not, as for no such file. Under a name of its own
+    (submission-<pk>-extended-abstract.pdf): never the authors', even when the call hides
+    them. Private (no cache keeps it), with the headers of the speakers' materials
+    (program.materials.stored_pdf_response)."""
+
+    def get(self, request, pk, **kwargs):
+        try:
+            submission = reviews.submission_with_extended_abstract(self.workshop, request.user, pk)
+        except Submission.DoesNotExist:
+            raise Http404("No such extended abstract.") from None
+        return private(
+            stored_pdf_response(
+                submission.extended_abstract.name,
+                filename=extended_abstract_name(submission),
+                as_attachment=True,
+            )
+        )
+
+
+def extended_abstract_name(submission: Submission) -> str:
+    return f"submission-{submission.pk}-extended-abstract.pdf"

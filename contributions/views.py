@@ -14,7 +14,7 @@ from program.languages import PersonLanguageMixin
 from program.speakers import warn_of_formulas_shown_as_tex
 from program.views import WorkshopMixin
 from registration.addresses import display_address
-from registration.throttle import allow_registration_attempt, client_ip
+from registration.throttle import allow_attempt, client_ip
 from registration.views import PersonalPageMixin
 
 from .forms import SubmissionForm, author_formset
@@ -71,7 +71,7 @@ class CallView(PersonalPageMixin, WorkshopMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = SubmissionForm(request.POST, request.FILES, call=self.call)
         formset = author_formset(request.POST)
-        if not allow_registration_attempt(request, prefix=ATTEMPTS_PREFIX):
+        if not allow_attempt(request, prefix=ATTEMPTS_PREFIX):
             form.add_error(
                 None,
                 gettext(

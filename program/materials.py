@@ -304,11 +304,20 @@ class ShortNameTemporaryFileUploadHandler(TemporaryFileUploadHandler):
 def pdf_response(material: Material) -> FileResponse:
     """A material's PDF from the storage (the media folder or a bucket, never public by itself),
     shown in the browser under its download name, in a sandbox; 404 when the file is missing."""
+    return stored_pdf_response(material.file.name, filename=material.served_name)
+
+
+def stored_pdf_response(name: str, *, filename: str, as_attachment: bool = False) -> FileResponse:
+    """The PDF stored under `name` (checked as one on upload: check_pdf), served as `filename`
+    (shown in the browser, or downloaded `as_attachment`) with the headers that keep whatever it
+    holds from acting as the site; 404 when the file is missing."""
     try:
-        pdf = default_storage.open(material.file.name, "rb")
+        pdf = default_storage.open(name, "rb")
     except FileNotFoundError:
         raise Http404("This file is missing.") from None
-    response = FileResponse(pdf, content_type="application/pdf", filename=material.served_name)
+    response = FileResponse(
+        pdf, content_type="application/pdf", as_attachment=as_attachment, filename=filename
+    )
     # The content was checked as a PDF on upload; no browser may take it for anything else.
     response["X-Content-Type-Options"] = "nosniff"
     # And whatever script it still holds (the upload refuses those we find: check_pdf) runs, if

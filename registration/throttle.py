@@ -75,9 +75,9 @@ def count_this_hour(key: str) -> int:
         return 1
 
 
-def allow_registration_attempt(request, *, prefix: str = "register-attempts") -> bool:
-    """Count one registration POST for this client; False once over the hourly limit. Another
-    public form (the call for contributions) counts its own under its own `prefix`."""
+def allow_attempt(request, *, prefix: str) -> bool:
+    """Count one POST of a public form for this client, under the form's own `prefix` (the
+    registration's, the call for contributions'); False once over the hourly limit."""
     key = f"{prefix}:{client_ip(request) or 'unknown'}"
     return count_this_hour(key) <= settings.REGISTRATION_RATE_LIMIT
 

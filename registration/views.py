@@ -33,8 +33,9 @@ from .forms import (
     day_label,
 )
 from .models import Certificate, Registration
-from .throttle import allow_registration_attempt, client_ip
+from .throttle import allow_attempt, client_ip
 
+ATTEMPTS_PREFIX = "register-attempts"  # the registration form's count (throttle.allow_attempt)
 SUBMITTED_EMAIL = "registration_submitted_email"
 
 
@@ -60,7 +61,7 @@ class RegisterView(PersonalPageMixin, WorkshopMixin, FormView):
         )
 
     def post(self, request, *args, **kwargs):
-        if not allow_registration_attempt(request):
+        if not allow_attempt(request, prefix=ATTEMPTS_PREFIX):
             form = self.get_form()
             form.add_error(
                 None,
@@ -207,7 +208,7 @@ class CertificateView(TemplateView):
     template_name = "registration/certificate.html"
 
     def get(self, request, *args, **kwargs):
-        if not allow_registration_attempt(request, prefix="certificate-lookups"):
+        if not allow_attempt(request, prefix="certificate-lookups"):
             response = self.render_to_response({"too_many": True}, status=429)
             return private(response)
         code = self.kwargs["code"].strip().upper()

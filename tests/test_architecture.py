@@ -4,6 +4,10 @@ above the outbox (mail), itself above the periodic jobs' schedule (jobs); and no
 modules, not even through an import hidden inside a function."""
 
 import ast
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,8 +33,17 @@ def _module_name(path: Path) -> str:
     return ".".join(parts)
 
 
+def _app_ready(path: Path, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether `function` is an AppConfig's ready(): where Django has an app connect its signals'
+    receivers, importing their module once the app registry is ready (apps.py itself loads before
+    any model may be imported). Its imports are no hidden ones: they run at start, in every
+    process."""
+    return path.name == "apps.py" and function.name == "ready"
+
+
 def _imports(path: Path) -> list[tuple[str, bool]]:
-    """(module imported, inside a function?) for each import of our packages in `path`."""
+    """(module imported, inside a function other than an AppConfig's ready()?) for each import
+    of our packages in `path`."""
     module = _module_name(path)
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     tree = ast.parse(path.read_text(), filename=str(path))
@@ -38,6 +51,7 @@ def _imports(path: Path) -> list[tuple[str, bool]]:
         id(node)
         for function in ast.walk(tree)
         if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef)
+        and not _app_ready(path, function)
         for node in ast.walk(function)
     }
     found = []
@@ -136,3 +150,53 @@ def test_cycle_finder_finds_a_circle():
     """The checks above can fail: a circle of three is found, a chain is not."""
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None
+
+
+# A process set up as the project's but without the admin's autodiscovery (nor the URLconf): which
+# receivers the program's signals have, and whether the admin modules were imported.
+WITHOUT_THE_ADMIN = """
+import json, sys
+import django
+from django.conf import settings
+import lorainne.settings as project
+
+values = {name: getattr(project, name) for name in dir(project) if name.isupper()}
+values["INSTALLED_APPS"] = [
+    "django.contrib.admin.apps.SimpleAdminConfig" if app == "django.contrib.admin" else app
+    for app in values["INSTALLED_APPS"]
+]
+settings.configure(**values)
+django.setup()
+from program.services import edition_moved, edition_started
+
+print(json.dumps({
+    "admin": sorted(m for m in sys.modules if m.split(".")[0] in {"program", "registration",
+        "contributions"} and ".admin" in m),
+    "started": sorted({key[0] for key, *_ in edition_started.receivers}),
+    "moved": sorted({key[0] for key, *_ in edition_moved.receivers}),
+}))
+"""
+
+
+def test_program_signals_reach_the_other_apps_without_the_admin():
+    """Each app connects its receivers of the program's signals in its AppConfig.ready(), not
+    as a side effect of a module the admin happens to import: a process that never loads the
+    admin (a command, a worker) copies the call and the options into the next edition too."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_THE_ADMIN],
+        cwd=BASE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.splitlines()[-1])
+    assert found == {
+        "admin": [],
+        "started": ["contributions_call_copied", "registration_options_copied"],
+        "moved": ["contributions_call_moved", "registration_days_moved"],
+    }

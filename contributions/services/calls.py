@@ -24,7 +24,7 @@ def add_default_criteria(workshop: Workshop) -> list[Criterion]:
         )
 
 
-# Connected when this module loads, at start (the admin, which Django loads at start, imports it).
+# A receiver of program.services.edition_started, connected by ContributionsConfig.ready().
 def copy_call(sender, *, source: Workshop, edition: Workshop, **kwargs) -> Call | None:
     """Give a new edition the call of `source`, if it had one: the same terms and text, its
     instants as many days after the new first day as they were after the old one, at the same
@@ -51,6 +51,7 @@ def copy_call(sender, *, source: Workshop, edition: Workshop, **kwargs) -> Call 
     return call
 
 
+# A receiver of program.services.edition_moved, connected by ContributionsConfig.ready().
 def move_call(sender, *, edition: Workshop, days: int, **kwargs) -> None:
     """The edition moved by `days` days: its call opens and closes as many days later (or
     earlier), at the same wall-clock times in the edition's zone."""
@@ -60,11 +61,3 @@ def move_call(sender, *, edition: Workshop, days: int, **kwargs) -> None:
     call.opens_at = program_services.later(call.opens_at, days, edition.tzinfo)
     call.closes_at = program_services.later(call.closes_at, days, edition.tzinfo)
     call.save(update_fields=["opens_at", "closes_at"])
-
-
-program_services.edition_started.connect(
-    copy_call, sender=Workshop, dispatch_uid="contributions_call_copied"
-)
-program_services.edition_moved.connect(
-    move_call, sender=Workshop, dispatch_uid="contributions_call_moved"
-)

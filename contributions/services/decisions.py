@@ -27,6 +27,7 @@ from mail import outbox
 from program.emails import SPEAKER_LINK, queue_speaker_link, reply_to
 from program.models import Poster, Speaker, Talk, Workshop, one_line
 from program.text import plain_text
+from registration.names import fold
 from registration.services.locks import locked_workshop
 
 from ..emails import DECISION, WITHDRAWAL
@@ -166,7 +167,9 @@ def add_to_program(submission: Submission) -> Speaker:
             _("“%(title)s” has no authors: add them before sending its decision.")
             % {"title": plain_text(submission.title)}
         )
-    speakers = [speaker_for(author, submission) for author in authors]
+    found = [speaker_for(author, submission) for author in authors]
+    speakers = [speaker for speaker, _created in found]
+    submission.speakers_added.add(*[speaker for speaker, created in found if created])
     if submission.decision == Decision.POSTER:
         last = workshop.posters.aggregate(last=Max("number"))["last"] or 0
         poster = Poster(
@@ -197,11 +200,17 @@ def add_to_program(submission: Submission) -> Speaker:
     return presenting[0] if presenting else speakers[0]
 
 
-def speaker_for(author: Author, submission: Submission) -> Speaker:
-    """The edition's Speaker for `author`: for the presenting author, the speaker of the edition
-    with their address (whatever its case), if there is one; else a new one (the presenting
-    author's with the address and the submission's language). Co-authors have no address here,
-    so each gets a row of their own."""
+def speaker_for(author: Author, submission: Submission) -> tuple[Speaker, bool]:
+    """The edition's Speaker for `author`, reused if there is one, else a new one (with the
+    submission's language, and the address for the presenting author), and whether it is new.
+
+    The presenting author is the speaker of the edition with their address (whatever its case).
+    A co-author has no address here: they are the speaker of the edition without one whose name
+    and affiliation are theirs, accents, case and spacing aside (registration.names.fold, as the
+    desk compares names), so that a co-author of two accepted submissions is one speaker, listed
+    once and linked to both. Two people of one name and one affiliation would be one speaker: a
+    rare confusion organizers can split in the admin, where a duplicate on the public pages is
+    not."""
     workshop = submission.workshop
     if author.presenting:
         existing = (
@@ -209,8 +218,18 @@ def speaker_for(author: Author, submission: Submission) -> Speaker:
             .order_by("pk")
             .first()
         )
-        if existing is not None:
-            return existing
+    else:
+        key = (same_name(author.name), same_name(author.affiliation))
+        existing = next(
+            (
+                speaker
+                for speaker in Speaker.objects.filter(workshop=workshop, email="").order_by("pk")
+                if (same_name(speaker.name), same_name(speaker.affiliation)) == key
+            ),
+            None,
+        )
+    if existing is not None:
+        return existing, False
     name = one_line(author.name)
     speaker = Speaker(
         workshop=workshop,
@@ -223,7 +242,12 @@ def speaker_for(author: Author, submission: Submission) -> Speaker:
     )
     speaker.full_clean()
     speaker.save()
-    return speaker
+    return speaker, True
+
+
+def same_name(text: str) -> str:
+    """`text` as names compare: folded, its spaces collapsed ("Émile  Borel" → "emile borel")."""
+    return " ".join(fold(text).split())
 
 
 def free_talk_slug(workshop: Workshop, title: str) -> str:
@@ -240,8 +264,11 @@ def free_talk_slug(workshop: Workshop, title: str) -> str:
 
 def retract_from_program(submission: Submission) -> Poster | Talk | None:
     """Take a withdrawn, accepted submission out of the program: its Poster or Talk is deleted
-    (the public pages no longer show it; the submission and the speakers stay), and the
-    organizers are told by an email to the edition's contact address. Called by the withdrawal
+    (the public pages no longer show it), with those of its speakers that an acceptance created
+    (Submission.speakers_added, of this submission or another one) and who now present nothing.
+    A speaker who presents another talk or poster stays, and so does one the organizers entered
+    themselves (a keynote speaker who submitted a poster); the submission stays. The organizers
+    are told by an email to the edition's contact address. Called by the withdrawal
     (services/submissions.py) after acceptance; a submission never accepted is left alone.
 
     Locks the edition; the email goes after commit. Returns the row removed (unsaved), if any."""
@@ -251,7 +278,15 @@ def retract_from_program(submission: Submission) -> Poster | Talk | None:
             return None
         removed = current.poster or current.talk
         if removed is not None:
+            people = removed.presenters if isinstance(removed, Poster) else removed.speakers
+            presenters = list(people.values_list("pk", flat=True))
             removed.delete()  # Submission.poster/.talk: SET_NULL
+            Speaker.objects.filter(
+                pk__in=presenters,
+                added_by_submissions__isnull=False,
+                talks__isnull=True,
+                posters__isnull=True,
+            ).delete()
         to = reply_to(current.workshop)
         if to:
             outbox.queue(WITHDRAWAL, current, to=to[0])

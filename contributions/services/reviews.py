@@ -23,6 +23,8 @@ from ..models import Author, Criterion, Review, Score, Submission
 ENOUGH_REVIEWS = 3
 
 REVIEW_PERMISSIONS = ("contributions.view_submission", "contributions.add_review")
+# The organizers': reviewers may see submissions too, but only those on their list.
+ORGANIZER_PERMISSIONS = ("contributions.view_submission", "contributions.change_submission")
 
 
 class ReviewError(Exception):
@@ -45,6 +47,11 @@ class InvalidScores(ReviewError):
 def may_review(user: AbstractBaseUser) -> bool:
     """Whether the account is a reviewer (or an organizer): it may open the review pages."""
     return user.is_active and user.has_perms(REVIEW_PERMISSIONS)
+
+
+def is_organizer(user: AbstractBaseUser) -> bool:
+    """Whether the account sees every submission as the organizers do (the admin's list)."""
+    return user.is_active and user.is_staff and user.has_perms(ORGANIZER_PERMISSIONS)
 
 
 def _same_address(a: str, b: str) -> bool:
@@ -105,6 +112,21 @@ def submission_to_review(workshop: Workshop, user: AbstractBaseUser, pk: int) ->
         raise Submission.DoesNotExist
     submission = reviewable(workshop, user).select_related("workshop__call").get(pk=pk)
     if names_as_author(submission, user):
+        raise Submission.DoesNotExist
+    return submission
+
+
+def submission_with_extended_abstract(
+    workshop: Workshop, user: AbstractBaseUser, pk: int
+) -> Submission:
+    """The edition's submission `pk`, with a PDF, for the user to read it: an organizer any of
+    them, a reviewer one on their list (submission_to_review). Submission.DoesNotExist for
+    anyone else, as for no such submission or no PDF."""
+    if is_organizer(user):
+        submission = Submission.objects.get(workshop=workshop, pk=pk)
+    else:
+        submission = submission_to_review(workshop, user, pk)
+    if not submission.extended_abstract:
         raise Submission.DoesNotExist
     return submission
 

@@ -5,7 +5,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mail import outbox
@@ -21,8 +21,16 @@ from ..forms import (
 )
 from ..materials import MaterialForm
 from ..models import Material, Poster, Session, Speaker, Talk
+from .actions import update_and_report
 from .choices import EditionChoicesMixin
 from .editions import slot_day_and_time
+
+TEXT_LOCKED = ngettext_lazy(
+    "%(count)s talk locked: speakers can still add slides.",
+    "%(count)s talks locked: speakers can still add slides.",
+    "count",
+)
+TEXT_UNLOCKED = ngettext_lazy("%(count)s talk unlocked.", "%(count)s talks unlocked.", "count")
 
 
 class MaterialInline(admin.TabularInline):
@@ -195,30 +203,14 @@ class TalkAdmin(EditionChoicesMixin, admin.ModelAdmin):
         permissions=["change"],
     )
     def lock_text(self, request, queryset):
-        count = queryset.update(text_locked=True)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)s talk locked: speakers can still add slides.",
-                "%(count)s talks locked: speakers can still add slides.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
-        )
+        update_and_report(self, request, queryset, TEXT_LOCKED, text_locked=True)
 
     @admin.action(
         description=_("Unlock text: speakers can change title and abstract again"),
         permissions=["change"],
     )
     def unlock_text(self, request, queryset):
-        count = queryset.update(text_locked=False)
-        self.message_user(
-            request,
-            ngettext("%(count)s talk unlocked.", "%(count)s talks unlocked.", count)
-            % {"count": count},
-            messages.SUCCESS,
-        )
+        update_and_report(self, request, queryset, TEXT_UNLOCKED, text_locked=False)
 
     def has_speaker_links_permission(self, request):
         """The speakers' links are the speakers' (SpeakerAdmin's actions need the same)."""

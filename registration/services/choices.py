@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.dispatch import receiver
 from django.utils import dateformat
 from django.utils.translation import gettext
 
@@ -126,9 +125,7 @@ def change_choices(
     return registration
 
 
-@receiver(
-    program_services.edition_started, sender=Workshop, dispatch_uid="registration_options_copied"
-)
+# A receiver of program.services.edition_started, connected by RegistrationConfig.ready().
 def copy_options(sender=Workshop, *, source: Workshop, edition: Workshop, **kwargs) -> list[Option]:
     """Give a new edition (program.services.start_next_edition, in its transaction) the options
     of `source`, each with the copied slot at the same moved time when the timetable was
@@ -152,8 +149,7 @@ def copy_options(sender=Workshop, *, source: Workshop, edition: Workshop, **kwar
     return Option.objects.bulk_create(options)
 
 
-# Connected when this module loads, at start (the admin's and the URLconf's imports load it).
-@receiver(program_services.edition_moved, sender=Workshop, dispatch_uid="registration_days_moved")
+# A receiver of program.services.edition_moved, connected by RegistrationConfig.ready().
 def move_days(sender, *, edition: Workshop, days: int, **kwargs) -> None:
     """The edition moved by `days` days (program.services.move_edition, whose transaction holds
     the workshop's lock): each person attends the same days of it, and an announcement not sent

@@ -10,11 +10,11 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from contributions.emails import DECISION, WITHDRAWAL
 from contributions.models import Author, Kind, Review, Submission
-from contributions.services import decisions
+from contributions.services import decisions, submissions
 from mail.models import Delivery
 from program.emails import SPEAKER_LINK
 from program.models import Poster, Speaker, Talk
@@ -260,6 +260,50 @@ def test_accept_reuses_the_editions_speaker_with_the_same_address(
     assert (tudisco.name, tudisco.email) == ("Francesco Tudisco", "francesco.tudisco@example.org")
 
 
+def test_accept_reuses_the_co_author_of_an_earlier_acceptance(
+    client, seeded, organizer, django_capture_on_commit_callbacks
+):
+    first = make_submission(
+        seeded,
+        kind=Kind.TALK,
+        email="ada.lovelace@example.org",
+        authors=(("Ada Lovelace", "Université de Lorraine"), ("Charles Babbage", "LORIA")),
+    )
+    second = make_submission(
+        seeded,
+        title="Tensor trains for attention",
+        kind=Kind.TALK,
+        email="sophie.germain@example.fr",
+        authors=(("Sophie Germain", "Inria"), ("CHARLES  BABBAGE", "loria")),
+    )
+    third = make_submission(
+        seeded,
+        title="Sparse adapters",
+        email="emmy.noether@example.org",
+        authors=(("Emmy Noether", "Göttingen"), ("Charles Babbage", "Cambridge")),
+    )
+    for submission, decision in ((first, Decision.TALK), (second, Decision.TALK)):
+        decisions.decide(submission, decision=decision, message="", by=organizer)
+    decisions.decide(third, decision=Decision.POSTER, message="", by=organizer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert decisions.send_decisions(seeded) == 3
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    third.refresh_from_db()
+    [babbage] = Speaker.objects.filter(workshop=seeded, name="Charles Babbage", affiliation="LORIA")
+    assert set(babbage.talks.all()) == {first.talk, second.talk}
+    # Another affiliation: another person, as far as the site can tell.
+    [other] = third.poster.presenters.filter(name="Charles Babbage")
+    assert (other.affiliation, other.pk != babbage.pk) == ("Cambridge", True)
+    page = get_page(client, "/lorainne24/speakers/")
+    cards = [card for card in page.find_all("li", class_="card") if "Babbage" in card.text]
+    assert [card.attrs["id"] for card in cards] == [f"speaker-{babbage.pk}"]
+    links = {a.attrs["href"] for a in cards[0].find_all("a")}
+    assert links == {first.talk.get_absolute_url(), second.talk.get_absolute_url()}
+
+
 def test_accept_owes_a_new_presenter_their_speaker_link(
     seeded, organizer, django_capture_on_commit_callbacks
 ):
@@ -312,6 +356,38 @@ def test_send_decisions_twice_sends_one_email_each_in_the_submitters_language(
     assert "See you there." in to_english.body
     assert Delivery.objects.filter(kind=DECISION, state=Delivery.State.SENT).count() == 2
     assert seeded.posters.count() == 4
+
+
+def test_decisions_go_in_the_submitters_language_and_a_withdrawal_in_the_sites(
+    seeded, organizer, django_capture_on_commit_callbacks
+):
+    english = make_submission(seeded, email="ada.lovelace@example.org", language="en-gb")
+    french = make_submission(
+        seeded,
+        title="Compression de réseaux par tenseurs",
+        email="sophie.germain@example.fr",
+        language="fr",
+        authors=(("Sophie Germain", "Université de Lorraine"),),
+    )
+    decisions.decide(english, decision=Decision.POSTER, message="", by=organizer)
+    decisions.decide(french, decision=Decision.POSTER, message="", by=organizer)
+
+    # Sent from an organizer's French admin, then withdrawn from a French personal page.
+    with translation.override("fr"):
+        with django_capture_on_commit_callbacks(execute=True):
+            decisions.send_decisions(seeded)
+        with django_capture_on_commit_callbacks(execute=True):
+            submissions.withdraw(french)
+
+    [to_english] = decision_emails("ada.lovelace@example.org")
+    [to_french] = decision_emails("sophie.germain@example.fr")
+    [to_organizers] = [m for m in mail.outbox if "withdrawn" in m.subject]
+    assert to_english.subject == "LoRAINNe'24: your contribution is accepted as a poster"
+    assert to_french.subject == "LoRAINNe'24\u00a0: votre contribution est acceptée comme poster"
+    assert settings.LANGUAGE_CODE == "en-gb"
+    assert to_organizers.subject == "LoRAINNe'24: an accepted contribution was withdrawn"
+    assert "Compression de réseaux par tenseurs" in to_organizers.body
+    assert "removed from the posters page" in to_organizers.body
 
 
 def test_send_decisions_never_sends_one_twice_even_if_the_outbox_is_asked_again(
@@ -459,6 +535,86 @@ def test_withdrawal_after_acceptance_removes_the_talk(
 
     get_page(client, f"/lorainne24/program/talks/{slug}/", status=404)
     assert "Ada Lovelace" not in get_page(client, "/lorainne24/speakers/").text
+    assert not Speaker.objects.filter(name__in=["Ada Lovelace", "Charles Babbage"]).exists()
+
+
+def test_withdrawal_after_acceptance_removes_the_speakers_it_added(
+    seeded, organizer, django_capture_on_commit_callbacks
+):
+    speakers_before = set(Speaker.objects.values_list("pk", flat=True))
+    submission = decide_and_send(
+        make_submission(seeded),
+        Decision.POSTER,
+        organizer,
+        capture=django_capture_on_commit_callbacks,
+    )
+    assert {s.name for s in submission.speakers_added.all()} == {"Ada Lovelace", "Charles Babbage"}
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert submissions.withdraw(submission)
+
+    assert set(Speaker.objects.values_list("pk", flat=True)) == speakers_before
+    [email] = mail.outbox
+    assert "with the speakers its acceptance added who present nothing else" in email.body
+
+
+def test_withdrawal_after_acceptance_keeps_speakers_who_present_something_else(
+    client, seeded, organizer, django_capture_on_commit_callbacks
+):
+    # A keynote speaker the organizers entered before their talk was set: they present nothing
+    # yet, and were not added by the acceptance.
+    keynote = Speaker.objects.create(
+        workshop=seeded, name="Grace Hopper", sort_name="Hopper", email="grace@example.org"
+    )
+    withdrawn = make_submission(
+        seeded,
+        kind=Kind.TALK,
+        email="GRACE@example.org",
+        authors=(("Grace Hopper", "Yale"), ("Ada Lovelace", "Université de Lorraine")),
+    )
+    kept = make_submission(
+        seeded,
+        title="Tensor trains for attention",
+        kind=Kind.TALK,
+        email="sophie.germain@example.fr",
+        authors=(
+            ("Sophie Germain", "Inria"),
+            ("Ada Lovelace", "Université de Lorraine"),
+            ("Charles Babbage", "LORIA"),
+        ),
+    )
+    for submission in (withdrawn, kept):
+        decisions.decide(submission, decision=Decision.TALK, message="", by=organizer)
+    with django_capture_on_commit_callbacks(execute=True):
+        decisions.send_decisions(seeded)
+    withdrawn.refresh_from_db()
+    ada = Speaker.objects.get(workshop=seeded, name="Ada Lovelace")
+    assert set(withdrawn.talk.speakers.all()) == {keynote, ada}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submissions.withdraw(withdrawn)
+
+    assert Speaker.objects.filter(pk=keynote.pk).exists()  # entered by hand
+    kept.refresh_from_db()
+    assert {s.name for s in kept.talk.speakers.all()} == {
+        "Sophie Germain",
+        "Ada Lovelace",
+        "Charles Babbage",
+    }
+    assert set(ada.talks.all()) == {kept.talk}
+    page = get_page(client, "/lorainne24/speakers/")
+    assert "Ada Lovelace" in page.text
+    assert "Grace Hopper" not in page.text  # no talk left to list her with
+
+    # Then the other one leaves too: Ada, added by the first acceptance, now presents nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        submissions.withdraw(kept)
+
+    assert not Speaker.objects.filter(
+        workshop=seeded, name__in=["Ada Lovelace", "Sophie Germain", "Charles Babbage"]
+    ).exists()
+    assert Speaker.objects.filter(pk=keynote.pk).exists()
 
 
 def test_withdrawal_of_a_submission_never_accepted_tells_nobody(

@@ -10,6 +10,7 @@ import itertools
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -22,6 +23,7 @@ from contributions.services.reviews import (
     submissions_to_review,
 )
 from tests.pages import parse
+from tests.program.test_materials import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -631,3 +633,114 @@ def test_review_pages_in_french(client, submit, criteria, reviewer):
     assert "Pas encore évaluée" in listed
     assert "De 1 (la plus basse) à 5 (la plus haute)." in page
     assert "Enregistrer l’évaluation" in page
+
+
+# The extended abstract (PDF), for the reviewers who may see the submission and the organizers.
+
+
+def _with_pdf(submission: Submission) -> bytes:
+    content = pdf_bytes("Tensor trains, the long version")
+    submission.extended_abstract.save("lovelace-babbage.pdf", ContentFile(content))
+    return content
+
+
+def _pdf_url(submission, **kwargs):
+    return reverse("contributions:review-extended-abstract", kwargs={"pk": submission.pk, **kwargs})
+
+
+def test_extended_abstract_is_downloaded_from_the_review_page_privately(client, submit, reviewer):
+    submission = submit()
+    content = _with_pdf(submission)
+    client.force_login(reviewer)
+
+    page = parse(client.get(_page_url(submission)).content)
+    [link] = [a for a in page.find_all("a") if "extended abstract" in a.text]
+    served = client.get(link.attrs["href"])
+
+    assert (link.text, link.attrs["href"]) == (
+        "Download the extended abstract (PDF)",
+        _pdf_url(submission),
+    )
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content) == content
+    assert served["Content-Type"] == "application/pdf"
+    assert served["Content-Disposition"] == (
+        f'attachment; filename="submission-{submission.pk}-extended-abstract.pdf"'
+    )
+    assert set(served["Cache-Control"].split(", ")) == {"private", "no-store"}
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in served["Content-Security-Policy"]
+
+
+def test_extended_abstract_for_organizers_on_the_admin_page_and_at_the_editions_address(
+    client, submit, organizer
+):
+    # Not confirmed yet: no reviewer sees it, the organizers do.
+    submission = submit(confirmed=False)
+    content = _with_pdf(submission)
+    client.force_login(organizer)
+
+    page = parse(
+        client.get(reverse("admin:contributions_submission_change", args=[submission.pk])).content
+    )
+    [link] = [a for a in page.find_all("a") if a.text == "Download"]
+    served = client.get(link.attrs["href"])
+
+    assert link.attrs["href"] == _pdf_url(submission, edition="lorainne24")
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content) == content
+
+
+def test_extended_abstract_is_a_404_for_anyone_else(
+    client, call, submit, make_reviewer, django_user_model
+):
+    call.reviewers_see_all = False
+    call.save()
+    lucie = make_reviewer("lucie", "Lucie", "Martin")
+    theirs = submit(authors=[("Lucie Martin", "LORIA")])
+    unassigned = submit()
+    withdrawn = submit()
+    without_pdf = submit()
+    assigned = submit()
+    for submission in (theirs, unassigned, withdrawn, assigned):
+        _with_pdf(submission)
+    for submission in (theirs, withdrawn, without_pdf, assigned):
+        submission.assigned_reviewers.add(lucie)
+    Submission.objects.filter(pk=withdrawn.pk).update(withdrawn_at=dt.datetime.now(dt.UTC))
+    desk = django_user_model.objects.create_user("desk", is_staff=True)
+    desk.groups.add(Group.objects.get(name="registration desk"))
+    urls = [_pdf_url(s) for s in (theirs, unassigned, withdrawn, without_pdf, assigned)]
+
+    anonymous = [client.get(url).status_code for url in urls]
+    client.force_login(lucie)
+    as_reviewer = []
+    for url in urls:
+        response = client.get(url)
+        if response.streaming:  # the one PDF served, read to the end (which closes it)
+            assert b"".join(response.streaming_content).startswith(b"%PDF-")
+        as_reviewer.append(response.status_code)
+    client.force_login(desk)
+    as_desk = [client.get(url).status_code for url in urls]
+
+    assert anonymous == as_desk == [404, 404, 404, 404, 404]
+    assert as_reviewer == [404, 404, 404, 404, 200]
+
+
+def test_extended_abstract_link_in_double_blind_names_nobody(client, call, submit, reviewer):
+    call.double_blind = True
+    call.save()
+    submission = submit(authors=[("Yassine Zniyed", "Université de Toulon")])
+    _with_pdf(submission)
+    client.force_login(reviewer)
+
+    content = client.get(_page_url(submission)).content.decode()
+    served = client.get(_pdf_url(submission))
+    assert b"".join(served.streaming_content).startswith(b"%PDF-")  # read to the end: closed
+
+    assert "Download the extended abstract (PDF)" in content
+    assert "Zniyed" not in content
+    assert "lovelace" not in content  # the stored file's name
+    assert "Zniyed" not in served["Content-Disposition"]
+    assert served["Content-Disposition"].endswith(
+        f'filename="submission-{submission.pk}-extended-abstract.pdf"'
+    )

@@ -11,7 +11,9 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import resolve
+from django.utils import translation
 
+from contributions.emails import queue_submission_email
 from contributions.models import Call, Criterion, Submission
 from contributions.services import decisions
 from contributions.services import submissions as services
@@ -70,6 +72,20 @@ def test_call_page_while_open_shows_the_text_dates_kinds_and_form(client, call):
     assert 'name="authors-0-name"' in page
     assert 'class="preview"' in page
     assert "js/speaker_preview.js" in page
+
+
+def test_call_form_in_double_blind_tells_submitters_to_leave_their_names_out_of_the_pdf(
+    client, call
+):
+    hint = "leave your names, affiliations and acknowledgements out of it"
+    open_call = client.get(CALL_URL).content.decode()
+    call.double_blind = True
+    call.save()
+
+    blind = client.get(CALL_URL).content.decode()
+
+    assert hint not in open_call
+    assert hint in blind
 
 
 @pytest.mark.parametrize(
@@ -421,6 +437,39 @@ def test_submit_in_french_gets_the_emails_in_french(
     )
     assert "Confirmez votre adresse" in confirm.body
     assert received.subject.startswith("LoRAINNe'24\u00a0: nous avons reçu")
+
+
+def test_submitters_emails_are_in_their_language_whatever_language_is_active(
+    submission_factory, django_capture_on_commit_callbacks
+):
+    english = submission_factory(confirmed=False, language="en-gb", email="ada@example.org")
+    french = submission_factory(confirmed=False, language="fr", email="sophie@example.fr")
+
+    # An organizer's French admin, a visitor's French page: the emails go out there.
+    with translation.override("fr"):
+        with django_capture_on_commit_callbacks(execute=True):
+            for submission in (english, french):
+                queue_submission_email(submission, "confirm_address")
+        with django_capture_on_commit_callbacks(execute=True):
+            for submission in (english, french):
+                services.confirm_address(submission)
+    with translation.override("en-gb"), django_capture_on_commit_callbacks(execute=True):
+        services.withdraw(french)  # no email to the submitter: the page says it
+
+    by_address = {}
+    for message in mail.outbox:
+        by_address.setdefault(message.to[0], []).append(message.subject)
+    title = "Low-rank adapters for ℝ^n"
+    assert by_address == {
+        "ada@example.org": [
+            f"LoRAINNe'24: confirm your address to submit “{title}”",
+            f"LoRAINNe'24: we received “{title}”",
+        ],
+        "sophie@example.fr": [
+            f"LoRAINNe'24\u00a0: confirmez votre adresse pour soumettre «\u00a0{title}\u00a0»",
+            f"LoRAINNe'24\u00a0: nous avons reçu «\u00a0{title}\u00a0»",
+        ],
+    }
 
 
 # The personal page ------------------------------------------------------------------------

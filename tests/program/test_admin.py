@@ -397,3 +397,55 @@ def test_session_add_form_accepts_a_slot_touching_the_last_one(admin_client, see
     assert response.status_code == 302
     session = Session.objects.get(title="Late coffee")
     assert session.starts_at == Session.objects.get(title="Farewell break").ends_at
+
+
+def _action_messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "en-gb",
+            [
+                "2 talks locked: speakers can still add slides.",
+                "1 talk unlocked.",
+                "1 edition hidden.",
+                "1 edition published.",
+            ],
+        ),
+        (
+            "fr",
+            [
+                "2 exposés verrouillés\u00a0: les orateurs peuvent encore ajouter leurs "
+                "transparents.",
+                "1 exposé déverrouillé.",
+                "1 édition cachée.",
+                "1 édition publiée.",
+            ],
+        ),
+    ],
+)
+def test_admin_actions_setting_a_field_say_how_many_rows_changed(
+    admin_client, seeded, language, said
+):
+    admin_client.cookies["django_language"] = language
+    talks = [talk.pk for talk in Talk.objects.filter(workshop=seeded).order_by("pk")[:2]]
+    talk_list = reverse("admin:program_talk_changelist")
+    edition_list = reverse("admin:program_workshop_changelist")
+
+    answers = [
+        admin_client.post(talk_list, {"action": action, "_selected_action": selected}, follow=True)
+        for action, selected in [("lock_text", talks), ("unlock_text", talks[:1])]
+    ] + [
+        admin_client.post(
+            edition_list, {"action": action, "_selected_action": [seeded.pk]}, follow=True
+        )
+        for action in ["unpublish", "publish"]
+    ]
+
+    assert [_action_messages(answer) for answer in answers] == [[text] for text in said]
+    assert list(Talk.objects.filter(text_locked=True).values_list("pk", flat=True)) == talks[1:]
+    seeded.refresh_from_db()
+    assert seeded.published

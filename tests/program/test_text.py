@@ -217,9 +217,12 @@ def test_links_to_a_talk_say_its_title_as_plain_text_to_screen_readers(client, c
 
     (link,) = [a for a in main.find_all("a") if a.attrs.get("href") == cohen.get_absolute_url()]
 
-    assert link.attrs["aria-label"] == PLAIN_TITLE
-    assert link.text == MATH_TITLE  # typeset by KaTeX on the page
-    assert "tex" in link.attrs["class"].split()
+    seen, read = link.find("span", class_="tex"), link.find("span", class_="visually-hidden")
+    assert seen.attrs["aria-hidden"] == "true"
+    assert seen.text == MATH_TITLE  # typeset by KaTeX on the page
+    assert "tex" in seen.attrs["class"]
+    assert read.text == PLAIN_TITLE  # what a screen reader says
+    assert "visually-hidden" in read.attrs["class"]
 
 
 def test_calendars_and_json_ld_hold_the_plain_title_and_program_json_the_tex(client, cohen):

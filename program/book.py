@@ -6,12 +6,14 @@ of authors with the pages they appear on. The PDF has a bookmark for each part a
 and its page numbers in the footer; its formulas are drawn as vector images (program/text.py,
 `typeset` filters), the page's by KaTeX as on every other page.
 
-A PDF is built once per content change, never per download (`book_pdf`): it is kept in the
-"default" cache under the edition's content version, which database triggers raise with any
-change to the edition or its content (program/triggers.py), so no write path can leave a stale
-book behind. That cache is the one every web process shares in production (CACHE_URL,
-dbcache:// or redis://): the first download after a change builds the book, and every process
-then serves those bytes. (The page cache, per process, would build it once in each.)
+A PDF is built once per content change, never per download (`book_pdf`): it is kept under the
+edition's content version, which database triggers raise with any change to the edition or its
+content (program/triggers.py), so no write path can leave a stale book behind. Kept twice:
+- in the "default" cache, the one every web process shares in production (CACHE_URL, dbcache://
+  or redis://): the first download after a change builds the book, every process then takes
+  those bytes (with a per-process cache alone, each process would build it, seconds of work);
+- in the "pages" cache, each process's memory (as the public pages): later downloads in that
+  process cost no round trip for a megabyte from the shared cache.
 """
 
 import dataclasses
@@ -28,7 +30,8 @@ from django.utils.translation import get_language
 from .models import SPEAKERS_IN_ORDER, Poster, Session, Speaker, Talk, Workshop
 from .pdf import font_family, html_to_pdf
 
-CACHE_ALIAS = "default"  # settings.CACHES: shared by the web processes in production
+# settings.CACHES: each process's memory first, then the cache shared by the web processes.
+CACHE_ALIASES = ("pages", "default")
 # A book stays until its edition changes; the timeout only lets an edition left alone for a
 # month make room (a changed edition's old book is never asked for again).
 TIMEOUT_SECONDS = 30 * 24 * 3600
@@ -151,11 +154,16 @@ def book_pdf(workshop: Workshop) -> bytes:
     """The book as PDF: from the cache while the edition's content is unchanged, else built and
     kept there. Two processes asking at once, right after a change, may both build it; each
     keeps the same content."""
-    cache = caches[CACHE_ALIAS]
     key = cache_key(workshop)
-    pdf = cache.get(key)
-    if pdf is None:
+    missed = []
+    for alias in CACHE_ALIASES:
+        pdf = caches[alias].get(key)
+        if pdf is not None:
+            break
+        missed.append(caches[alias])
+    else:
         pdf = build_pdf(workshop)
+    for cache in missed:
         cache.set(key, pdf, timeout=TIMEOUT_SECONDS)
     return pdf
 

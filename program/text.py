@@ -106,6 +106,9 @@ def plain_text(text: str) -> str:
 MATH_SIZE = 20
 # Room around the ink (user units): the strokes of a glyph at the box's edge are not clipped.
 MATH_MARGIN = 1
+# How much larger than the text around it a formula is set: STIX Two's lower case is smaller than
+# Noto Sans's at one font size (x-heights of about 0.47 and 0.54 em), and looked shrunken beside it.
+MATH_SCALE = 1.1
 # What latex2mathml leaves of a command it does not know: the command itself as a token,
 # `<mi>\foo</mi>`, which KaTeX would show as an error. Shown as written instead.
 UNKNOWN_COMMAND = re.compile(r">\\[A-Za-z]+<")
@@ -122,6 +125,9 @@ def formula_image(tex: str, *, display: bool = False) -> str | None:
     `alt` keeps the TeX for whoever cannot see it."""
     import ziamath  # reads its font when imported: only where PDFs are made
 
+    # Each glyph drawn where it stands rather than defined once and <use>d: a little larger, but
+    # WeasyPrint draws the book's formulas a tenth faster (bench/book.py).
+    ziamath.config.svg2 = False
     if not tex.strip() or not _balanced(tex):
         return None
     try:
@@ -133,7 +139,7 @@ def formula_image(tex: str, *, display: bool = False) -> str | None:
         depth = formula.getyofst()  # the bottom of the ink, from the baseline (negative below)
     except Exception:  # latex2mathml and ziamath raise anything, AssertionError included
         return None
-    em = float(MATH_SIZE)
+    em = MATH_SIZE / MATH_SCALE
     style = "; ".join(
         (
             f"width: {(width + 2 * MATH_MARGIN) / em:.3f}em",

@@ -31,6 +31,7 @@ import secrets
 import statistics
 import sys
 import time
+import warnings
 
 from pypdf import PdfReader
 
@@ -244,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=2, help="timed builds after the first")
     parser.add_argument("--seconds", type=float, default=5.0, help="of later downloads")
     args = parser.parse_args(argv)
+    # The bench runs without `collectstatic`: whitenoise then has no folder to index (as the tests).
+    warnings.filterwarnings("ignore", "No directory at", UserWarning)
 
     configure()
     database.recreate(DATABASE)

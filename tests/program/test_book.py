@@ -285,3 +285,22 @@ def test_book_page_holds_the_book(client, with_math, django_assert_max_num_queri
     ]
     pdf = reverse("program:book-pdf", kwargs={"edition": with_math.slug})
     assert page.find_all("a", href=pdf)
+
+
+def test_book_follows_the_readers_language(client, seeded):
+    url = reverse("program:book-pdf", kwargs={"edition": seeded.slug})
+    english = client.get(url, headers={"accept-language": "en"})
+
+    french = client.get(url, headers={"accept-language": "fr"})
+
+    text = "".join(_pages(french.content))
+    assert french["ETag"] != english["ETag"]
+    assert "Livre des résumés" in text
+    assert "Index des auteurs" in text
+    assert "mardi 26 novembre 2024, 14:15–15:15" in text
+    assert "Book of abstracts" not in text
+    assert [e["/Title"] for e in PdfReader(io.BytesIO(french.content)).outline[:3]] == [
+        "Livre des résumés",
+        "Emploi du temps",
+        "Exposés",
+    ]

@@ -20,6 +20,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import itertools
+import threading
 
 from django.core.cache import caches
 from django.db.models import Prefetch
@@ -30,7 +31,7 @@ from django.utils.translation import get_language
 from .models import SPEAKERS_IN_ORDER, Poster, Session, Speaker, Talk, Workshop
 from .pdf import font_family, html_to_pdf
 
-# settings.CACHES: each process's memory first, then the cache shared by the web processes.
+# settings.CACHES: each process's memory, then the cache shared by the web processes.
 CACHE_ALIASES = ("pages", "default")
 # A book stays until its edition changes; the timeout only lets an edition left alone for a
 # month make room (a changed edition's old book is never asked for again).
@@ -150,21 +151,37 @@ def cache_key(workshop: Workshop) -> str:
     return f"book:{workshop.pk}:{workshop.content_version}:{get_language()}"
 
 
+# One build at a time in a process: the readers who ask while it builds (a worker's threads) wait
+# for it and take its bytes, rather than build the same book again each (WeasyPrint holds the GIL:
+# builds side by side would not end sooner).
+_building = threading.Lock()
+
+
+def _cached(key: str) -> bytes | None:
+    """The book kept under `key`, from this process's memory, else from the shared cache (then
+    kept in memory too)."""
+    memory, shared = (caches[alias] for alias in CACHE_ALIASES)
+    pdf = memory.get(key)
+    if pdf is None:
+        pdf = shared.get(key)
+        if pdf is not None:
+            memory.set(key, pdf, timeout=TIMEOUT_SECONDS)
+    return pdf
+
+
 def book_pdf(workshop: Workshop) -> bytes:
     """The book as PDF: from the cache while the edition's content is unchanged, else built and
-    kept there. Two processes asking at once, right after a change, may both build it; each
-    keeps the same content."""
+    kept there. Two processes asking at once, right after a change, may each build it (the same
+    bytes); within a process, one builds and the others wait for it."""
     key = cache_key(workshop)
-    missed = []
-    for alias in CACHE_ALIASES:
-        pdf = caches[alias].get(key)
-        if pdf is not None:
-            break
-        missed.append(caches[alias])
-    else:
-        pdf = build_pdf(workshop)
-    for cache in missed:
-        cache.set(key, pdf, timeout=TIMEOUT_SECONDS)
+    pdf = _cached(key)
+    if pdf is None:
+        with _building:
+            pdf = _cached(key)  # built while this one waited
+            if pdf is None:
+                pdf = build_pdf(workshop)
+                for alias in CACHE_ALIASES:
+                    caches[alias].set(key, pdf, timeout=TIMEOUT_SECONDS)
     return pdf
 
 

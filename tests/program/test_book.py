@@ -2,6 +2,7 @@
 pdfplumber, its formulas drawn, its index's page numbers, its download from the cache, and the
 same content as a page."""
 
+import datetime as dt
 import io
 import itertools
 import re
@@ -9,12 +10,15 @@ import re
 import pdfplumber
 import pytest
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
 from program import book
 from program.models import Poster, Talk
 from program.text import typeset_html
+from tests.factories import PosterFactory, SessionFactory, SpeakerFactory, TalkFactory, paris_time
 from tests.pages import parse
 from tests.registration.test_documents import pdf_requirements  # noqa: F401 (a fixture)
 
@@ -304,3 +308,30 @@ def test_book_follows_the_readers_language(client, seeded):
         "Emploi du temps",
         "Exposés",
     ]
+
+
+def _queries_of_book_page(client, workshop) -> int:
+    caches["pages"].clear()  # the page rendered, not served from the page cache
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("program:book", kwargs={"edition": workshop.slug}))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_book_reads_as_many_queries_for_many_talks_as_for_few(client, seeded):
+    few = _queries_of_book_page(client, seeded)
+    for number in range(10):
+        speakers = SpeakerFactory.create_batch(2, workshop=seeded)
+        talk = TalkFactory(workshop=seeded, slug=f"more-{number}", speakers=speakers)
+        SessionFactory(
+            workshop=seeded,
+            talk=talk,
+            starts_at=paris_time(seeded.ends_on, 17, 0) + dt.timedelta(minutes=number * 5),
+            ends_at=paris_time(seeded.ends_on, 17, 5) + dt.timedelta(minutes=number * 5),
+        )
+        PosterFactory(workshop=seeded, number=10 + number, presenters=speakers)
+
+    many = _queries_of_book_page(client, seeded)
+
+    assert few == many
+    assert len(book.read_book(seeded).talks) == 21

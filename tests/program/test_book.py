@@ -335,3 +335,17 @@ def test_book_reads_as_many_queries_for_many_talks_as_for_few(client, seeded):
 
     assert few == many
     assert len(book.read_book(seeded).talks) == 21
+
+
+def test_book_timetable_gives_the_page_of_each_abstract_and_of_the_posters(seeded):
+    pages = _pages(_book_of(seeded))
+    timetable = next(text for text in pages if text.startswith("Timetable"))
+    posters_at = next(n for n, text in enumerate(pages, 1) if text.startswith("Posters"))
+    talk_at = next(n for n, text in enumerate(pages, 1) if "Mariya Ishteva (Katholieke" in text)
+
+    # Each row: the time, the title, the speakers, then the page.
+    assert f"17:15–17:30 Spotlight posters {posters_at}" in timetable.splitlines()
+    assert _squeezed(
+        f"15:15–15:45 Decoupling multivariate functions using tensors Mariya Ishteva {talk_at} "
+        "15:45–16:15 Coffee break"
+    ) in _squeezed(timetable)

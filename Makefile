@@ -68,7 +68,8 @@ clean:
 # Benchmarks (bench/RESULTS.md): gunicorn + wrk against PostgreSQL at 127.0.0.1:5432, in a
 # database of its own (lorainne_bench, dropped after); installs wrk with apt-get if missing. Then
 # the organizers' figures: an announcement queued to 1,000 people, 500 badges, the check-in search,
-# the committee's lists with 300 submissions, 200 certificates of attendance.
+# the committee's lists with 300 submissions, 200 certificates of attendance, the book of abstracts
+# of 40 talks and 60 posters.
 .PHONY: bench
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.run
@@ -77,3 +78,4 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m bench.check_in
 	$(BIN)/python -m bench.review
 	$(BIN)/python -m bench.certificates
+	$(BIN)/python -m bench.book

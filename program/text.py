@@ -10,10 +10,13 @@ For now each formula becomes readable Unicode (pylatexenc): `$\\mathbb{R}^{m \\t
 is not TeX (a "%" there is a percent sign, not a comment).
 """
 
+import base64
 import functools
 import re
 from pathlib import Path
 
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from pylatexenc import latex2text, latexwalker
 
 # The delimiters of math.js, a dollar escaped as \$ being no delimiter.
@@ -148,3 +151,83 @@ def plain_text(text: str) -> str:
     if "$" not in text:
         return text
     return MATH.sub(_formula, text)
+
+
+# Vector math for PDFs --------------------------------------------------------------------------
+# WeasyPrint lays out no MathML (it shows the bare letters in a row) and runs no JavaScript, so the
+# PDFs (the book of abstracts) get each formula drawn by ziamath: TeX read by latex2mathml, laid out
+# in Python with its own font (STIX Two Math), written as SVG paths. No TeX, no Node, no fetch.
+
+# The size ziamath lays formulas out at, in SVG user units; the image is then sized in em, so a
+# formula follows the size of the text around it whatever this is.
+MATH_SIZE = 20
+# Room around the ink (user units): the strokes of a glyph at the box's edge are not clipped.
+MATH_MARGIN = 1
+# How much larger than the text around it a formula is set: STIX Two's lower case is smaller than
+# Noto Sans's at one font size (x-heights of about 0.47 and 0.54 em), and looked shrunken beside it.
+MATH_SCALE = 1.1
+# What latex2mathml leaves of a command it does not know: the command itself as a token,
+# `<mi>\foo</mi>`, which KaTeX would show as an error. Shown as written instead.
+UNKNOWN_COMMAND = re.compile(r">\\[A-Za-z]+<")
+
+
+@functools.lru_cache(maxsize=2048)
+def formula_image(tex: str, *, display: bool = False) -> str | None:
+    """The formula `tex` as an <img> of SVG (a data: URI), sized in em and set on the baseline of
+    the text around it; None when it does not parse (unbalanced braces, a command short of its
+    argument, a command unknown), so that the caller shows the TeX as written.
+
+    An <img> rather than inline <svg>: each formula is a document of its own, so the ids of its
+    glyphs (ziamath names them by font and glyph) cannot collide with another formula's, and its
+    `alt` keeps the TeX for whoever cannot see it."""
+    import ziamath  # reads its font when imported: only where PDFs are made
+
+    # Each glyph drawn where it stands rather than defined once and <use>d: a little larger, but
+    # WeasyPrint draws the book's formulas a tenth faster (bench/book.py).
+    ziamath.config.svg2 = False
+    if not tex.strip() or not _readable(tex):
+        return None  # as the pages show it (KaTeX), and as plain_text writes it
+    try:
+        formula = ziamath.Latex(tex, size=MATH_SIZE, inline=not display, margin=MATH_MARGIN)
+        if UNKNOWN_COMMAND.search(formula.mathmlstr()):
+            return None
+        svg = formula.svg()
+        width, height = formula.getsize()
+        depth = formula.getyofst()  # the bottom of the ink, from the baseline (negative below)
+    except Exception:  # latex2mathml and ziamath raise anything, AssertionError included
+        return None
+    em = MATH_SIZE / MATH_SCALE
+    style = "; ".join(
+        (
+            f"width: {(width + 2 * MATH_MARGIN) / em:.3f}em",
+            f"height: {(height + 2 * MATH_MARGIN) / em:.3f}em",
+            f"vertical-align: {(depth - MATH_MARGIN) / em:.3f}em",
+        )
+    )
+    source = base64.b64encode(svg.encode()).decode()
+    return format_html(
+        '<img class="math{}" src="data:image/svg+xml;base64,{}" alt="{}" style="{}">',
+        " display" if display else "",
+        source,
+        " ".join(tex.split()),  # on one line: a paragraph's line breaks become <br> around it
+        style,
+    )
+
+
+def _typeset_formula(match: re.Match) -> str:
+    display = match[1] is not None
+    image = formula_image(match[1] if display else match[2], display=display)
+    return image if image is not None else escape(match[0])
+
+
+@functools.lru_cache(maxsize=2048)
+def typeset_html(text: str) -> SafeString:
+    """`text` (a title, a paragraph of an abstract) as safe HTML for a PDF: the text escaped,
+    each `$…$` and `$$…$$` formula an SVG image (formula_image), or its TeX as written (escaped)
+    when it does not parse. Never raises."""
+    parts, position = [], 0
+    for match in MATH.finditer(text):
+        parts += [escape(text[position : match.start()]), _typeset_formula(match)]
+        position = match.end()
+    parts.append(escape(text[position:]))
+    return mark_safe("".join(parts))  # each part escaped, or built by format_html

@@ -12,6 +12,8 @@ edition_pages = [
     path("program/", views.ProgramView.as_view(), name="program"),
     path("program/calendar.ics", views.ProgramCalendarView.as_view(), name="calendar"),
     path("program.json", views.ProgramJSONView.as_view(), name="program-json"),
+    path("program/book/", views.BookView.as_view(), name="book"),
+    path("program/book.pdf", views.BookPDFView.as_view(), name="book-pdf"),
     path("program/talks/<slug:slug>/", views.TalkDetailView.as_view(), name="talk-detail"),
     path(
         "program/talks/<slug:slug>/calendar.ics",

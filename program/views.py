@@ -11,12 +11,12 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language, gettext, ngettext
 from django.views.generic import DetailView, ListView, TemplateView, View
 
-from . import exports
+from . import book, exports
 from .ical import build_calendar
 from .languages import address_in, language_in_address
 from .materials import pdf_response
@@ -153,6 +153,42 @@ class ProgramView(PublicPageMixin, TemplateView):
             now_next=workshop_now_and_next(self.workshop),
             **kwargs,
         )
+
+
+class BookView(PublicPageMixin, TemplateView):
+    """The book of abstracts as a page: what the PDF holds, readable by any browser and screen
+    reader, its math typeset by KaTeX."""
+
+    template_name = "program/book/page.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(book=book.read_book(self.workshop), **kwargs)
+
+
+def book_response(request, workshop: Workshop) -> HttpResponse:
+    """The book of abstracts as PDF, built once per content version (book.book_pdf); 304 when
+    the reader's copy is that version's."""
+    etag = quote_etag(book.etag(workshop))
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = HttpResponse(book.book_pdf(workshop), content_type="application/pdf")
+    response["ETag"] = etag
+    response["Content-Disposition"] = f'inline; filename="{book.filename(workshop)}"'
+    # Its words follow the reader's language; a draft's book is for organizers only.
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    if workshop.published:
+        patch_cache_control(response, public=True, max_age=300)
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+class BookPDFView(WorkshopMixin, View):
+    """The book of abstracts to download. Not a cached page: the book's own cache keeps the PDF
+    once for every process (book.py), the page cache would keep a copy in each."""
+
+    def get(self, request, **kwargs):
+        return book_response(request, self.workshop)
 
 
 class FromPastEditionsMixin:

@@ -1,9 +1,7 @@
 """Name badges and sign-in sheets as PDF: plain data in, bytes out. The admin only wraps them.
 
 The HTML comes from templates (`templates/registration/documents/`) and WeasyPrint lays it out
-with Pango and HarfBuzz: every font is embedded (subset), Arabic is shaped and set right to left,
-and a character the first font lacks falls back to the next font of `FONTS` that has it. The
-fonts are Debian's (fonts-noto-core, fonts-noto-cjk, fonts-dejavu-core): nothing is fetched.
+with the site's fonts (program/pdf.py): Arabic shaped, every script from a font that has it.
 
 A name must fit its badge whatever its script and length. Its font size comes from an estimate
 of its width (`_fit`, no font file read): the largest size at which it takes one line, or two
@@ -22,13 +20,9 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import dateformat, translation
 
-from .names import fold
+from program.pdf import font_family, html_to_pdf
 
-# Pango picks, character by character, the first family that has the glyph: Latin, Greek and
-# Cyrillic from Noto Sans, Arabic from Noto Sans Arabic, Chinese, Japanese and Korean from
-# Noto Sans CJK (its Japanese forms of the Han characters: a name's language is not known), the
-# rest from DejaVu Sans. Family names only: the files come from the packages.
-FONTS = ("Noto Sans", "Noto Sans Arabic", "Noto Sans CJK JP", "DejaVu Sans")
+from .names import fold
 
 MM = 72 / 25.4  # points per millimetre
 A4_MM = (210, 297)
@@ -194,18 +188,14 @@ def _pdf(template: str, stylesheet: str, context: dict) -> bytes:
 
 
 def _pdf_of_html(html: str, stylesheet: str, context: dict) -> bytes:
-    # WeasyPrint loads Pango when imported: only here, so that the rest of the site (and its
-    # tests) runs on a machine without it, and a missing library shows when a PDF is asked for.
-    import weasyprint
-
     css = render_to_string(f"registration/documents/{stylesheet}", context)
-    return weasyprint.HTML(string=html).write_pdf(stylesheets=[weasyprint.CSS(string=css)])
+    return html_to_pdf(html, css)
 
 
 def _style_context() -> dict:
     sizes = sorted({*NAME_SIZES, *AFFILIATION_SIZES, *EDITION_SIZES}, reverse=True)
     return {
-        "fonts": ", ".join(f'"{font}"' for font in FONTS),
+        "fonts": font_family(),
         "font_sizes": sizes,
         "line_height": LINE_HEIGHT,
     }

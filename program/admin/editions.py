@@ -6,6 +6,7 @@ import datetime as dt
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .. import services
+from .. import book, services
 from ..forms import (
     NextEditionForm,
     SessionForm,
@@ -161,12 +162,27 @@ class WorkshopAdmin(MoveEditionMixin, admin.ModelAdmin):
         return [
             path("<int:pk>/next/", view, name="program_workshop_next"),
             path(
+                "<int:pk>/book.pdf",
+                self.admin_site.admin_view(self.book_view),
+                name="program_workshop_book",
+            ),
+            path(
                 "autocomplete/",
                 self.admin_site.admin_view(autocomplete),
                 name="program_edition_autocomplete",
             ),
             *super().get_urls(),
         ]
+
+    def book_view(self, request, pk):
+        """The edition's book of abstracts (program/book.py), a draft's too: the same PDF as the
+        program page's, from the same cache."""
+        workshop = get_object_or_404(Workshop, pk=pk)
+        if not self.has_view_permission(request, workshop):
+            raise PermissionDenied
+        response = HttpResponse(book.book_pdf(workshop), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{book.filename(workshop)}"'
+        return response
 
     def next_edition_view(self, request, pk):
         """Ask for the new name, acronym, address and first day, and whether it confirms

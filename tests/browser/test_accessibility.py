@@ -150,6 +150,7 @@ PAGES = {
     "talk": ("Implicit Regularization", visit("/program/talks/cohen-implicit-regularization/")),
     "speakers": ("Confirmed speakers", visit("/speakers/")),
     "posters": ("Posters", visit("/posters/")),
+    "book": ("Book of abstracts", visit("/program/book/")),
     "info": ("Practical information", visit("/info/")),
     "register": ("Register for LoRAINNe'24", visit("/register/")),
     "register-with-errors": ("Register for LoRAINNe'24", register_with_errors),

@@ -15,13 +15,13 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
+from program.pdf import FONTS
 from registration.documents import (
     BADGE_MM,
     BADGE_PADDING_MM,
     BADGES_PER_SHEET,
     COLUMNS,
     EDITION_BOX_MM,
-    FONTS,
     MM,
     NAME_BOX_MM,
     SHEET_MARGIN_MM,
@@ -33,7 +33,7 @@ from registration.documents import (
 )
 
 EDITION = "LoRAINNe'24"
-# Where each family of documents.FONTS comes from (Debian packages).
+# Where each family of pdf.FONTS comes from (Debian packages).
 FONT_PACKAGES = {
     "Noto Sans": "fonts-noto-core",
     "Noto Sans Arabic": "fonts-noto-core",
@@ -86,7 +86,7 @@ def skip_or_fail(message: str):
 
 @pytest.fixture(scope="module")
 def pdf_requirements():
-    """The fonts of documents.FONTS and WeasyPrint's libraries, or say what to install.
+    """The fonts of pdf.FONTS and WeasyPrint's libraries, or say what to install.
 
     The fonts first: WeasyPrint warns on import when fontconfig knows none (an error here)."""
     if shutil.which("fc-list") is None:

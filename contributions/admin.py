@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationStackedInline
 
 from program.models import Workshop
 from program.text import plain_text
@@ -242,7 +243,9 @@ def _authors(submission: Submission) -> str:
 # The edition's page -------------------------------------------------------------------------
 
 
-class CallInline(admin.StackedInline):
+class CallInline(TranslationStackedInline):
+    """The edition's call, its text in both languages (contributions/translation.py)."""
+
     model = Call
     extra = 0
     max_num = 1

@@ -17,6 +17,7 @@ from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from .. import services
 from ..forms import (
@@ -105,7 +106,10 @@ class SessionInline(EditionChoicesMixin, admin.TabularInline):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(admin.ModelAdmin):
+class WorkshopAdmin(TranslationAdmin):
+    """Each text organizers write shows a field per language, English first
+    (program/translation.py)."""
+
     list_display = [
         "acronym",
         "name",

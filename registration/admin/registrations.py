@@ -12,6 +12,7 @@ from django.utils import dateformat, timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationTabularInline
 
 from mail.admin import LatestEmailStateFilter, emails_of, latest_state_label
 from mail.models import with_latest_email
@@ -239,8 +240,9 @@ class OptionAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class OptionInline(admin.TabularInline):
-    """An edition's options, to edit with the edition (WorkshopAdmin.inlines)."""
+class OptionInline(TranslationTabularInline):
+    """An edition's options, to edit with the edition (WorkshopAdmin.inlines), each label in
+    both languages (registration/translation.py)."""
 
     model = Option
     fields = ["label", "session", "capacity", "position"]

@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from django.utils import dateformat
 from django.utils.translation import gettext
 
+from program import languages
 from program import services as program_services
 from program.models import Workshop
 
@@ -143,7 +144,8 @@ def copy_options(sender=Workshop, *, source: Workshop, edition: Workshop, **kwar
         options.append(
             Option(
                 workshop=edition,
-                label=option.label,
+                # Both languages' labels (registration/translation.py).
+                **{column: getattr(option, column) for column in languages.columns("label")},
                 session=slot,
                 capacity=option.capacity,
                 position=option.position,

@@ -1,0 +1,13 @@
+"""The call's text, in each of the site's languages (program/translation.py says how)."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from program.translation import SOURCE
+
+from .models import Call
+
+
+@register(Call)
+class CallTranslation(TranslationOptions):
+    fields = ("text",)
+    required_languages = SOURCE

@@ -144,7 +144,7 @@ class AnnouncementAdmin(TranslationAdmin):
                 (None, {"fields": ["workshop", "audience_shown", "sent_at", "deliveries"]}),
                 ("Message", {"fields": self.replace_orig_field(["subject", "body"])}),
             ]
-        return self.fieldsets
+        return super().get_fieldsets(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.sent_at:

@@ -3,6 +3,7 @@ column per language. What was written so far is the English version: it is copie
 English column, from which the site reads it now (and back, should this be undone)."""
 
 from django.db import migrations, models
+from django.db.models.functions import Coalesce, NullIf
 
 
 TRANSLATED = {
@@ -20,11 +21,19 @@ TRANSLATED = {
 
 
 def copy(source: str, target: str):
+    """Copy each field's `source` column into its `target` column, where `source` holds text
+    (back, the English column may be empty where the original is not)."""
+
     def run(apps, schema_editor):
         for model_name, fields in TRANSLATED.items():
             model = apps.get_model("program", model_name)
             model.objects.update(
-                **{target.format(field): models.F(source.format(field)) for field in fields}
+                **{
+                    target.format(field): Coalesce(
+                        NullIf(source.format(field), models.Value("")), target.format(field)
+                    )
+                    for field in fields
+                }
             )
 
     return run

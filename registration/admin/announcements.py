@@ -34,15 +34,9 @@ class AnnouncementForm(forms.ModelForm):
 
     class Meta:
         model = Announcement
-        fields = [
-            "workshop",
-            "audience",
-            "day",
-            "option",
-            "selected",
-            *languages.columns("subject"),
-            *languages.columns("body"),
-        ]
+        # The admin gives the fields, from its fieldsets (program.forms.WorkshopAdminForm says
+        # why not a `fields` list).
+        exclude = ()  # noqa: DJ006
 
     def clean(self):
         cleaned = super().clean()

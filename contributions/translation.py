@@ -2,6 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
+from program import languages
 from program.translation import SOURCE
 
 from .models import Call
@@ -11,3 +12,6 @@ from .models import Call
 class CallTranslation(TranslationOptions):
     fields = ("text",)
     required_languages = SOURCE
+
+
+languages.keep_source_in_original_columns(Call, CallTranslation.fields)

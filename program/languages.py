@@ -27,3 +27,22 @@ def version(instance, field: str) -> tuple[str, str]:
 def columns(field: str) -> list[str]:
     """The column of each language of `field`: ["description_en_gb", "description_fr"]."""
     return get_translation_fields(field)
+
+
+def keep_source_in_original_columns(model, fields) -> None:
+    """Keep each translated field's original column (`description`) the English version, as it
+    was before the French ones existed, whatever the language active when a row is saved.
+
+    modeltranslation writes into it the value the field reads, the active language's version,
+    so a row saved from a French admin page would hold French there; SQL that reads the
+    original column (a report, a dump) would then get either language."""
+    for name in fields:
+        field = model._meta.get_field(name)
+        source = build_localized_fieldname(name, settings.LANGUAGE_CODE)
+        empty = None if field.null else ""
+
+        def pre_save(instance, add, source=source, empty=empty):
+            value = getattr(instance, source)
+            return empty if value is None else value
+
+        field.pre_save = pre_save

@@ -7,6 +7,7 @@ written once, in the language of its authors."""
 
 from modeltranslation.translator import TranslationOptions, register
 
+from . import languages
 from .models import Workshop
 
 SOURCE = ("en-gb",)  # settings.LANGUAGE_CODE: required where the text is required
@@ -21,3 +22,6 @@ class WorkshopTranslation(TranslationOptions):
         *(name for name in Workshop.PRACTICAL_INFORMATION_FIELDS if name != "venue_room"),
     )
     required_languages = SOURCE
+
+
+languages.keep_source_in_original_columns(Workshop, WorkshopTranslation.fields)

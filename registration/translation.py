@@ -3,6 +3,7 @@ says how)."""
 
 from modeltranslation.translator import TranslationOptions, register
 
+from program import languages
 from program.translation import SOURCE
 
 from .models import Announcement, Option
@@ -18,3 +19,7 @@ class OptionTranslation(TranslationOptions):
 class AnnouncementTranslation(TranslationOptions):
     fields = ("subject", "body")
     required_languages = SOURCE
+
+
+languages.keep_source_in_original_columns(Option, OptionTranslation.fields)
+languages.keep_source_in_original_columns(Announcement, AnnouncementTranslation.fields)

@@ -8,7 +8,9 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from contributions.models import Call
 from program import services
@@ -211,3 +213,18 @@ def test_admin_saves_the_french_version_and_keeps_the_english(admin_client, seed
     workshop = Workshop.objects.get(pk=seeded.pk)
     assert workshop.description_fr == DESCRIPTION_FR
     assert workshop.description_en_gb.startswith("This workshop will explore")
+
+
+def test_the_original_column_keeps_the_english_whatever_language_saves(seeded):
+    """SQL reading `description` (a report, a dump) gets the English, as before the French
+    versions existed, also after a save from a French page."""
+    with translation.override("fr"):
+        workshop = Workshop.objects.get(pk=seeded.pk)
+        workshop.description_fr = DESCRIPTION_FR
+        workshop.save()
+        assert workshop.description == DESCRIPTION_FR  # what a French reader gets
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT description FROM program_workshop WHERE id = %s", [seeded.pk])
+        [(column,)] = cursor.fetchall()
+    assert column == seeded.description_en_gb

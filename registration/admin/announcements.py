@@ -99,7 +99,7 @@ class AnnouncementAdmin(TranslationAdmin):
     ]
     list_filter = ["workshop"]
     list_select_related = ["workshop", "option"]
-    search_fields = ["subject", "body"]
+    search_fields = [*languages.columns("subject"), *languages.columns("body")]  # both
     fieldsets = [
         ("To", {"fields": ["workshop", "audience", "day", "option", "selected"]}),
         (

@@ -3,6 +3,7 @@ the language they registered in, the English one when no French is written."""
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from registration import announcements
 from registration.models import Announcement
@@ -71,3 +72,20 @@ def test_announcement_with_an_unknown_placeholder_in_its_french_version_is_refus
 
     assert announcement.deliveries.count() == 0
     assert mail.outbox == []
+
+
+def test_admin_search_finds_an_announcement_by_its_french_version(admin_client, full_workshop):
+    announcement = Announcement.objects.create(
+        workshop=full_workshop,
+        subject_en_gb="Room change",
+        body_en_gb=BODY_EN,
+        subject_fr="Changement de salle",
+        body_fr=BODY_FR,
+    )
+    changelist = reverse("admin:registration_announcement_changelist")
+
+    french = admin_client.get(changelist, {"q": "rendez-vous"}, HTTP_ACCEPT_LANGUAGE="en")
+    english = admin_client.get(changelist, {"q": "B012"}, HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert list(french.context["cl"].result_list) == [announcement]
+    assert list(english.context["cl"].result_list) == [announcement]

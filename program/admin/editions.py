@@ -28,6 +28,7 @@ from ..forms import (
 )
 from ..models import Organizer, Session, Workshop
 from .choices import EditionAutocompleteJsonView, EditionChoicesMixin
+from .translations import SideBySideTranslations
 
 MOVE_ANSWER = "_move_edition"  # the organizer's answer on the page that asks: move or back
 FIRST_DAY_ASKED = "_first_day_asked"  # the edition's first day when the page asked
@@ -106,7 +107,7 @@ class SessionInline(EditionChoicesMixin, admin.TabularInline):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(TranslationAdmin):
+class WorkshopAdmin(SideBySideTranslations, TranslationAdmin):
     """Each text organizers write shows a field per language, English first
     (program/translation.py)."""
 

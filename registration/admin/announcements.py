@@ -17,6 +17,7 @@ from modeltranslation.admin import TranslationAdmin
 from mail import outbox
 from mail.models import Delivery
 from program import languages
+from program.admin.translations import SideBySideTranslations
 
 from .. import announcements
 from ..forms import day_label
@@ -81,7 +82,7 @@ class AnnouncementForm(forms.ModelForm):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(TranslationAdmin):
+class AnnouncementAdmin(SideBySideTranslations, TranslationAdmin):
     """Write, preview, test, send; then the announcement stays, read-only, with its counts. The
     subject and text in English, and in French for those who registered in French (optional:
     without it they get the English)."""

@@ -196,6 +196,9 @@ def test_admin_shows_each_text_in_both_languages_english_required(admin_client, 
         assert len(page.find_all(id=f"id_{field}_en_gb")) == 1, field
         assert len(page.find_all(id=f"id_{field}_fr")) == 1, field
         assert page.find_all(name=field) == []  # no third field, in no language
+        # Side by side: one row of the form holds both.
+        [row] = page.find_all("div", class_=f"field-{field}_fr")[:1]
+        assert {"form-multiline", f"field-{field}_en_gb"} <= set(row.attrs["class"].split())
     assert page.find("label", **{"for": "id_description_en_gb"}).text == ("Description (English):")
     assert page.find("label", **{"for": "id_description_fr"}).text == "Description (French):"
     assert "required" in page.find(id="id_description_en_gb").attrs

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
+from program.admin.translations import SideBySideTranslations
 from program.models import Workshop
 from program.text import plain_text
 from registration.admin.editions import WorkshopAdmin as RegistrationWorkshopAdmin
@@ -243,7 +244,7 @@ def _authors(submission: Submission) -> str:
 # The edition's page -------------------------------------------------------------------------
 
 
-class CallInline(TranslationStackedInline):
+class CallInline(SideBySideTranslations, TranslationStackedInline):
     """The edition's call, its text in both languages (contributions/translation.py)."""
 
     model = Call

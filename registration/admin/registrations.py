@@ -16,6 +16,7 @@ from modeltranslation.admin import TranslationStackedInline
 
 from mail.admin import LatestEmailStateFilter, emails_of, latest_state_label
 from mail.models import with_latest_email
+from program.admin.translations import SideBySideTranslations
 from program.models import Session, Workshop
 
 from .. import desk, services
@@ -240,7 +241,7 @@ class OptionAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class OptionInline(TranslationStackedInline):
+class OptionInline(SideBySideTranslations, TranslationStackedInline):
     """An edition's options, to edit with the edition (WorkshopAdmin.inlines), each label in
     both languages (registration/translation.py). Stacked, not a table: each field has a label
     of its own (a table's inputs have none, only a column's heading, which axe-core and screen

@@ -203,7 +203,9 @@ def test_admin_shows_each_text_in_both_languages_english_required(admin_client, 
     assert page.find("label", **{"for": "id_description_fr"}).text == "Description (French):"
     assert "required" in page.find(id="id_description_en_gb").attrs
     assert "required" not in page.find(id="id_description_fr").attrs
-    assert len(page.find_all(id="id_options-0-label_fr")) == 1  # the options' labels too
+    # The options' labels too.
+    [option] = page.find_all("div", class_="field-label_fr")[:1]
+    assert {"form-multiline", "field-label_en_gb"} <= set(option.attrs["class"].split())
 
 
 def test_admin_saves_the_french_version_and_keeps_the_english(admin_client, seeded):

@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationStackedInline
 
+from program.admin.translations import SideBySideTranslations
 from program.models import Workshop
 from program.text import plain_text
 from registration.admin.editions import WorkshopAdmin as RegistrationWorkshopAdmin
@@ -256,7 +258,9 @@ def _authors(submission: Submission) -> str:
 # The edition's page -------------------------------------------------------------------------
 
 
-class CallInline(admin.StackedInline):
+class CallInline(SideBySideTranslations, TranslationStackedInline):
+    """The edition's call, its text in both languages (contributions/translation.py)."""
+
     model = Call
     extra = 0
     max_num = 1

@@ -19,6 +19,7 @@ from django.utils import dateformat, timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from program import translated_texts
 from program.models import DATE_PLACEHOLDERS, DATE_TEXT_HELP, Poster, Talk, Workshop, one_line
 from program.placeholders import fill_placeholders
 from program.text import plain_text
@@ -86,11 +87,12 @@ class Call(models.Model):
 
     def clean(self):
         errors = {}
-        if unknown := fill_placeholders(self.text, DATE_PLACEHOLDERS).unknown:
-            errors["text"] = ValidationError(
-                format_lazy("{} {}", _("Unknown placeholder %(unknown)s."), DATE_TEXT_HELP),
-                params={"unknown": ", ".join(unknown)},
-            )
+        for field in translated_texts.columns("text"):  # each language's version, under its field
+            if unknown := fill_placeholders(getattr(self, field) or "", DATE_PLACEHOLDERS).unknown:
+                errors[field] = ValidationError(
+                    format_lazy("{} {}", _("Unknown placeholder %(unknown)s."), DATE_TEXT_HELP),
+                    params={"unknown": ", ".join(unknown)},
+                )
         workshop = self.workshop if self.workshop_id else None
         # The committee decides before the workshop: a call open during it, or after, is a typo.
         if workshop and self.closes_at and self.closes_at > workshop.ends_at:
@@ -116,7 +118,7 @@ class Call(models.Model):
 
     @property
     def text_with_dates(self) -> str:
-        return self.workshop.with_dates(self.text)
+        return self.workshop.with_dates_of(self, "text")
 
 
 class Criterion(models.Model):

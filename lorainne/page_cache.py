@@ -106,22 +106,28 @@ def _edition_sql(*, by_slug: bool) -> tuple[str, tuple]:
     workshops = Workshop.objects.filter(slug=SLUG) if by_slug else Workshop.objects.published()
     last_change = Workshop.objects.order_by("-content_changed_at").values("content_changed_at")
     call = Call.objects.filter(workshop=models.OuterRef("pk"))
-    rows = workshops.annotate(
-        # A hold stops taking its seat the moment it expires: by the clock of each run.
-        seats_taken=_count(takes_seat(_Clock())),
-        waiting=_count(waits_in_line()),
-        site_changed_at=models.Subquery(last_change[:1]),
-        call_opens_at=models.Subquery(call.values("opens_at")[:1]),
-        call_closes_at=models.Subquery(call.values("closes_at")[:1]),
-    ).values_list(
-        "id",
-        "content_version",
-        "published",
-        "seats_taken",
-        "waiting",
-        "site_changed_at",
-        "call_opens_at",
-        "call_closes_at",
+    # Read in the order written: a cursor takes the columns by position, and the workshop's
+    # manager (django-modeltranslation's) would otherwise reorder them (a set of names).
+    rows = (
+        workshops.rewrite(False)
+        .annotate(
+            # A hold stops taking its seat the moment it expires: by the clock of each run.
+            seats_taken=_count(takes_seat(_Clock())),
+            waiting=_count(waits_in_line()),
+            site_changed_at=models.Subquery(last_change[:1]),
+            call_opens_at=models.Subquery(call.values("opens_at")[:1]),
+            call_closes_at=models.Subquery(call.values("closes_at")[:1]),
+        )
+        .values_list(
+            "id",
+            "content_version",
+            "published",
+            "seats_taken",
+            "waiting",
+            "site_changed_at",
+            "call_opens_at",
+            "call_closes_at",
+        )
     )
     return rows[:1].query.sql_with_params()
 

@@ -28,6 +28,8 @@ ALLOWED_HOSTS = env.list(
 )
 
 INSTALLED_APPS = [
+    # Before the admin: organizers' texts in both languages (each app's translation.py).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -147,6 +149,22 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# What organizers write (descriptions, terms, option labels, announcements…) has a column per
+# language (django-modeltranslation: `description_en_gb`, `description_fr`; each app's
+# translation.py). English is the source and is required where the text is; a text not written
+# in the reader's language is shown in the other, never as an empty block.
+MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en-gb", "fr")  # the reader's, then English, then French
+
+
+def MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME(verbose_name, language):
+    """Each language's field in the admin: “description (English)”, “description (French)”, in
+    the organizer's language (evaluated when the form is shown)."""
+    from django.utils.translation import get_language_info
+
+    return f"{verbose_name} ({get_language_info(language.split('-')[0])['name_translated']})"
+
+
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True

@@ -53,7 +53,9 @@ class WorkshopAdminForm(forms.ModelForm):
 
     class Meta:
         model = Workshop
-        fields = ["timezone"]  # the admin adds the others, from its fieldsets
+        # The admin gives the fields, from its fieldsets. Not a `fields` list: the translating
+        # admin (modeltranslation's) would take it for the admin's own, beside its fieldsets.
+        exclude = ()  # noqa: DJ006
 
     def clean(self):
         cleaned_data = super().clean()

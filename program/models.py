@@ -25,6 +25,7 @@ from django.utils.timezone import now
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from . import translated_texts
 from .placeholders import BRACES_HELP, fill_placeholders
 from .text import plain_text
 
@@ -265,8 +266,14 @@ class Workshop(models.Model):
 
     def clean(self):
         errors = {}
-        for field in ("schedule_note", "registration_terms"):
-            if unknown := fill_placeholders(getattr(self, field), DATE_PLACEHOLDERS).unknown:
+        # Each language's version, each under its own field of the admin's form.
+        for field in (
+            column
+            for name in ("schedule_note", "registration_terms")
+            for column in translated_texts.columns(name)
+        ):
+            text = getattr(self, field) or ""
+            if unknown := fill_placeholders(text, DATE_PLACEHOLDERS).unknown:
                 errors[field] = ValidationError(
                     format_lazy("{} {}", _("Unknown placeholder %(unknown)s."), DATE_TEXT_HELP),
                     params={"unknown": ", ".join(unknown)},
@@ -326,13 +333,13 @@ class Workshop(models.Model):
         start = dateformat.format(first, "j F" if first.year == last.year else "j F Y")
         return f"{start} – {dateformat.format(last, 'j F Y')}"
 
-    def with_dates(self, text: str) -> str:
+    def with_dates(self, text: str, language: str = settings.LANGUAGE_CODE) -> str:
         """`text` with its date placeholders ({first_day}, {deadline}…) filled from this row.
 
-        Organizers write these texts in one language, which the site does not translate: their
-        dates are written in the site's source language (settings.LANGUAGE_CODE) whatever the
-        reader's, so an English sentence never gets a French month."""
-        with translation.override(settings.LANGUAGE_CODE):
+        The dates are written in the text's `language`, whatever the reader's: a French version
+        gets French months, and the English shown to a French reader (no French version
+        written) keeps English ones, so a sentence never mixes the two."""
+        with translation.override(language):
             values = {
                 "first_day": dateformat.format(self.starts_on, "j F"),
                 "last_day": dateformat.format(self.ends_on, "j F"),
@@ -341,13 +348,18 @@ class Workshop(models.Model):
             }
         return fill_placeholders(text, values).text
 
+    def with_dates_of(self, instance, field: str) -> str:
+        """The version of a translated text (program/translation.py) the reader gets, its
+        dates filled in its own language."""
+        return self.with_dates(*translated_texts.version(instance, field))
+
     @property
     def schedule_note_text(self) -> str:
-        return self.with_dates(self.schedule_note)
+        return self.with_dates_of(self, "schedule_note")
 
     @property
     def registration_terms_text(self) -> str:
-        return self.with_dates(self.registration_terms)
+        return self.with_dates_of(self, "registration_terms")
 
     @cached_property
     def tzinfo(self) -> zoneinfo.ZoneInfo:

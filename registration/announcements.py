@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 
 from mail import outbox
 from mail.models import Delivery
+from program import translated_texts
 from program.models import Workshop
 from program.placeholders import BRACES_HELP
 
@@ -67,12 +68,15 @@ def check_announcement(announcement: Announcement) -> None:
     """Raise AnnouncementRefused, with what to fix, for an announcement that cannot go out: an
     empty subject or text, an unknown placeholder, an audience of a day or an option not given
     (or not this edition's). Whether anybody is in the audience is the caller's question."""
-    if not announcement.subject.strip():
+    # A version in either language will do (each person gets theirs, else the other).
+    if not (announcement.subject or "").strip():
         raise AnnouncementRefused(gettext("Write a subject."))
-    if not announcement.body.strip():
+    if not (announcement.body or "").strip():
         raise AnnouncementRefused(gettext("Write the text of the announcement."))
-    if problem := placeholder_problem(announcement.subject + "\n" + announcement.body):
-        raise AnnouncementRefused(problem)
+    for field in ("subject", "body"):
+        for column in translated_texts.columns(field):
+            if problem := placeholder_problem(getattr(announcement, column) or ""):
+                raise AnnouncementRefused(problem)
     workshop = announcement.workshop
     if announcement.audience == Announcement.Audience.DAY and (
         announcement.day not in workshop.days

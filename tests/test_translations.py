@@ -252,7 +252,9 @@ def test_french_pages_show_french_words_and_dates(french_pages):
 
 
 def test_texts_organizers_write_keep_their_language_and_their_dates(client, seeded):
-    """The workshop's content is not translated: its date placeholders stay in its language."""
+    """A text with no French version reaches a French reader in English, its dates in English
+    too: a sentence never mixes the two (a French version gets French dates:
+    tests/program/test_translated_texts.py)."""
     Workshop.objects.filter(pk=seeded.pk).update(schedule_note="We finish on {last_day}.")
 
     with time_machine.travel(OPEN, tick=False):

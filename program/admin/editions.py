@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from .. import book, services
 from ..forms import (
@@ -26,6 +27,7 @@ from ..models import Organizer, Session, Workshop
 from .actions import update_and_report
 from .choices import EditionAutocompleteJsonView, EditionChoicesMixin
 from .moving import MoveEditionMixin
+from .translations import SideBySideTranslations
 
 PUBLISHED = ngettext_lazy("%(count)s edition published.", "%(count)s editions published.", "count")
 HIDDEN = ngettext_lazy("%(count)s edition hidden.", "%(count)s editions hidden.", "count")
@@ -67,7 +69,10 @@ class SessionInline(EditionChoicesMixin, admin.TabularInline):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(MoveEditionMixin, admin.ModelAdmin):
+class WorkshopAdmin(MoveEditionMixin, SideBySideTranslations, TranslationAdmin):
+    """Each text organizers write shows a field per language, English first
+    (program/translation.py)."""
+
     list_display = [
         "acronym",
         "name",

@@ -99,7 +99,7 @@ class MoveEditionMixin:
         return self._move_confirmation(request, workshop, form, starts_on)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
         if getattr(request, "move_cancelled", False):
             return type(form.__name__, (form,), {"not_saved": NOT_SAVED})
         return form

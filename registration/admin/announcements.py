@@ -12,9 +12,12 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from mail import outbox
 from mail.models import Delivery
+from program import translated_texts
+from program.admin.translations import SideBySideTranslations
 
 from .. import announcements
 from ..forms import day_label
@@ -32,12 +35,14 @@ class AnnouncementForm(forms.ModelForm):
 
     class Meta:
         model = Announcement
-        fields = ["workshop", "audience", "day", "option", "selected", "subject", "body"]
+        # The admin gives the fields, from its fieldsets (program.forms.WorkshopAdminForm says
+        # why not a `fields` list).
+        exclude = ()  # noqa: DJ006
 
     def clean(self):
         cleaned = super().clean()
         workshop, audience = cleaned.get("workshop"), cleaned.get("audience")
-        for name in ("subject", "body"):
+        for name in (*translated_texts.columns("subject"), *translated_texts.columns("body")):
             if problem := announcements.placeholder_problem(cleaned.get(name) or ""):
                 self.add_error(name, problem)
         if workshop is None:
@@ -77,8 +82,10 @@ class AnnouncementForm(forms.ModelForm):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(admin.ModelAdmin):
-    """Write, preview, test, send; then the announcement stays, read-only, with its counts."""
+class AnnouncementAdmin(SideBySideTranslations, TranslationAdmin):
+    """Write, preview, test, send; then the announcement stays, read-only, with its counts. The
+    subject and text in English, and in French for those who registered in French (optional:
+    without it they get the English)."""
 
     form = AnnouncementForm
     list_display = [
@@ -93,7 +100,10 @@ class AnnouncementAdmin(admin.ModelAdmin):
     ]
     list_filter = ["workshop"]
     list_select_related = ["workshop", "option"]
-    search_fields = ["subject", "body"]
+    search_fields = [
+        *translated_texts.columns("subject"),
+        *translated_texts.columns("body"),
+    ]  # both
     fieldsets = [
         ("To", {"fields": ["workshop", "audience", "day", "option", "selected"]}),
         (
@@ -130,13 +140,15 @@ class AnnouncementAdmin(admin.ModelAdmin):
         if obj is not None and obj.sent_at:
             return [
                 (None, {"fields": ["workshop", "audience_shown", "sent_at", "deliveries"]}),
-                ("Message", {"fields": ["subject", "body"]}),
+                ("Message", {"fields": self.replace_orig_field(["subject", "body"])}),
             ]
-        return self.fieldsets
+        return super().get_fieldsets(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.sent_at:
-            return ["workshop", "audience_shown", "sent_at", "deliveries", "subject", "body"]
+            return self.replace_orig_field(
+                ["workshop", "audience_shown", "sent_at", "deliveries", "subject", "body"]
+            )
         return []
 
     def save_model(self, request, obj, form, change):

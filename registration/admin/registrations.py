@@ -13,10 +13,12 @@ from django.utils import dateformat, timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationStackedInline
 
 from mail import outbox
 from mail.admin import LatestEmailStateFilter, emails_of, latest_state_label
 from mail.models import Delivery, with_latest_email
+from program.admin.translations import SideBySideTranslations
 from program.models import Session, Workshop
 
 from .. import certificates, desk, services
@@ -242,8 +244,11 @@ class OptionAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class OptionInline(admin.TabularInline):
-    """An edition's options, to edit with the edition (WorkshopAdmin.inlines)."""
+class OptionInline(SideBySideTranslations, TranslationStackedInline):
+    """An edition's options, to edit with the edition (WorkshopAdmin.inlines), each label in
+    both languages (registration/translation.py). Stacked, not a table: each field has a label
+    of its own (a table's inputs have none, only a column's heading, which axe-core and screen
+    readers do not take for a name)."""
 
     model = Option
     fields = ["label", "session", "capacity", "position"]

@@ -10,6 +10,7 @@ from django.utils import dateformat
 from django.utils.translation import gettext
 
 from program import services as program_services
+from program import translated_texts
 from program.models import Workshop
 
 from ..models import AttendedDay, Option, Registration, holds_option_place
@@ -140,7 +141,8 @@ def copy_options(sender=Workshop, *, source: Workshop, edition: Workshop, **kwar
         options.append(
             Option(
                 workshop=edition,
-                label=option.label,
+                # Both languages' labels (registration/translation.py).
+                **{column: getattr(option, column) for column in translated_texts.columns("label")},
                 session=slot,
                 capacity=option.capacity,
                 position=option.position,

@@ -116,7 +116,8 @@ def test_mend_links_migration_gives_a_talk_the_speaker_of_its_edition(
     tudisco_25 = SpeakerFactory(workshop=lorainne25, name=" francesco TUDISCO", email="")
     request.getfixturevalue("links_saved_unguarded")
     talk = TalkFactory(workshop=lorainne25, slug="neural-odes", speakers=[tudisco_24(seeded)])
-    assert talk.get_absolute_url() in speakers_page_talks(client)
+    # (The tables of then: today's workshop has columns they lack, so no page is read yet.)
+    assert list(talk.speakers.all()) == [tudisco_24(seeded)]
     speakers_before = Speaker.objects.count()
 
     _migrate()
@@ -193,7 +194,7 @@ def test_mend_links_migration_keeps_a_slot_and_lets_another_edition_talk_go(
     request.getfixturevalue("links_saved_unguarded")
     talk = TalkFactory(workshop=lorainne25, title="Low-rank neural ODEs", speakers=[])
     untitled = SessionFactory(workshop=seeded, title="", talk=talk)
-    before = Workshop.objects.get(pk=seeded.pk).content_changed_at
+    before = Workshop.objects.filter(pk=seeded.pk).values_list("content_changed_at").get()[0]
 
     _migrate()
 
@@ -232,3 +233,32 @@ def test_mend_links_migration_leaves_a_database_without_such_links_as_it_is(seed
     _migrate()
 
     assert content() == before
+
+
+# Organizers' texts in both languages (issue 25) -------------------------------------------------
+
+BEFORE_TRANSLATIONS = ("program", "0016_mend_links_between_editions")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_translations_migration_makes_what_was_written_the_english_version(seeded, client):
+    old_apps = _migrate(*BEFORE_TRANSLATIONS)
+    try:
+        old_apps.get_model("program", "Workshop").objects.filter(pk=seeded.pk).update(
+            description="A workshop on low-rank approximations.",
+            info_wifi="Eduroam.",
+        )
+    finally:
+        _migrate()
+
+    workshop = Workshop.objects.get(pk=seeded.pk)
+    assert (workshop.description_en_gb, workshop.description_fr) == (
+        "A workshop on low-rank approximations.",
+        None,
+    )
+    assert (workshop.info_wifi_en_gb, workshop.info_transport_en_gb) == ("Eduroam.", None)
+    # No French version yet: the English one, in French pages too.
+    client.cookies["django_language"] = "fr"
+    home = get_page(client, "/lorainne24/").find("main")
+    assert "A workshop on low-rank approximations." in home.text
+    assert "À propos de l’atelier" in home.text

@@ -401,7 +401,7 @@ def test_admin_flow_select_compose_preview_send_once(
 
     saved = admin_client.post(
         redirect["Location"],
-        data | {"subject": "Posters", "body": "Hello {name}, bring your poster."},
+        data | {"subject_en_gb": "Posters", "body_en_gb": "Hello {name}, bring your poster."},
         follow=True,
     )
     announcement = Announcement.objects.get()
@@ -423,7 +423,7 @@ def test_admin_flow_select_compose_preview_send_once(
     [row] = admin_client.get(CHANGELIST).context["cl"].result_list
     assert (row.queued_count, row.sent_count, row.failed_count, row.stuck_count) == (0, 2, 0, 0)
     readonly = admin_client.get(_change_url(announcement)).content.decode()
-    assert 'name="subject"' not in readonly
+    assert 'name="subject_en_gb"' not in readonly
     assert "0 queued, 2 sent, 0 failed, 0 stuck" in readonly
 
 
@@ -433,7 +433,8 @@ def test_admin_send_of_unsaved_changes_saves_them_and_sends_nothing(full_worksho
 
     response = admin_client.post(
         _change_url(announcement),
-        form_data(page, "announcement_form") | {"subject": "Room change (again)", "_send": "1"},
+        form_data(page, "announcement_form")
+        | {"subject_en_gb": "Room change (again)", "_send": "1"},
         follow=True,
     )
 
@@ -448,7 +449,7 @@ def test_admin_send_of_unsaved_changes_saves_them_and_sends_nothing(full_worksho
 @pytest.mark.parametrize(
     ("changes", "field", "error"),
     [
-        ({"body": "Meet in {room}."}, "body", "Unknown placeholder {room}"),
+        ({"body_en_gb": "Meet in {room}."}, "body_en_gb", "Unknown placeholder {room}"),
         ({"audience": "day", "day": "2024-11-28"}, "day", "Choose one of the days of LoRAINNe'24"),
         ({"audience": "day", "day": "next tuesday"}, "day", "Enter a valid date."),
         (
@@ -457,14 +458,17 @@ def test_admin_send_of_unsaved_changes_saves_them_and_sends_nothing(full_worksho
             "Choose one of the options of LoRAINNe'24.",
         ),
         ({"audience": "selected"}, "audience", "No registration is selected"),
-        ({"subject": ""}, "subject", "This field is required."),
+        ({"subject_en_gb": ""}, "subject_en_gb", "This field is required."),
     ],
 )
 def test_admin_form_answers_bad_input_with_an_error(
     full_workshop, admin_client, changes, field, error
 ):
     page = admin_client.get(f"{ADD}?workshop={full_workshop.pk}").content.decode()
-    data = form_data(page, "announcement_form") | {"subject": "Room change", "body": BODY}
+    data = form_data(page, "announcement_form") | {
+        "subject_en_gb": "Room change",
+        "body_en_gb": BODY,
+    }
 
     response = admin_client.post(ADD, data | changes)
 
@@ -573,7 +577,10 @@ def test_announcement_with_an_unknown_placeholder_outside_math_is_refused_naming
 
 def test_admin_form_accepts_math_and_doubled_braces(seeded, seed_people, admin_client):
     page = admin_client.get(f"{ADD}?workshop={seeded.pk}").content.decode()
-    data = form_data(page, "announcement_form") | {"subject": "Room change", "body": MATH_BODY}
+    data = form_data(page, "announcement_form") | {
+        "subject_en_gb": "Room change",
+        "body_en_gb": MATH_BODY,
+    }
 
     response = admin_client.post(ADD, data, follow=True)
 

@@ -68,10 +68,13 @@ def _slots(workshop):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_migration_turns_the_booleans_into_days_and_options(before_the_migration):
+def test_migration_turns_the_booleans_into_days_and_options(request):
+    # The editions written with today's models, so before going back to the old tables (later
+    # migrations add columns to the workshop's).
     workshop = make_workshop()
     cocktail_slot, lunch_slot = _slots(workshop)
     make_workshop(slug="lorainne25", acronym="LoRAINNe'25")  # no registration: no option
+    before_the_migration = request.getfixturevalue("before_the_migration")
     OldRegistration = before_the_migration.get_model("registration", "Registration")
     person = {"affiliation": "LORIA", "position": "phd", "privacy_consent_at": NOW}
     first_day_and_cocktail = OldRegistration.objects.create(
@@ -154,10 +157,10 @@ def test_mend_option_slots_migration_lets_another_edition_slot_go(clock):
     cocktail_24, _ = _slots(lorainne24)
     lorainne25 = make_workshop(slug="lorainne25", acronym="LoRAINNe'25")
     cocktail_25 = SessionFactory(workshop=lorainne25, talk=None, kind=Session.Kind.SOCIAL)
-    _migrate(BEFORE_MENDING)
+    # Saved as before the database refused it (no triggers then), with today's models (later
+    # migrations add columns to the options' table), then taken back to the tables of then.
+    triggers.uninstall(connection)
     try:
-        # Saved before the database refused it (no triggers then).
-        triggers.uninstall(connection)
         wrong = Option.objects.create(workshop=lorainne25, label="Cocktail", session=cocktail_24)
         Option.objects.create(workshop=lorainne25, label="Posters", session=cocktail_25)
         chosen = services.register(
@@ -169,6 +172,7 @@ def test_mend_option_slots_migration_lets_another_edition_slot_go(clock):
             position="phd",
             options=[wrong],
         )
+        _migrate(BEFORE_MENDING)
     finally:
         _migrate(_latest())
 

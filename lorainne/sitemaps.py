@@ -30,7 +30,7 @@ class Page:
 
 def edition_pages(workshop: Workshop, *, call: Call | None, now: dt.datetime) -> list[str]:
     """The addresses of a published edition's pages, as its menu, footer and program link them:
-    the Info page when it has something to say, the call while it is open, the registration form
+    the book of abstracts' page, the Info page when it has something to say, the call while it is open, the registration form
     until the workshop is over. The participants' list is personal, and not listed (robots.txt)."""
 
     def page(view_name: str, **kwargs) -> str:
@@ -41,6 +41,7 @@ def edition_pages(workshop: Workshop, *, call: Call | None, now: dt.datetime) ->
         page("program:program"),
         page("program:speaker-list"),
         page("program:poster-list"),
+        page("program:book"),
         page("registration:privacy"),
     ]
     if has_practical_information(workshop):

@@ -67,6 +67,16 @@ class Option(models.Model):
     def __str__(self):
         return self.label
 
+    def validate_constraints(self, exclude=None):
+        """As Django's, each message once: modeltranslation copies the label's unique constraint
+        for each language's column, and the English column holds the label itself."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            raise ValidationError(
+                {field: list(dict.fromkeys(found)) for field, found in error.message_dict.items()}
+            ) from None
+
     def clean(self):
         if self.session_id and self.workshop_id and self.session.workshop_id != self.workshop_id:
             raise ValidationError({"session": _("Choose a slot of this workshop's timetable.")})

@@ -151,6 +151,8 @@ def test_edition_links_are_every_table_that_joins_rows_of_editions():
         "registration_announcement_selected",
         "contributions_submission",  # its edition's poster or talk
         "contributions_score",  # a criterion of its submission's edition
+        "contributions_submission_speakers_added",  # the speakers its acceptance added
+        "registration_certificate",  # a certificate of its edition's registration
     }
     assert triggers.edition_links(MODELS)["program_session"] == [
         "(SELECT program_talk.workshop_id FROM program_talk WHERE program_talk.id = {row}.talk_id)",

@@ -178,7 +178,7 @@ def test_talk_title_keeps_math_for_katex_on_talk_program_and_posters(client, see
     assert (
         talk_page.find("h1", class_="tex").text == "Implicit regularization of $\\ell_1$ in <NMF>"
     )
-    titles = [a.text for a in program.find_all("a", class_="tex")]
+    titles = [span.text for span in program.find_all("span", class_="tex")]
     assert "Implicit regularization of $\\ell_1$ in <NMF>" in titles
     assert posters.find_all("span", class_="tex")[0].text == "Compression with rank $r \\ll n$"
     for page in (talk_page, program, posters):

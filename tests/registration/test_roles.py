@@ -113,8 +113,8 @@ def _every_action() -> list[tuple[str, str, str]]:
 
 
 # Pages that show and change nothing, for whoever may view what they list (as Django's own
-# autocomplete): each has a test of its own below.
-READ_ONLY_URLS = {"program_edition_autocomplete"}
+# autocomplete; the book of abstracts of an edition, drafts included): each has a test of its own.
+READ_ONLY_URLS = {"program_edition_autocomplete", "program_workshop_book"}
 
 
 def _custom_admin_urls() -> list[tuple[str, str]]:

@@ -65,6 +65,8 @@ def test_date_text_with_an_unknown_placeholder_outside_math_is_refused_naming_it
     with pytest.raises(ValidationError) as refused:
         seeded.full_clean()
 
-    [message] = refused.value.message_dict["registration_terms_en_gb"]  # the English version's field
+    [message] = refused.value.message_dict[
+        "registration_terms_en_gb"
+    ]  # the English version's field
     assert message.startswith("Unknown placeholder {deadlin}. Write dates as placeholders")
     assert message.endswith("elsewhere, write {{ or }} for a brace.")

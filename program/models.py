@@ -214,6 +214,15 @@ class Workshop(models.Model):
             "reminder (when, where, their choices, the program). Blank: no reminder."
         ),
     )
+    reminder_note = models.TextField(
+        _("note in the reminder"),
+        blank=True,
+        help_text=format_lazy(
+            "{} {}",
+            _("A note added to the reminder email, e.g. what to bring. Blank: none."),
+            DATE_TEXT_HELP,
+        ),
+    )
     confirm_addresses = models.BooleanField(
         _("addresses confirmed before a seat is held"),
         default=True,
@@ -269,7 +278,7 @@ class Workshop(models.Model):
         # Each language's version, each under its own field of the admin's form.
         for field in (
             column
-            for name in ("schedule_note", "registration_terms")
+            for name in ("schedule_note", "registration_terms", "reminder_note")
             for column in translated_texts.columns(name)
         ):
             text = getattr(self, field) or ""
@@ -361,6 +370,10 @@ class Workshop(models.Model):
     def registration_terms_text(self) -> str:
         return self.with_dates_of(self, "registration_terms")
 
+    @property
+    def reminder_note_text(self) -> str:
+        return self.with_dates_of(self, "reminder_note")
+
     @cached_property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
@@ -440,6 +453,14 @@ class Organizer(models.Model):
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="organizers")
     name = models.CharField(max_length=200)
+    # What the person does on the committee, in both languages (program/translation.py); the
+    # name is not translated.
+    role = models.CharField(
+        _("role"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown after the name, e.g. General chair, Local organization."),
+    )
     url = models.URLField(_("link"), max_length=500, blank=True)
     position = models.PositiveSmallIntegerField(
         default=0, help_text=_("Organizers are listed by this number.")

@@ -175,9 +175,18 @@ def start_next_edition(
         )
         edition.full_clean()
         edition.save()
+        # Every field of each organizer (a role in both languages, one added later), as the
+        # edition's own.
         Organizer.objects.bulk_create(
-            Organizer(workshop=edition, name=o.name, url=o.url, position=o.position)
-            for o in source.organizers.all()
+            Organizer(
+                **{
+                    field.attname: getattr(organizer, field.attname)
+                    for field in Organizer._meta.concrete_fields
+                    if field.name not in ("id", "workshop")
+                },
+                workshop=edition,
+            )
+            for organizer in source.organizers.all()
         )
         if copy_speakers:
             Speaker.objects.bulk_create(

@@ -8,7 +8,7 @@ written once, in the language of its authors."""
 from modeltranslation.translator import TranslationOptions, register
 
 from . import translated_texts
-from .models import Workshop
+from .models import Organizer, Workshop
 
 SOURCE = ("en-gb",)  # settings.LANGUAGE_CODE: required where the text is required
 
@@ -19,9 +19,17 @@ class WorkshopTranslation(TranslationOptions):
         "description",
         "schedule_note",
         "registration_terms",
+        "reminder_note",
         *(name for name in Workshop.PRACTICAL_INFORMATION_FIELDS if name != "venue_room"),
     )
     required_languages = SOURCE
 
 
+@register(Organizer)
+class OrganizerTranslation(TranslationOptions):
+    fields = ("role",)  # the name is not translated
+    required_languages = SOURCE
+
+
 translated_texts.keep_source_in_original_columns(Workshop, WorkshopTranslation.fields)
+translated_texts.keep_source_in_original_columns(Organizer, OrganizerTranslation.fields)

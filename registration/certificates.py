@@ -31,6 +31,8 @@ def certificate_copies(certificates: Sequence[Certificate]) -> list[documents.Ce
     """What each certificate says. Two queries for any number of certificates and editions, and
     one file read per edition with a signature."""
     workshop_ids = {certificate.workshop_id for certificate in certificates}
+    # The names alone: a certificate's corner holds a short list, and a role would need the
+    # person's language's version (the home page shows them).
     organizers: dict[int, list[str]] = {}
     for workshop_id, name in Organizer.objects.filter(workshop_id__in=workshop_ids).values_list(
         "workshop_id", "name"

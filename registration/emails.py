@@ -139,8 +139,9 @@ def _build_announcement_email(
 
 def build_reminder_email(registration: Registration) -> EmailMultiAlternatives:
     """The reminder before the workshop: the registration email's layout (when, where, their
-    choices, their link) with an opening of its own, and the program as an .ics file, in the
-    person's language."""
+    choices, their link) with an opening of its own, the organizers' note if any
+    (Workshop.reminder_note, the version of the person's language if written, else the other),
+    and the program as an .ics file, in the person's language."""
     with translation.override(registration.language):
         return _build_reminder_email(registration)
 
@@ -154,6 +155,8 @@ def _build_reminder_email(registration: Registration) -> EmailMultiAlternatives:
         "kind": "reminder",
         "opening_template": "registration/email/kinds/reminder.html",
         "days_left": days_left,
+        # The organizers' note (what to bring…), in the person's language if written in it.
+        "reminder_note": workshop.reminder_note_text,
         "site_url": settings.SITE_URL,
         "manage_url": personal_link(registration),
     }

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from .. import book, services
 from ..forms import (
@@ -47,8 +47,12 @@ def timetable_url(workshop: Workshop) -> str:
     return reverse("admin:program_session_changelist") + f"?workshop__id__exact={workshop.pk}"
 
 
-class OrganizerInline(admin.TabularInline):
+class OrganizerInline(SideBySideTranslations, TranslationStackedInline):
+    """The organizing committee, each role in both languages (program/translation.py).
+    Stacked, as the options' inline, so that each field has a label of its own."""
+
     model = Organizer
+    fields = ["name", "role", "url", "position"]
     extra = 0
     classes = ["collapse"]  # set once per edition: folded, like the timetable
 
@@ -100,6 +104,7 @@ class WorkshopAdmin(MoveEditionMixin, SideBySideTranslations, TranslationAdmin):
                     "registration_opens_at",
                     "changes_deadline",
                     "reminder_days_before",
+                    "reminder_note",
                     "confirm_addresses",
                     "hold_hours",
                     "registration_terms",

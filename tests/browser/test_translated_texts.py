@@ -1,6 +1,7 @@
-"""An organizer writes the French versions in the admin, beside the English ones, in Chromium;
-axe-core finds nothing on the admin's page nor on the public page, in either language; the
-README's screenshot of the side-by-side fields (docs/screenshots/admin-translations.png)."""
+"""An organizer writes the French versions in the admin, beside the English ones (a role among
+them, in the folded organizers), in Chromium; axe-core finds nothing on the admin's page, its
+organizers unfolded or not, nor on the public page, in either language; the README's screenshot
+of the side-by-side fields (docs/screenshots/admin-translations.png)."""
 
 import pytest
 from django.conf import settings
@@ -66,6 +67,10 @@ def test_organizer_writes_the_french_versions_beside_the_english(
     french.fill(DESCRIPTION_FR)
     page.get_by_label("Schedule note (French)").fill(NOTE_FR)
     page.locator("#id_options-0-label_fr").fill("Déjeuner")
+    page.locator("#organizers-group summary").first.click()  # folded, as the timetable
+    page.get_by_label("Role (English)").first.fill("General chair")
+    page.get_by_label("Role (French)").first.fill("Président")
+    _assert_no_violations(page)  # the stacked organizers, each field with its label
     french.scroll_into_view_if_needed()
     save_screenshot(page.locator("fieldset").filter(has=french), "admin-translations")
     page.get_by_role("button", name="Save and continue editing").click()
@@ -75,6 +80,10 @@ def test_organizer_writes_the_french_versions_beside_the_english(
     assert (saved.description_fr, saved.schedule_note_fr) == (DESCRIPTION_FR, NOTE_FR)
     assert saved.description_en_gb == workshop.description_en_gb
     assert saved.options.filter(label_fr="Déjeuner").count() == 1
+    assert saved.organizers.values_list("role_en_gb", "role_fr").first() == (
+        "General chair",
+        "Président",
+    )
     _assert_no_violations(page)
 
 

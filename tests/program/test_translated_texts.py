@@ -1,7 +1,8 @@
 """What organizers write, in both languages (program/translation.py): each reader gets the
 version of their language where it is written, the other where it is not, never an empty block;
 dates are filled in the version's language; the admin shows both; a copy keeps both; a change to
-either gives the next reader the new page."""
+either gives the next reader the new page. The same for the organizers' roles (the reminder's
+note: tests/registration/test_translated_reminders.py)."""
 
 import datetime as dt
 
@@ -14,7 +15,7 @@ from django.utils import translation
 
 from contributions.models import Call
 from program import services
-from program.models import Workshop
+from program.models import Organizer, Workshop
 from registration.models import Option
 
 from ..pages import parse
@@ -156,8 +157,71 @@ def test_an_unknown_placeholder_in_the_french_version_is_refused_under_its_field
     assert "{date_limite}" in refused.value.message_dict["registration_terms_fr"][0]
 
 
+def _write_roles(workshop: Workshop) -> None:
+    """Ricardo Borsoi's role in both languages, Marianne Clausel's in English alone, Sebastian
+    Miron's none (the seed's organizers have no role)."""
+    workshop.organizers.filter(name="Ricardo Borsoi").update(
+        role_en_gb="General chair", role_fr="Président"
+    )
+    workshop.organizers.filter(name="Marianne Clausel").update(role_en_gb="Local organization")
+
+
+def _committee(page) -> list[str]:
+    return [item.text for item in page.section("Contact").find_all("li")]
+
+
+def test_organizers_roles_in_the_visitors_language_and_the_english_where_there_is_none(
+    client, seeded
+):
+    _write_roles(seeded)
+
+    french = _get(client, "/", FR)
+    english = _get(client, "/", EN)
+
+    assert _committee(french) == [
+        "Ricardo Borsoi, Président",
+        "Marianne Clausel, Local organization",
+        "Sebastian Miron",
+        "Konstantin Usevich",
+        "SiMul @ CRAN",
+    ]
+    assert _committee(english) == [
+        "Ricardo Borsoi, General chair",
+        "Marianne Clausel, Local organization",
+        "Sebastian Miron",
+        "Konstantin Usevich",
+        "SiMul @ CRAN",
+    ]
+
+
+def test_the_seeds_organizers_have_no_role(client, seeded):
+    assert _committee(_get(client, "/", FR)) == [
+        "Ricardo Borsoi",
+        "Marianne Clausel",
+        "Sebastian Miron",
+        "Konstantin Usevich",
+        "SiMul @ CRAN",
+    ]
+
+
+def test_editing_a_french_role_changes_the_cached_french_page(client, seeded):
+    _write_roles(seeded)
+    before = _get(client, "/", FR)
+
+    # A bulk update writes the column alone, as raw SQL would: the trigger sees it.
+    Organizer.objects.filter(name="Ricardo Borsoi").update(role_fr="Présidente d’honneur")
+    after = _get(client, "/", FR)
+
+    assert "Ricardo Borsoi, Président" in _committee(before)
+    assert _committee(after)[0] == "Ricardo Borsoi, Présidente d’honneur"
+
+
 def test_next_edition_keeps_both_languages(seeded):
     _write_french(seeded)
+    _write_roles(seeded)
+    seeded.reminder_note_en_gb = "Bring your laptop."
+    seeded.reminder_note_fr = "Apportez votre ordinateur."
+    seeded.save()
     Call.objects.create(
         workshop=seeded,
         opens_at=dt.datetime(2024, 9, 1, tzinfo=dt.UTC),
@@ -182,6 +246,17 @@ def test_next_edition_keeps_both_languages(seeded):
     ]
     call = Call.objects.get(workshop=edition)
     assert (call.text_en_gb, call.text_fr) == ("Send your abstract.", "Envoyez votre résumé.")
+    assert (edition.reminder_note_en_gb, edition.reminder_note_fr) == (
+        "Bring your laptop.",
+        "Apportez votre ordinateur.",
+    )
+    assert list(edition.organizers.values_list("name", "role_en_gb", "role_fr", "position")) == [
+        ("Ricardo Borsoi", "General chair", "Président", 1),
+        ("Marianne Clausel", "Local organization", None, 2),
+        ("Sebastian Miron", None, None, 3),
+        ("Konstantin Usevich", None, None, 4),
+        ("SiMul @ CRAN", None, None, 5),
+    ]
 
 
 # The admin.
@@ -192,7 +267,13 @@ def test_admin_shows_each_text_in_both_languages_english_required(admin_client, 
 
     page = parse(admin_client.get(url, **EN).content)
 
-    for field in ("description", "schedule_note", "registration_terms", "info_transport"):
+    for field in (
+        "description",
+        "schedule_note",
+        "registration_terms",
+        "reminder_note",
+        "info_transport",
+    ):
         assert len(page.find_all(id=f"id_{field}_en_gb")) == 1, field
         assert len(page.find_all(id=f"id_{field}_fr")) == 1, field
         assert page.find_all(name=field) == []  # no third field, in no language
@@ -203,9 +284,32 @@ def test_admin_shows_each_text_in_both_languages_english_required(admin_client, 
     assert page.find("label", **{"for": "id_description_fr"}).text == "Description (French):"
     assert "required" in page.find(id="id_description_en_gb").attrs
     assert "required" not in page.find(id="id_description_fr").attrs
-    # The options' labels too.
+    # The options' labels and the organizers' roles too.
     [option] = page.find_all("div", class_="field-label_fr")[:1]
     assert {"form-multiline", "field-label_en_gb"} <= set(option.attrs["class"].split())
+    [role] = page.find_all("div", class_="field-role_fr")[:1]
+    assert {"form-multiline", "field-role_en_gb"} <= set(role.attrs["class"].split())
+    assert page.find("label", **{"for": "id_organizers-0-role_en_gb"}).text == "Role (English):"
+    assert page.find("label", **{"for": "id_organizers-0-role_fr"}).text == "Role (French):"
+    assert "required" not in page.find(id="id_organizers-0-role_en_gb").attrs
+    assert page.find_all(name="organizers-0-role") == []
+
+
+def test_admin_saves_an_organizers_french_role(admin_client, seeded):
+    url = reverse("admin:program_workshop_change", args=[seeded.pk])
+    data = form_data(admin_client.get(url).content.decode(), "workshop_form")
+    first = next(name for name, value in data.items() if value == "Ricardo Borsoi")
+    prefix = first.removesuffix("name")
+
+    response = admin_client.post(
+        url,
+        data | {f"{prefix}role_en_gb": "General chair", f"{prefix}role_fr": "Président"},
+        **FR,
+    )
+
+    assert response.status_code == 302
+    organizer = Organizer.objects.get(workshop=seeded, name="Ricardo Borsoi")
+    assert (organizer.role_en_gb, organizer.role_fr) == ("General chair", "Président")
 
 
 def test_admin_saves_the_french_version_and_keeps_the_english(admin_client, seeded):

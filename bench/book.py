@@ -26,8 +26,6 @@ import argparse
 import datetime as dt
 import io
 import logging
-import os
-import secrets
 import statistics
 import sys
 import time
@@ -36,6 +34,7 @@ import warnings
 from pypdf import PdfReader
 
 from bench import database
+from bench.review import AFFILIATIONS, NAMES
 
 DATABASE = "lorainne_bench_book"
 TALKS = 40
@@ -59,39 +58,6 @@ SENTENCE = (
     "We study low-rank approximations of the weights of deep networks and show that the structure "
     "they reveal reduces memory and computation without loss of accuracy on standard benchmarks. "
 )
-NAMES = [
-    "André Lefèvre",
-    "Élodie Dupont-Marchal",
-    "Zoë Müller",
-    "Łukasz Brzęczyszczykiewicz",
-    "Мария Иштева",
-    "Søren Ødegård",
-    "Nguyễn Thị Lan",
-    "Yassine Zniyed",
-    "Francesco Tudisco",
-    "Ann Lee",
-    "Yang Qi",
-    "Mark Sandler",
-]
-AFFILIATIONS = ["Université de Lorraine", "Université de Toulon", "GSSI", "KU Leuven", ""]
-
-
-def configure() -> None:
-    """This process runs Django as production would, on the bench database."""
-    for key in [key for key in os.environ if key.startswith(("DJANGO_", "DATABASE_URL", "CACHE"))]:
-        del os.environ[key]
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="lorainne.settings",
-        DATABASE_URL=database.url(DATABASE),
-        CACHE_URL="dbcache://django_cache",
-        DJANGO_DEBUG="False",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SECURE_SSL_REDIRECT="False",
-        DJANGO_SECURE_COOKIES="False",
-        DJANGO_LOG_LEVEL="WARNING",
-        EMAIL_URL="dummymail://",
-    )
 
 
 def abstract(number: int, *, formulas: int = 3, display: bool = False) -> str:
@@ -248,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     # The bench runs without `collectstatic`: whitenoise then has no folder to index (as the tests).
     warnings.filterwarnings("ignore", "No directory at", UserWarning)
 
-    configure()
+    database.configure(DATABASE, CACHE_URL="dbcache://django_cache")
     database.recreate(DATABASE)
     try:
         import django

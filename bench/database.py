@@ -40,12 +40,14 @@ def url(name: str) -> str:
     return f"postgres://{POSTGRES['user']}@{POSTGRES['host']}:{POSTGRES['port']}/{name}"
 
 
-def configure(name: str) -> None:
+def configure(name: str, **environment: str) -> None:
     """This process runs Django as production would, on the bench database `name`: the
-    environment's DJANGO_* and DATABASE_URL are replaced, before Django is set up."""
-    for key in [key for key in os.environ if key.startswith(("DJANGO_", "DATABASE_URL"))]:
+    environment's DJANGO_*, DATABASE_URL and CACHE_URL are replaced, before Django is set up;
+    `environment` adds to it (CACHE_URL="dbcache://django_cache", production's shared cache)."""
+    for key in [key for key in os.environ if key.startswith(("DJANGO_", "DATABASE_URL", "CACHE"))]:
         del os.environ[key]
     os.environ.update(
+        **environment,
         DJANGO_SETTINGS_MODULE="lorainne.settings",
         DATABASE_URL=url(name),
         DJANGO_DEBUG="False",

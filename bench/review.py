@@ -219,7 +219,7 @@ def time_pages(timed: dict, requests: int) -> dict[str, dict]:
 
 def rows_shown(timed: dict) -> dict[str, int]:
     """How many submissions each page lists (a link to review each; a checkbox to select each)."""
-    markers = ['class="tex" href="/review/', 'name="_selected_action"']
+    markers = ['<td><a href="/review/', 'name="_selected_action"']
     return {
         label: get(client, path, expected).content.decode().count(markers[index > 0])
         for index, (label, (client, path, expected)) in enumerate(timed.items())
@@ -279,6 +279,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         if f["p99"] > TARGET_P99_MS:
             failed.append(f"{label}: p99 {f['p99']:.1f} ms over {TARGET_P99_MS:.0f} ms")
+        if rows[label] == 0:
+            # A page that lists nothing is fast for no reason (or its markup changed: see
+            # rows_shown), and its figures say nothing.
+            failed.append(f"{label}: no submission listed")
         if many[label] != few[label]:
             failed.append(
                 f"{label}: {many[label]} queries with {SUBMISSIONS} submissions, {few[label]} "

@@ -103,7 +103,14 @@ def run(*, port: int, people: int) -> dict:
             failures.append(f"person {n}: {what}")
 
     def person(n: int) -> None:
-        browser = Browser(port, user_agent="lorainne-bench", timeout=120)
+        # Each person from an address of their own, as the proxy forwards it: one client may
+        # hold only REGISTRATION_MAX_HOLDS_PER_CLIENT unconfirmed seats.
+        browser = Browser(
+            port,
+            user_agent="lorainne-bench",
+            timeout=120,
+            forwarded_for=f"10.1.{n // 250}.{n % 250 + 1}",
+        )
         token = None
         days: list[str] = []
         try:

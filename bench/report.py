@@ -64,7 +64,7 @@ def burst_table(burst: dict) -> list[str]:
     return [
         f"Registration burst: {burst['people']} people at once for {burst['free_seats']} free "
         f"seats ({burst['workshop']})",
-        f"  confirmed {burst['confirmed']} (must be {burst['free_seats']}), "
+        f"  seated {burst['seated']} (must be {burst['free_seats']}: confirmed or held), "
         f"waitlisted {burst['waitlisted']}, errors {burst['errors']}",
         f"  POST latency p50 {latency['p50']} ms, p99 {latency['p99']} ms, max {latency['max']} ms; "
         f"{burst['registrations_per_second']} registrations/s ({burst['seconds']} s in all); "

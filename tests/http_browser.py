@@ -26,12 +26,22 @@ def answers(port: int, path: str = "/healthz", *, timeout: float = 5) -> bool:
 
 
 class Browser:
-    def __init__(self, port: int, *, user_agent: str = "lorainne-tests", timeout: float = 30):
+    def __init__(
+        self,
+        port: int,
+        *,
+        user_agent: str = "lorainne-tests",
+        timeout: float = 30,
+        forwarded_for: str | None = None,
+    ):
+        """`forwarded_for`: the address the TLS proxy saw this browser come from (X-Forwarded-For,
+        as deploy/Caddyfile writes it; the site believes it from TRUSTED_PROXIES only)."""
         self.port = port
         self.cookies = SimpleCookie()
         self.origin = f"https://127.0.0.1:{port}"
         self.user_agent = user_agent
         self.timeout = timeout
+        self.forwarded_for = forwarded_for
 
     def request(self, method: str, path: str, body: str | None = None):
         """One request on a new connection, closed after the answer.
@@ -44,6 +54,8 @@ class Browser:
             "X-Forwarded-Proto": "https",
             "User-Agent": self.user_agent,
         }
+        if self.forwarded_for:
+            headers["X-Forwarded-For"] = self.forwarded_for
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={m.value}" for k, m in self.cookies.items())
         if body is not None:

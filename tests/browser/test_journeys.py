@@ -554,7 +554,9 @@ def test_organizer_sends_an_announcement_then_ticks_two_people_in_on_a_phone(
     page.locator("#id_workshop").select_option(label=open_workshop.acronym)
     page.locator("#id_audience").select_option("confirmed")
     page.locator("#id_subject_en_gb").fill("The talks move to room 120")
-    page.locator("#id_body_en_gb").fill("Dear {name},\n\nwe meet in room 120. Your registration: {link}")
+    page.locator("#id_body_en_gb").fill(
+        "Dear {name},\n\nwe meet in room 120. Your registration: {link}"
+    )
     page.locator("input[name=_continue]").click()
     expect(page.locator(".announcement-preview")).to_contain_text("Dear Jérémy,")
     recipients = page.locator(".announcement-recipients li")

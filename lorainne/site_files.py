@@ -10,11 +10,11 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 # Kept out of search engines: the personal pages, reached by a token alone (a registration, a
-# speaker's page, a submission), and, at the short addresses and under each edition's (/*/…), the
+# speaker's page, a submission) or by a certificate's verification code, and, at the short addresses and under each edition's (/*/…), the
 # check-in desk and the reviewers' pages (staff only), the participants' list (people agreed to
 # be listed on the site, not in search results), and the pages shown after a form. With the
 # admin (settings.ADMIN_URL) and the language switch (a form's target).
-PERSONAL_PATHS = ("registration/", "speaker/", "submission/", "i18n/")
+PERSONAL_PATHS = ("registration/", "speaker/", "submission/", "certificate/", "i18n/")
 EDITION_PERSONAL_PATHS = (
     "desk/",
     "review/",

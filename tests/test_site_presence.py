@@ -256,7 +256,13 @@ def test_sitemap_lastmod_is_the_editions_last_change(client, editions):
 
 def example_paths() -> list[tuple[str, object]]:
     """An address of every route of the URLconf, with its view: converters filled in."""
-    values = {"edition": "lorainne24", "token": "a-token", "slug": "a-talk", "pk": "1"}
+    values = {
+        "edition": "lorainne24",
+        "token": "a-token",
+        "code": "a-token",  # a certificate's verification code: as personal as a token
+        "slug": "a-talk",
+        "pk": "1",
+    }
 
     def walk(patterns, prefix: str):
         for pattern in patterns:
@@ -284,7 +290,12 @@ def test_robots_txt_keeps_personal_staff_and_admin_addresses_out(client, seeded)
         )
         or path.startswith(f"/{settings.ADMIN_URL}")
     ]
-    examples = {"/registration/a-token/", "/lorainne24/desk/", "/lorainne24/review/"}
+    examples = {
+        "/registration/a-token/",
+        "/certificate/a-token/",
+        "/lorainne24/desk/",
+        "/lorainne24/review/",
+    }
     assert examples | {f"/{settings.ADMIN_URL}"} <= set(personal)
     assert [path for path in personal if robots_allows(text, path)] == []
     for public in ("/", "/lorainne24/", "/lorainne24/program/talks/a-talk/", "/editions/"):

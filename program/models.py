@@ -122,6 +122,17 @@ class WorkshopQuerySet(models.QuerySet):
         return self.published().exclude(pk=current.pk)
 
 
+def date_range(first: dt.date, last: dt.date) -> str:
+    """The days from `first` to `last` in the active language: “26–27 November 2024”,
+    “30 November – 2 December 2024”, “15 December 2025” (an edition's, a certificate's)."""
+    if first == last:
+        return dateformat.format(first, "j F Y")
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{dateformat.format(last, 'j F Y')}"
+    start = dateformat.format(first, "j F" if first.year == last.year else "j F Y")
+    return f"{start} – {dateformat.format(last, 'j F Y')}"
+
+
 class Workshop(models.Model):
     """One edition of the workshop: the single source of truth for every public page."""
 
@@ -334,13 +345,7 @@ class Workshop(models.Model):
     @property
     def date_range(self) -> str:
         """“26–27 November 2024”, “30 November – 2 December 2024”, “15 December 2025”."""
-        first, last = self.starts_on, self.ends_on
-        if first == last:
-            return dateformat.format(first, "j F Y")
-        if (first.year, first.month) == (last.year, last.month):
-            return f"{first.day}–{dateformat.format(last, 'j F Y')}"
-        start = dateformat.format(first, "j F" if first.year == last.year else "j F Y")
-        return f"{start} – {dateformat.format(last, 'j F Y')}"
+        return date_range(self.starts_on, self.ends_on)
 
     def with_dates(self, text: str, language: str = settings.LANGUAGE_CODE) -> str:
         """`text` with its date placeholders ({first_day}, {deadline}…) filled from this row.

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import dateformat, translation
 
+from program.models import date_range
 from program.pdf import font_family, html_to_pdf
 
 from .names import fold
@@ -331,16 +332,6 @@ class CertificateCopy:
     signature: Signature | None = None
 
 
-def _date_range(first: dt.date, last: dt.date) -> str:
-    """“26–27 November 2024” in the active language (Workshop.date_range's rule)."""
-    if first == last:
-        return dateformat.format(first, "j F Y")
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{dateformat.format(last, 'j F Y')}"
-    start = dateformat.format(first, "j F" if first.year == last.year else "j F Y")
-    return f"{start} – {dateformat.format(last, 'j F Y')}"
-
-
 def qr_code_svg(url: str) -> str:
     """`url` as a QR code, an SVG data URI (segno: pure Python, nothing fetched)."""
     import segno
@@ -361,7 +352,7 @@ def certificates_pdf(copies: Sequence[CertificateCopy]) -> bytes:
                     {
                         "copy": copy,
                         "direction": _direction(copy.name),
-                        "dates": _date_range(copy.first_day, copy.last_day),
+                        "dates": date_range(copy.first_day, copy.last_day),
                         "days": [dateformat.format(day, "l j F Y") for day in copy.days],
                         "qr_code": qr_code_svg(copy.verification_url),
                         "signature": copy.signature,
